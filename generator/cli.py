@@ -1,0 +1,143 @@
+"""The `playbook` command.
+
+    playbook validate [--strict] [--format text|github|json]
+    playbook build [--strict] [--config-file mkdocs.yml] [--site-dir site]
+    playbook pages --out DIR
+    playbook serve
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from .load import LoadResult, load_library
+from .problems import format_github, format_json, format_text, summary
+
+
+def _report(result: LoadResult, fmt: str, strict: bool, out=sys.stdout) -> int:
+    problems = result.problems
+    if fmt == "json":
+        print(format_json(problems), file=out)
+    elif fmt == "github":
+        for problem in problems:
+            print(format_github(problem), file=out)
+    else:
+        for problem in problems:
+            print(format_text(problem), file=out)
+        library = result.library
+        print(f"{len(library.stories)} stories and {len(library.criteria)} criteria valid; "
+              f"{summary(problems)}", file=out)
+    failing = problems if strict else result.errors
+    return 1 if failing else 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    result = load_library(Path(args.content))
+    return _report(result, args.format, args.strict)
+
+
+def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
+    # MkDocs is imported only here: the core never depends on it.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
+    overrides = {}
+    if getattr(args, "site_dir", None):
+        overrides["site_dir"] = args.site_dir
+    try:
+        config = load_config(args.config_file, **overrides)
+        for name, plugin in config.plugins.items():
+            if name.endswith("playbook") and hasattr(plugin, "config"):
+                plugin.config.strict = plugin.config.strict or args.strict
+        if serve:
+            from mkdocs.commands.serve import serve as mkdocs_serve
+
+            mkdocs_serve(args.config_file, livereload=True, **overrides)
+            return 0
+        started = time.perf_counter()
+        build(config)
+    except MkDocsException as error:
+        print(str(error).rstrip(), file=sys.stderr)
+        return 1
+    print(f"built {config.site_dir} in {time.perf_counter() - started:.1f}s")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    # The plugin validates (once) and refuses to build on errors.
+    return _run_mkdocs(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    args.strict = False
+    return _run_mkdocs(args, serve=True)
+
+
+def cmd_pages(args: argparse.Namespace) -> int:
+    from .pages import render_site, write_pages
+
+    content = Path(args.content)
+    result = load_library(content)
+    code = _report(result, "text", args.strict, out=sys.stderr)
+    if code:
+        return code
+    site = render_site(result.library, content / "audio")
+    docs = Path(args.docs) if args.docs else None
+    count = write_pages(site, Path(args.out), docs)
+    print(f"wrote {count} files to {args.out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="playbook",
+        description="Validate and build a sales coaching playbook from buyer stories.",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, func, content: bool = True) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.set_defaults(func=func)
+        if content:
+            sub.add_argument("--content", default="content",
+                             help="the content folder (default: content)")
+        return sub
+
+    validate = command("validate", "check every story, criterion and the taxonomy", cmd_validate)
+    validate.add_argument("--format", choices=("text", "github", "json"), default="text",
+                          help="text for people, github for Actions annotations, json for tools")
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    build = command("build", "validate, then build the site with mkdocs-material", cmd_build,
+                    content=False)
+    build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument("-f", "--config-file", default="mkdocs.yml")
+    build.add_argument("-d", "--site-dir", help="where to write the site (default: site/)")
+
+    serve = command("serve", "serve the site with live reload", cmd_serve, content=False)
+    serve.add_argument("-f", "--config-file", default="mkdocs.yml")
+
+    pages = command("pages", "write the generated Markdown pages to a folder", cmd_pages)
+    pages.add_argument("--out", required=True, help="the folder to write (it is made to match)")
+    pages.add_argument("--docs", default="docs",
+                       help="hand-written pages to copy in as well (default: docs)")
+    pages.add_argument("--strict", action="store_true", help="fail on warnings too")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Stage 3: validated content to a linked library with indexes for the pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .model import VOCABULARIES, Criterion, Story, Taxonomy
+
+# Friendly names accepted by `stories_by`, mapped to vocabularies.
+_FACETS = {
+    "skill": "skills", "competitor": "competitors", "role": "roles", "buyer_role": "roles",
+    "objection": "objections", "stage": "stages", "deal_size": "deal_sizes",
+    **{v: v for v in VOCABULARIES},
+}
+
+
+@dataclass(frozen=True)
+class Library:
+    taxonomy: Taxonomy
+    stories: tuple[Story, ...]  # sorted by id
+    criteria: tuple[Criterion, ...]  # sorted by id
+    _stories: dict[str, Story] = field(repr=False, compare=False)
+    _criteria: dict[str, Criterion] = field(repr=False, compare=False)
+    # vocabulary -> term id -> stories carrying that term, newest first
+    _by_term: dict[str, dict[str, tuple[Story, ...]]] = field(repr=False, compare=False)
+    # (criterion id, "present" | "absent") -> stories, newest first
+    _evidence: dict[tuple[str, str], tuple[Story, ...]] = field(repr=False, compare=False)
+
+    def story(self, story_id: str) -> Story:
+        return self._stories[story_id]
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        return self._criteria[criterion_id]
+
+    def stories_by(self, facet: str, term_id: str) -> tuple[Story, ...]:
+        """Stories tagged with a term: `stories_by("competitor", "globex")`."""
+        return self._by_term[_FACETS[facet]].get(term_id, ())
+
+    def criteria_for(self, skill: str) -> tuple[Criterion, ...]:
+        return tuple(c for c in self.criteria if c.skill == skill)
+
+    def evidence(self, criterion_id: str, kind: str) -> tuple[Story, ...]:
+        """Stories whose buyer describes the criterion's behaviour as `kind`."""
+        return self._evidence.get((criterion_id, kind), ())
+
+
+def newest_first(stories: list[Story] | tuple[Story, ...]) -> tuple[Story, ...]:
+    return tuple(sorted(stories, key=lambda s: (-s.interviewed.toordinal(), s.id)))
+
+
+def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion]) -> Library:
+    ordered = tuple(sorted(stories, key=lambda s: s.id))
+    by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in VOCABULARIES}
+    evidence: dict[tuple[str, str], list[Story]] = defaultdict(list)
+    for story in ordered:
+        for vocabulary in VOCABULARIES:
+            for term_id in story.facet(vocabulary):
+                by_term[vocabulary][term_id].append(story)
+        for criterion_id in story.criteria_present:
+            evidence[(criterion_id, "present")].append(story)
+        for criterion_id in story.criteria_absent:
+            evidence[(criterion_id, "absent")].append(story)
+    return Library(
+        taxonomy=taxonomy,
+        stories=ordered,
+        criteria=tuple(sorted(criteria, key=lambda c: c.id)),
+        _stories={s.id: s for s in ordered},
+        _criteria={c.id: c for c in criteria},
+        _by_term={v: {t: newest_first(s) for t, s in terms.items()} for v, terms in by_term.items()},
+        _evidence={k: newest_first(s) for k, s in evidence.items()},
+    )

@@ -1,0 +1,86 @@
+"""Stages 1-3 in one call: read content/, validate it and link the library."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from .library import Library, link
+from .model import VOCABULARIES, Taxonomy
+from .problems import Problem, sort_problems
+from .source import read_markdown, read_yaml
+from .validate import check_criterion, check_story, check_taxonomy
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    library: Library  # only the files that passed validation
+    problems: list[Problem]  # sorted by file and line
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def build_date() -> date:
+    """Today, or the date of SOURCE_DATE_EPOCH when it is set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return date.today()
+
+
+def load_library(content_dir: Path, today: date | None = None) -> LoadResult:
+    content_dir = Path(content_dir).resolve()
+    root = content_dir.parent  # problems name paths from the repository root
+    today = today or build_date()
+    problems: list[Problem] = []
+
+    taxonomy_source, found = read_yaml(content_dir / "taxonomy.yml", root)
+    problems += found
+    if taxonomy_source is None:
+        # Already reported; check the rest against empty vocabularies.
+        taxonomy = Taxonomy({v: () for v in VOCABULARIES}, {}, frozenset(VOCABULARIES))
+    else:
+        taxonomy, found = check_taxonomy(taxonomy_source)
+        problems += found
+
+    criteria = []
+    criterion_sources = []
+    for path in sorted((content_dir / "criteria").glob("*.md")):
+        source, found = read_markdown(path, root)
+        problems += found
+        if source is not None:
+            criterion_sources.append(source)
+    # Stories may name any criterion that has a file, even one with errors,
+    # so one broken criterion does not cascade into every story citing it.
+    criterion_ids = {s.stem for s in criterion_sources} | {
+        p.stem for p in (content_dir / "criteria").glob("*.md")
+    }
+    for source in criterion_sources:
+        criterion, found = check_criterion(source, taxonomy)
+        problems += found
+        if criterion is not None:
+            criteria.append(criterion)
+
+    stories = []
+    audio_dir = content_dir / "audio"
+    for path in sorted((content_dir / "stories").glob("*.md")):
+        source, found = read_markdown(path, root)
+        problems += found
+        if source is None:
+            continue
+        story, found = check_story(source, taxonomy, criterion_ids, audio_dir, today)
+        problems += found
+        if story is not None:
+            stories.append(story)
+
+    library = link(taxonomy, stories, criteria)
+    return LoadResult(library, sort_problems(problems))
+

@@ -1,0 +1,80 @@
+"""The MkDocs edge: feed the generated playbook pages to `mkdocs build` and `serve`.
+
+Kept thin on purpose: everything it adds comes from `load_library` and
+`render_site`, which know nothing of MkDocs.
+
+    plugins:
+      - search
+      - playbook:
+          content_dir: content
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .load import load_library
+from .pages import render_site
+from .problems import format_text, summary
+
+log = logging.getLogger("mkdocs.plugins.playbook")
+
+
+class PlaybookConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    content_dir = c.Type(str, default="content")  # relative to mkdocs.yml
+    strict = c.Type(bool, default=False)  # fail on warnings too
+
+
+class PlaybookPlugin(BasePlugin[PlaybookConfig]):
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        if not config.use_directory_urls:
+            raise PluginError("playbook: the playbook's links need 'use_directory_urls: true'")
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.content_dir = (root / self.config.content_dir).resolve()
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        if not self.config.enabled:
+            return files
+        result = load_library(self.content_dir)
+        for problem in result.warnings:
+            log.warning(format_text(problem))
+        failing = result.problems if self.config.strict else result.errors
+        if failing:
+            raise PluginError(
+                "playbook: the content has problems; nothing was built.\n"
+                + "\n".join(format_text(p) for p in failing)
+                + f"\n{summary(result.problems)}"
+            )
+        site = render_site(result.library, self.content_dir / "audio")
+        for path, text in site.pages.items():
+            self._add(files, File.generated(config, path, content=text))
+        for path, source in site.assets.items():
+            self._add(files, File.generated(config, path, abs_src_path=str(source)))
+        log.info("playbook: %d stories, %d criteria", len(result.library.stories),
+                 len(result.library.criteria))
+        return files
+
+    @staticmethod
+    def _add(files: Files, file: File) -> None:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            # A hand-written page of the same name wins over the generated one.
+            log.info("playbook: docs/%s replaces the generated page", file.src_uri)
+            return
+        files.append(file)
+
+    def on_serve(self, server, config, builder):
+        if self.config.enabled:
+            server.watch(str(self.content_dir))
+        return server

@@ -1,0 +1,108 @@
+"""The validated content model: plain, frozen data that later stages read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+VOCABULARIES = ("skills", "competitors", "roles", "objections", "stages", "deal_sizes")
+OUTCOMES = ("win", "loss", "no-decision")
+LOSS_REASONS = ("qualification", "execution", "competition")
+SCALES = ("binary", "3", "5")
+# The levels a scale's anchors must describe, in order.
+SCALE_LEVELS = {"binary": ("yes", "no"), "3": ("1", "2", "3"), "5": ("1", "2", "3", "4", "5")}
+
+
+@dataclass(frozen=True)
+class Term:
+    vocabulary: str
+    id: str
+    title: str
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+    order: int | None = None  # stages only
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    # vocabulary -> terms in display order (stages by `order`, the rest by title)
+    terms: dict[str, tuple[Term, ...]]
+    # vocabulary -> id or alias -> id
+    _lookup: dict[str, dict[str, str]] = field(repr=False, compare=False)
+    # Vocabularies that could not be read: their ids are not checked, so one
+    # broken taxonomy does not turn into an error on every story.
+    unreadable: frozenset[str] = frozenset()
+
+    def resolve(self, vocabulary: str, name: str) -> str | None:
+        """The term id that `name` (an id or an alias) stands for, or None."""
+        return self._lookup.get(vocabulary, {}).get(name)
+
+    def term(self, vocabulary: str, term_id: str) -> Term:
+        for term in self.terms[vocabulary]:
+            if term.id == term_id:
+                return term
+        raise KeyError(f"{vocabulary}: {term_id}")
+
+    def names(self, vocabulary: str) -> list[str]:
+        """Every id and alias of a vocabulary, for suggestions."""
+        return sorted(self._lookup.get(vocabulary, {}))
+
+
+@dataclass(frozen=True)
+class Clip:
+    src: str  # relative to content/audio/
+    start: float | None  # seconds
+    end: float | None
+    transcript: str
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    path: str
+    title: str
+    outcome: str
+    interviewed: date
+    buyer_role: str
+    stage: str
+    skills: tuple[str, ...]
+    quote: str
+    takeaway: str
+    competitor: str | None = None
+    deal_size: str | None = None
+    objections: tuple[str, ...] = ()
+    criteria_present: tuple[str, ...] = ()
+    criteria_absent: tuple[str, ...] = ()
+    loss_reason: str | None = None
+    clips: tuple[Clip, ...] = ()
+    body: str = ""
+
+    def facet(self, vocabulary: str) -> tuple[str, ...]:
+        """The story's term ids in one vocabulary, as a tuple."""
+        value = {
+            "skills": self.skills,
+            "competitors": self.competitor,
+            "roles": self.buyer_role,
+            "objections": self.objections,
+            "stages": self.stage,
+            "deal_sizes": self.deal_size,
+        }[vocabulary]
+        if value is None:
+            return ()
+        return value if isinstance(value, tuple) else (value,)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    path: str
+    title: str
+    skill: str
+    scale: str  # one of SCALES
+    weight: float
+    description: str
+    present: str
+    absent: str
+    anchors: tuple[tuple[str, str], ...]  # (level, behaviour) in SCALE_LEVELS order
+    stage: str | None = None
+    body: str = ""

@@ -1,0 +1,567 @@
+"""Stage 2: parsed documents to validated stories, criteria and taxonomy.
+
+Every check reports a located `Problem` and moves on, so one run shows every
+fault. A file with errors yields no model object, and later stages never see it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from .model import (
+    LOSS_REASONS,
+    OUTCOMES,
+    SCALE_LEVELS,
+    SCALES,
+    VOCABULARIES,
+    Clip,
+    Criterion,
+    Story,
+    Taxonomy,
+    Term,
+)
+from .problems import Problem
+from .source import FastLoader, FieldPath, SourceFile, describe
+from .source import field_name as field_label
+from .timecode import format_time, parse_time
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+STORY_KEYS = (
+    "title", "outcome", "interviewed", "buyer_role", "stage", "skills", "competitor",
+    "deal_size", "objections", "criteria", "loss_reason", "quote", "takeaway", "clips",
+)
+CRITERION_KEYS = (
+    "title", "skill", "stage", "scale", "weight", "description", "present", "absent", "anchors",
+)
+TERM_KEYS = ("title", "description", "aliases", "order")
+CLIP_KEYS = ("src", "start", "end", "transcript")
+# Which vocabulary a story or criterion field draws from.
+FIELD_VOCABULARY = {
+    "buyer_role": "roles", "stage": "stages", "skills": "skills", "skill": "skills",
+    "competitor": "competitors", "deal_size": "deal_sizes", "objections": "objections",
+}
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "untitled"
+
+
+def suggestion(name: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(str(name).lower(), list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _listing(choices: list[str] | tuple[str, ...], limit: int = 12) -> str:
+    shown = ", ".join(choices[:limit])
+    return shown + (f", ... ({len(choices)} in all)" if len(choices) > limit else "")
+
+
+class _Checker:
+    """Typed reads of one document's fields, recording a problem for each fault."""
+
+    def __init__(self, source: SourceFile, problems: list[Problem]):
+        self.source = source
+        self.meta = source.meta
+        self.problems = problems
+        self.failed = False
+
+    def error(self, path: FieldPath | str, message: str, hint: str = "") -> None:
+        self.failed = True
+        self.problems.append(self.source.problem(path, message, hint))
+
+    def warn(self, path: FieldPath | str, message: str, hint: str = "") -> None:
+        self.problems.append(self.source.problem(path, message, hint, severity="warning"))
+
+    def unknown_keys(self, data: dict, allowed: tuple[str, ...], at: FieldPath, what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.error(
+                    (*at, str(key)),
+                    f"unknown field '{key}' in {what}{suggestion(str(key), allowed)}",
+                    f"the fields of {what} are: {', '.join(allowed)}",
+                )
+
+    def get(self, key: str, required: bool, what: str) -> Any:
+        value = self.meta.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                found = "it is missing" if key not in self.meta else "it is empty"
+                self.error(key, f"'{key}' is required ({what}); {found}",
+                           f"add a line '{key}: ...' to the front matter")
+            return None
+        return value
+
+    def text(self, key: str, required: bool = True, what: str = "text") -> str | None:
+        value = self.get(key, required, what)
+        if value is None:
+            return None
+        if isinstance(value, (list, dict)) or isinstance(value, bool):
+            self.error(key, f"expected '{key}' to be {what}; found {describe(value)}",
+                       "write the value on one line, or as a YAML block with '|'")
+            return None
+        return str(value).strip()
+
+    def choice(self, key: str, options: tuple[str, ...], required: bool = True) -> str | None:
+        value = self.get(key, required, f"one of {', '.join(options)}")
+        if value is None:
+            return None
+        if str(value) not in options:
+            self.error(
+                key,
+                f"expected '{key}' to be one of {', '.join(options)}; "
+                f"found {describe(value)}{suggestion(str(value), options)}",
+                f"use exactly one of: {', '.join(options)}",
+            )
+            return None
+        return str(value)
+
+    def term(self, path: FieldPath, value: Any, vocabulary: str, taxonomy: Taxonomy) -> str | None:
+        label = field_label(path)
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            self.error(path, f"expected '{label}' to be a {vocabulary} id; found {describe(value)}",
+                       f"use an id from '{vocabulary}' in content/taxonomy.yml")
+            return None
+        if vocabulary in taxonomy.unreadable:
+            return str(value)
+        resolved = taxonomy.resolve(vocabulary, str(value))
+        if resolved is None:
+            names = taxonomy.names(vocabulary)
+            self.error(
+                path,
+                f"unknown {singular(vocabulary)} '{value}'{suggestion(str(value), names)}",
+                f"use one of: {_listing(names)}; or add '{value}' to '{vocabulary}' "
+                "in content/taxonomy.yml",
+            )
+        return resolved
+
+    def term_field(self, key: str, taxonomy: Taxonomy, required: bool) -> str | None:
+        vocabulary = FIELD_VOCABULARY[key]
+        value = self.get(key, required, f"a {singular(vocabulary)} id")
+        return None if value is None else self.term((key,), value, vocabulary, taxonomy)
+
+    def term_list(self, key: str, taxonomy: Taxonomy, required: bool) -> tuple[str, ...]:
+        vocabulary = FIELD_VOCABULARY[key]
+        value = self.get(key, required, f"a list of one or more {vocabulary} ids")
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]  # a single id is accepted for a one-item list
+        if not isinstance(value, list):
+            self.error(key, f"expected '{key}' to be a list of {vocabulary} ids; "
+                            f"found {describe(value)}", f"write it as '{key}: [id, id]'")
+            return ()
+        if not value and required:
+            self.error(key, f"'{key}' needs at least one {singular(vocabulary)} id; "
+                            "found an empty list", f"write it as '{key}: [id]'")
+        return self._unique(key, [self.term((key, i), v, vocabulary, taxonomy)
+                                  for i, v in enumerate(value)])
+
+    def _unique(self, key: str | FieldPath, ids: list[str | None]) -> tuple[str, ...]:
+        result: list[str] = []
+        for index, term_id in enumerate(ids):
+            if term_id is None:
+                continue
+            if term_id in result:
+                path = (key, index) if isinstance(key, str) else (*key, index)
+                self.warn(path, f"'{term_id}' is listed twice in '{field_label(path[:-1])}' "
+                                "(an alias counts as its id)", "remove the repeated entry")
+            else:
+                result.append(term_id)
+        return tuple(result)
+
+
+def singular(vocabulary: str) -> str:
+    return {"skills": "skill", "competitors": "competitor", "roles": "role",
+            "objections": "objection", "stages": "stage", "deal_sizes": "deal size"}.get(
+        vocabulary, vocabulary)
+
+
+# -- taxonomy -----------------------------------------------------------------
+
+def _nested_duplicate_keys(source: SourceFile) -> list[Problem]:
+    """Duplicate keys at any depth of taxonomy.yml (two terms with one id)."""
+    try:
+        tree = yaml.compose(source.yaml_text, Loader=FastLoader)
+    except yaml.YAMLError:
+        return []
+    problems: list[Problem] = []
+
+    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                line = source.yaml_line + key.start_mark.line
+                if key.value in seen and path:  # top level is checked while reading
+                    where = ".".join(path)
+                    problems.append(Problem(
+                        source.path, line, f"{where}.{key.value}",
+                        f"duplicate id '{key.value}' in '{where}' (first given on line "
+                        f"{seen[key.value]}); only the last one is kept",
+                        "give each term a unique id, or merge the two entries"))
+                seen.setdefault(key.value, line)
+                walk(value, (*path, str(key.value)))
+
+    if tree is not None:
+        walk(tree, ())
+    return problems
+
+
+def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
+    problems: list[Problem] = _nested_duplicate_keys(source)
+    check = _Checker(source, problems)
+    check.unknown_keys(source.meta, VOCABULARIES, (), "taxonomy.yml")
+    terms: dict[str, tuple[Term, ...]] = {}
+    lookup: dict[str, dict[str, str]] = {}
+    unreadable = set()
+    for vocabulary in VOCABULARIES:
+        entries = source.meta.get(vocabulary)
+        found: list[Term] = []
+        names: dict[str, str] = {}  # id or alias -> what first claimed it
+        if entries is None:
+            unreadable.add(vocabulary)
+            if vocabulary not in source.meta:
+                check.error((), f"the vocabulary '{vocabulary}' is missing",
+                            f"add '{vocabulary}:' with at least one term, "
+                            "e.g. 'some-id: {title: Some title}'")
+            entries = {}
+        if not isinstance(entries, dict):
+            check.error(vocabulary, f"expected '{vocabulary}' to map term ids to "
+                                    f"{{title, description}}; found {describe(entries)}",
+                        "write each term as 'id: {title: ...}' on its own line")
+            unreadable.add(vocabulary)
+            entries = {}
+        for term_id, spec in entries.items():
+            path: FieldPath = (vocabulary, str(term_id))
+            term_id = str(term_id)
+            if not SLUG.match(term_id):
+                check.error(path, f"expected the {singular(vocabulary)} id '{term_id}' to be a "
+                                  "lowercase slug (a-z, 0-9 and hyphens)",
+                            f"rename it to '{slugify(term_id)}'")
+            if not isinstance(spec, dict):
+                check.error(path, f"expected '{term_id}' to have fields such as title; "
+                                  f"found {describe(spec)}",
+                            f"write it as '{term_id}: {{title: ...}}'")
+                continue
+            allowed = TERM_KEYS if vocabulary == "stages" else TERM_KEYS[:3]
+            check.unknown_keys(spec, allowed, path, f"a {singular(vocabulary)}")
+            title = spec.get("title")
+            if not isinstance(title, str) or not title.strip():
+                check.error((*path, "title"),
+                            f"'title' is required for {singular(vocabulary)} '{term_id}'; "
+                            f"found {describe(title)}", "add 'title: ...' to the term")
+                title = term_id
+            description = spec.get("description") or ""
+            if not isinstance(description, str):
+                check.error((*path, "description"), "expected 'description' to be text; "
+                                                    f"found {describe(description)}")
+                description = ""
+            aliases = spec.get("aliases") or []
+            if isinstance(aliases, str):
+                aliases = [aliases]
+            if not isinstance(aliases, list):
+                check.error((*path, "aliases"), "expected 'aliases' to be a list of slugs; "
+                                                f"found {describe(aliases)}",
+                            "write it as 'aliases: [other-name]'")
+                aliases = []
+            order = spec.get("order")
+            if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+                check.error((*path, "order"), f"expected 'order' to be a whole number; "
+                                              f"found {describe(order)}")
+                order = None
+            for index, name in enumerate([term_id, *aliases]):
+                name = str(name)
+                where: FieldPath = path if index == 0 else (*path, "aliases", index - 1)
+                if index and not SLUG.match(name):
+                    check.error(where, f"expected the alias '{name}' to be a lowercase slug",
+                                f"use '{slugify(name)}'")
+                if name in names and names[name] != term_id:
+                    check.error(where, f"duplicate {singular(vocabulary)} name '{name}': it is "
+                                       f"already {names[name]}",
+                                "every id and alias must be unique within its vocabulary; "
+                                "rename or remove one of them")
+                    continue
+                names[name] = term_id if index == 0 else f"an alias of '{term_id}'"
+                lookup.setdefault(vocabulary, {})[name] = term_id
+            found.append(Term(vocabulary, term_id, title.strip(), description.strip(),
+                              tuple(str(a) for a in aliases), order))
+        if vocabulary == "stages":
+            found.sort(key=lambda t: (t.order is None, t.order or 0, t.title.lower(), t.id))
+        else:
+            found.sort(key=lambda t: (t.title.lower(), t.id))
+        terms[vocabulary] = tuple(found)
+    return Taxonomy(terms, lookup, frozenset(unreadable)), problems
+
+
+# -- stories --------------------------------------------------------------------
+
+def _check_date(check: _Checker, key: str, today: date) -> date | None:
+    value = check.get(key, True, "a date as YYYY-MM-DD")
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            check.error(key, f"expected '{key}' to be a date as YYYY-MM-DD; found {describe(value)}",
+                        "write the interview date like 2026-03-14")
+            return None
+    if not isinstance(value, date):
+        check.error(key, f"expected '{key}' to be a date as YYYY-MM-DD; found {describe(value)}",
+                    "write the interview date like 2026-03-14")
+        return None
+    if value > today:
+        check.error(key, f"'{key}' is {value.isoformat()}, which is in the future "
+                         f"(today is {today.isoformat()})",
+                    "use the date the buyer interview took place")
+        return None
+    return value
+
+
+def _check_clips(check: _Checker, audio_dir: Path) -> tuple[Clip, ...]:
+    value = check.get("clips", False, "a list of clips")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        check.error("clips", f"expected 'clips' to be a list of {{src, start, end, transcript}}; "
+                             f"found {describe(value)}",
+                    "start each clip with '- src: file.mp3' on its own line")
+        return ()
+    clips = []
+    for index, spec in enumerate(value):
+        at: FieldPath = ("clips", index)
+        if not isinstance(spec, dict):
+            check.error(at, f"expected clip {index + 1} to have src and transcript fields; "
+                            f"found {describe(spec)}",
+                        "write it as '- src: file.mp3' with 'transcript: ...' below it")
+            continue
+        check.unknown_keys(spec, CLIP_KEYS, at, "a clip")
+        ok = True
+        src = spec.get("src")
+        if not isinstance(src, str) or not src.strip():
+            check.error((*at, "src"), f"each clip needs 'src', a recording in content/audio/; "
+                                      f"found {describe(src)}", "add 'src: interview.mp3'")
+            ok = False
+        else:
+            src = src.strip()
+            pure = PurePosixPath(src.replace("\\", "/"))
+            if pure.is_absolute() or re.match(r"^[A-Za-z]:", src) or ".." in pure.parts:
+                check.error((*at, "src"),
+                            f"expected 'src' to be a path inside content/audio/; found '{src}', "
+                            "which points outside it",
+                            "copy the recording into content/audio/ and give its path "
+                            "relative to that folder, e.g. 'src: acme-interview.mp3'")
+                ok = False
+            elif not (audio_dir / pure).is_file():
+                existing = sorted(p.relative_to(audio_dir).as_posix()
+                                  for p in audio_dir.rglob("*") if p.is_file()) \
+                    if audio_dir.is_dir() else []
+                check.error((*at, "src"),
+                            f"the recording 'content/audio/{pure.as_posix()}' does not exist"
+                            f"{suggestion(pure.as_posix(), existing)}",
+                            "add the file to content/audio/ or correct the name")
+                ok = False
+            src = pure.as_posix()
+        times: dict[str, float | None] = {}
+        for key in ("start", "end"):
+            raw = spec.get(key)
+            times[key] = parse_time(raw) if raw is not None else None
+            if raw is not None and times[key] is None:
+                check.error((*at, key), f"expected '{key}' as \"mm:ss\", \"h:mm:ss\" or seconds; "
+                                        f"found {describe(raw)}", f"write it like {key}: \"1:05\"")
+                ok = False
+        start, end = times["start"], times["end"]
+        if start is not None and end is not None and start >= end:
+            check.error((*at, "end"),
+                        f"expected 'end' after 'start'; found start {format_time(start)} "
+                        f"and end {format_time(end)}",
+                        "swap the two values, or correct the one that is wrong")
+            ok = False
+        transcript = spec.get("transcript")
+        if not isinstance(transcript, str) or not transcript.strip():
+            check.error((*at, "transcript"),
+                        "each clip needs a 'transcript' of what is said in it; "
+                        f"found {describe(transcript)}",
+                        "add 'transcript: ...' so the clip can be read and searched")
+            ok = False
+        if ok:
+            clips.append(Clip(src, start, end, transcript.strip()))
+    return tuple(clips)
+
+
+def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
+                audio_dir: Path, today: date) -> tuple[Story | None, list[Problem]]:
+    problems: list[Problem] = []
+    check = _Checker(source, problems)
+    if not SLUG.match(source.stem):
+        check.error((), f"expected the file name to be a lowercase slug (the story's id and URL); "
+                        f"found '{source.stem}'", f"rename the file to '{slugify(source.stem)}.md'")
+    check.unknown_keys(source.meta, STORY_KEYS, (), "a story")
+    title = check.text("title", what="the story's headline")
+    outcome = check.choice("outcome", OUTCOMES)
+    interviewed = _check_date(check, "interviewed", today)
+    buyer_role = check.term_field("buyer_role", taxonomy, True)
+    stage = check.term_field("stage", taxonomy, True)
+    skills = check.term_list("skills", taxonomy, True)
+    competitor = check.term_field("competitor", taxonomy, False)
+    deal_size = check.term_field("deal_size", taxonomy, False)
+    objections = check.term_list("objections", taxonomy, False)
+    quote = check.text("quote", what="the buyer's headline quote")
+    takeaway = check.text("takeaway", what="the behaviour to try next time")
+
+    loss_reason = None
+    if outcome == "loss":
+        loss_reason = check.choice("loss_reason", LOSS_REASONS)
+    elif "loss_reason" in source.meta and outcome is not None:
+        check.error("loss_reason", f"'loss_reason' is only for losses; this story's outcome is "
+                                   f"'{outcome}'", "remove the loss_reason line")
+
+    present: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    criteria = check.get("criteria", False, "present/absent criterion ids")
+    if criteria is not None:
+        if not isinstance(criteria, dict):
+            check.error("criteria", "expected 'criteria' to be a mapping with 'present' and "
+                                    f"'absent' lists; found {describe(criteria)}",
+                        "write it as 'criteria: {present: [id], absent: [id]}'")
+        else:
+            check.unknown_keys(criteria, ("present", "absent"), ("criteria",), "'criteria'")
+            lists = {}
+            for key in ("present", "absent"):
+                ids = criteria.get(key) or []
+                if isinstance(ids, str):
+                    ids = [ids]
+                if not isinstance(ids, list):
+                    check.error(("criteria", key), f"expected 'criteria.{key}' to be a list of "
+                                                   f"criterion ids; found {describe(ids)}")
+                    ids = []
+                known = []
+                for index, criterion_id in enumerate(ids):
+                    if str(criterion_id) not in criteria_ids:
+                        check.error(("criteria", key, index),
+                                    f"unknown criterion '{criterion_id}'"
+                                    f"{suggestion(str(criterion_id), sorted(criteria_ids))}",
+                                    "use the file name (without .md) of a criterion in "
+                                    "content/criteria/")
+                        known.append(None)
+                    else:
+                        known.append(str(criterion_id))
+                lists[key] = check._unique(("criteria", key), known)
+            for criterion_id in set(lists["present"]) & set(lists["absent"]):
+                check.error(("criteria", "absent"),
+                            f"criterion '{criterion_id}' is listed as both present and absent",
+                            "keep it in the list that the buyer's account supports")
+            present, absent = lists["present"], lists["absent"]
+
+    clips = _check_clips(check, audio_dir)
+    if not source.body.strip():
+        check.warn((), "the story has no narrative below the front matter",
+                   "add the context, what happened and what the buyer said")
+
+    if check.failed:
+        return None, problems
+    assert title and outcome and interviewed and buyer_role and stage and quote and takeaway
+    return Story(
+        id=source.stem, path=source.path, title=title, outcome=outcome, interviewed=interviewed,
+        buyer_role=buyer_role, stage=stage, skills=skills, quote=quote, takeaway=takeaway,
+        competitor=competitor, deal_size=deal_size, objections=objections,
+        criteria_present=present, criteria_absent=absent, loss_reason=loss_reason,
+        clips=clips, body=source.body,
+    ), problems
+
+
+# -- criteria -------------------------------------------------------------------
+
+def _anchor_level(key: Any, scale: str) -> str | None:
+    if scale == "binary":
+        # YAML 1.1 reads bare yes/no as booleans.
+        if isinstance(key, bool):
+            return "yes" if key else "no"
+        return str(key).lower() if str(key).lower() in ("yes", "no") else None
+    text = str(key)
+    return text if text in SCALE_LEVELS[scale] else None
+
+
+def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion | None,
+                                                                     list[Problem]]:
+    problems: list[Problem] = []
+    check = _Checker(source, problems)
+    if not SLUG.match(source.stem):
+        check.error((), f"expected the file name to be a lowercase slug (the criterion's id and "
+                        f"URL); found '{source.stem}'",
+                    f"rename the file to '{slugify(source.stem)}.md'")
+    check.unknown_keys(source.meta, CRITERION_KEYS, (), "a criterion")
+    title = check.text("title", what="the criterion's name")
+    skill = check.term_field("skill", taxonomy, True)
+    stage = check.term_field("stage", taxonomy, False)
+    description = check.text("description", what="a behavioural definition an observer can score")
+    present = check.text("present", what="a quote of the behaviour when present")
+    absent = check.text("absent", what="a quote of the behaviour when absent")
+
+    raw_scale = check.get("scale", True, "binary, 3 or 5")
+    scale = None
+    if raw_scale is not None:
+        if str(raw_scale) in SCALES and not isinstance(raw_scale, bool):
+            scale = str(raw_scale)
+        else:
+            check.error("scale", f"expected 'scale' to be binary, 3 or 5; found {describe(raw_scale)}",
+                        "use 'scale: binary' for yes/no, or 'scale: 3' or 'scale: 5'")
+
+    weight = source.meta.get("weight", 1)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+        check.error("weight", f"expected 'weight' to be a number greater than 0; "
+                              f"found {describe(weight)}",
+                    "use 1 for a normal criterion, 2 for one that counts double")
+        weight = 1
+
+    anchors: tuple[tuple[str, str], ...] = ()
+    raw = source.meta.get("anchors")
+    if scale is not None:
+        levels = SCALE_LEVELS[scale]
+        if raw is None:
+            if scale != "binary":
+                check.error("anchors", f"a {scale}-point scale needs 'anchors' describing "
+                                       f"every level ({', '.join(levels)}); they are missing",
+                            "add 'anchors:' with one line per level, e.g. '1: ...'")
+        elif not isinstance(raw, dict):
+            check.error("anchors", f"expected 'anchors' to map each level to a behaviour; "
+                                   f"found {describe(raw)}",
+                        "write one 'level: behaviour' line per level under 'anchors:'")
+        else:
+            given: dict[str, str] = {}
+            for key, text in raw.items():
+                level = _anchor_level(key, scale)
+                if level is None:
+                    check.error(("anchors", str(key) if not isinstance(key, bool) else
+                                 ("yes" if key else "no")),
+                                f"'{key}' is not a level of a {scale} scale; expected "
+                                f"{', '.join(levels)}",
+                                "quote yes/no keys (\"yes\":) and use one key per level")
+                elif not isinstance(text, str) or not text.strip():
+                    check.error(("anchors", str(key)), f"anchor {level} needs the observable "
+                                                       f"behaviour; found {describe(text)}")
+                else:
+                    given[level] = text.strip()
+            missing = [level for level in levels if level not in given]
+            if missing and not check.failed:
+                check.error("anchors", f"anchors are missing level{'s' if len(missing) > 1 else ''} "
+                                       f"{', '.join(missing)} of the {scale} scale",
+                            "describe what an observer sees at every level")
+            anchors = tuple((level, given[level]) for level in levels if level in given)
+
+    if check.failed:
+        return None, problems
+    assert title and skill and description and present and absent and scale
+    return Criterion(
+        id=source.stem, path=source.path, title=title, skill=skill, scale=scale,
+        weight=float(weight), description=description, present=present, absent=absent,
+        anchors=anchors, stage=stage, body=source.body,
+    ), problems
+

@@ -1,0 +1,121 @@
+"""A small, valid library that each test changes in one place."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.load import LoadResult, load_library
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 6, 1)
+
+TAXONOMY = """\
+skills:
+  discovery: {title: Discovery}
+  stakeholder-engagement: {title: Stakeholder engagement, aliases: [multi-threading]}
+competitors:
+  globex: {title: Globex}
+  northwind: {title: Northwind, aliases: [northwind-ap]}
+roles:
+  cfo: {title: CFO}
+  it-security: {title: IT security lead}
+objections:
+  price: {title: Price, aliases: [pricing]}
+  security: {title: Security}
+stages:
+  discovery: {title: Discovery, order: 1}
+  security-review: {title: Security review, order: 2}
+deal_sizes:
+  mid-market: {title: Mid-market}
+"""
+
+CRITERION = """\
+---
+title: Surfaces the security review early
+skill: discovery
+stage: discovery
+scale: 3
+weight: 1.5
+description: By the second call the rep has asked who reviews vendor security.
+present: "Who on your side reviews new vendors for security?"
+absent: "We can deal with security once you've picked us."
+anchors:
+  1: Security is not mentioned.
+  2: Asked, but no owner or date.
+  3: Names the reviewer, the documents and a date.
+---
+Coach it with the first-call checklist.
+"""
+
+STORY = """\
+---
+title: Globex sent their SOC 2 in week one
+outcome: loss
+loss_reason: execution
+interviewed: 2026-03-14
+buyer_role: it-security
+stage: security-review
+skills: [discovery]
+competitor: globex
+deal_size: mid-market
+objections: [security]
+criteria:
+  absent: [security-early]
+quote: By the time your security packet arrived we had finished Globex's review.
+takeaway: Send the SOC 2 report in the first week.
+clips:
+  - src: interview.wav
+    start: "0:01"
+    end: "0:03"
+    transcript: By the time your packet arrived we were done.
+---
+## Context
+
+A mid-market deal that stalled in security review.
+"""
+
+
+class Library:
+    """A content/ folder in a temporary repository."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def story(self, text: str, name: str = "acme.md") -> str:
+        self.write(f"stories/{name}", text)
+        return f"content/stories/{name}"
+
+    def load(self) -> LoadResult:
+        return load_library(self.content, today=TODAY)
+
+
+def silent_wav(path: Path, seconds: float = 5.0) -> None:
+    import wave
+
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\0\0" * int(8000 * seconds))
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    lib = Library(tmp_path)
+    lib.write("taxonomy.yml", TAXONOMY)
+    lib.write("criteria/security-early.md", CRITERION)
+    lib.write("stories/globex-soc2.md", STORY)
+    (lib.content / "audio").mkdir()
+    silent_wav(lib.content / "audio" / "interview.wav")
+    return lib
