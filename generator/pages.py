@@ -7,6 +7,7 @@ builder that reads an mkdocs.yml docs folder. Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import shutil
@@ -16,7 +17,7 @@ from typing import Callable
 
 import jinja2
 import markdown
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .library import Library, newest_first
 from .model import SCALE_LEVELS, Story
@@ -80,7 +81,16 @@ def render_markdown(text: str, renderer: markdown.Markdown) -> Markup:
     return Markup(renderer.convert(text))  # noqa: S704 - raw HTML is disabled above
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+
+
+def front_matter_text(text: str) -> Markup:
+    """A YAML value for a generated page's front matter, HTML-escaped.
+
+    MkDocs themes print page titles and descriptions into HTML unescaped, so
+    they must already be escaped when they leave us.
+    """
+    return Markup(json.dumps(str(escape(text)), ensure_ascii=False))
 
 
 def md_inline(text: str) -> str:
@@ -100,6 +110,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md_inline"] = md_inline
+    env.filters["front_matter"] = front_matter_text
     env.filters["time"] = format_time
     env.filters["newest_first"] = newest_first
     return env

@@ -8,7 +8,6 @@ so a clean library costs little more than the YAML parse itself.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,11 +26,29 @@ except ImportError:  # pragma: no cover
 
 
 class ContentLoader(FastLoader):  # type: ignore[misc,valid-type]
-    """The C safe loader, minus YAML's implicit dates.
+    """The C safe loader, minus YAML's implicit dates, noting duplicate keys.
 
     PyYAML turns `2026-13-01` into an exception from `datetime` rather than a
-    YAML error, so dates stay text here and the validator parses them.
+    YAML error, so dates stay text here and the validator parses them. It also
+    keeps the last of two equal keys without a word, losing the author's first
+    value, so the loader records each repeat as (key, first line, line).
     """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int, int]] = []
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    line = key_node.start_mark.line
+                    if key_node.value in seen:
+                        self.duplicates.append((key_node.value, seen[key_node.value], line))
+                    else:
+                        seen[key_node.value] = line
+        return super().construct_mapping(node, deep)
 
 
 ContentLoader.yaml_implicit_resolvers = {
@@ -39,9 +56,18 @@ ContentLoader.yaml_implicit_resolvers = {
     for first, resolvers in FastLoader.yaml_implicit_resolvers.items()
 }
 
+
+def load_yaml(text: str) -> tuple[Any, list[tuple[str, int, int]]]:
+    """Parse YAML; return the data and its duplicate keys (0-based lines)."""
+    loader = ContentLoader(text)
+    try:
+        return loader.get_single_data(), loader.duplicates
+    finally:
+        loader.dispose()
+
+
 _HANDLER = YAMLHandler()
 _BOUNDARY = _HANDLER.FM_BOUNDARY
-_TOP_LEVEL_KEY = re.compile(r"^([^\s#:'\"-][^:#]*?)\s*:(?:\s|$)", re.MULTILINE)
 
 # A field path into the front matter: ("clips", 0, "start")
 FieldPath = tuple[str | int, ...]
@@ -146,28 +172,15 @@ def _yaml_problem(rel: str, offset: int, error: yaml.YAMLError, what: str) -> Pr
     )
 
 
-def _duplicate_keys(rel: str, text: str, offset: int) -> list[Problem]:
-    # PyYAML silently keeps the last of two equal keys, losing the author's
-    # first value, so look for repeated top-level keys with a cheap scan.
-    seen: dict[str, int] = {}
-    problems = []
-    for match in _TOP_LEVEL_KEY.finditer(text):
-        key = match.group(1)
-        line = offset + text.count("\n", 0, match.start())
-        if key in seen:
-            problems.append(
-                Problem(
-                    rel,
-                    line,
-                    key,
-                    f"duplicate key '{key}' (first given on line {seen[key]}); "
-                    "only one value is kept",
-                    f"merge the two '{key}' entries into one",
-                )
-            )
-        else:
-            seen[key] = line
-    return problems
+def _duplicate_problems(rel: str, duplicates: list[tuple[str, int, int]],
+                        offset: int, what: str = "key") -> list[Problem]:
+    return [
+        Problem(rel, offset + line, str(key),
+                f"duplicate {what} '{key}' (first given on line {offset + first}); "
+                "only the last value is kept",
+                f"merge the two '{key}' entries into one, or rename one of them")
+        for key, first, line in duplicates
+    ]
 
 
 def read_markdown(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
@@ -203,14 +216,14 @@ def read_markdown(path: Path, root: Path) -> tuple[SourceFile | None, list[Probl
     yaml_line = text.count("\n", 0, opening.end()) + 1
     body_line = text.count("\n", 0, closing.end()) + 2
 
-    problems = _duplicate_keys(rel, yaml_text, yaml_line)
     try:
-        meta = _HANDLER.load(yaml_text, Loader=ContentLoader) if yaml_text.strip() else {}
+        meta, duplicates = load_yaml(yaml_text) if yaml_text.strip() else ({}, [])
     except yaml.YAMLError as error:
         return None, [_yaml_problem(rel, yaml_line, error, "the front matter")]
     except ValueError as error:  # a value the constructor rejects, e.g. bad base64
         return None, [Problem(rel, yaml_line, "", f"the front matter has a value YAML cannot "
                                                    f"read: {error}", "quote the value")]
+    problems = _duplicate_problems(rel, duplicates, yaml_line)
     if not isinstance(meta, dict):
         return None, [
             Problem(
@@ -241,11 +254,14 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]
         ]
     except (OSError, UnicodeDecodeError) as error:
         return None, [Problem(rel, 0, "", f"cannot read the file: {error}")]
-    problems = _duplicate_keys(rel, text, 1)
     try:
-        data = yaml.load(text, Loader=ContentLoader)
+        data, duplicates = load_yaml(text)
     except yaml.YAMLError as error:
         return None, [_yaml_problem(rel, 1, error, "the file")]
+    except ValueError as error:
+        return None, [Problem(rel, 1, "", f"the file has a value YAML cannot read: {error}",
+                              "quote the value")]
+    problems = _duplicate_problems(rel, duplicates, 1, "id or key")
     if data is None:
         data = {}
     if not isinstance(data, dict):

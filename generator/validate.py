@@ -27,7 +27,7 @@ from .model import (
     Term,
 )
 from .problems import Problem
-from .source import FastLoader, FieldPath, SourceFile, describe
+from .source import FieldPath, SourceFile, describe
 from .source import field_name as field_label
 from .timecode import format_time, parse_time
 
@@ -184,36 +184,8 @@ def singular(vocabulary: str) -> str:
 
 # -- taxonomy -----------------------------------------------------------------
 
-def _nested_duplicate_keys(source: SourceFile) -> list[Problem]:
-    """Duplicate keys at any depth of taxonomy.yml (two terms with one id)."""
-    try:
-        tree = yaml.compose(source.yaml_text, Loader=FastLoader)
-    except yaml.YAMLError:
-        return []
-    problems: list[Problem] = []
-
-    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key, value in node.value:
-                line = source.yaml_line + key.start_mark.line
-                if key.value in seen and path:  # top level is checked while reading
-                    where = ".".join(path)
-                    problems.append(Problem(
-                        source.path, line, f"{where}.{key.value}",
-                        f"duplicate id '{key.value}' in '{where}' (first given on line "
-                        f"{seen[key.value]}); only the last one is kept",
-                        "give each term a unique id, or merge the two entries"))
-                seen.setdefault(key.value, line)
-                walk(value, (*path, str(key.value)))
-
-    if tree is not None:
-        walk(tree, ())
-    return problems
-
-
 def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
-    problems: list[Problem] = _nested_duplicate_keys(source)
+    problems: list[Problem] = []
     check = _Checker(source, problems)
     check.unknown_keys(source.meta, VOCABULARIES, (), "taxonomy.yml")
     terms: dict[str, tuple[Term, ...]] = {}

@@ -238,8 +238,8 @@ def test_a_term_id_given_twice_is_a_duplicate(library):
     library.write("taxonomy.yml", TAXONOMY.replace(
         "  northwind:", "  globex: {title: Globex Corp}\n  northwind:"))
     problem = only(library.load().problems)
-    assert (problem.line, problem.field) == (6, "competitors.globex")
-    assert "duplicate id 'globex'" in problem.message and "first given on line 5" in problem.message
+    assert (problem.path, problem.line, problem.field) == ("content/taxonomy.yml", 6, "globex")
+    assert "duplicate id or key 'globex' (first given on line 5)" in problem.message
 
 
 def test_malformed_taxonomy_yaml_gives_the_yaml_line(library):

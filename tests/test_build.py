@@ -1,0 +1,190 @@
+"""The real mkdocs-material build of the sample playbook."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import REPO, STORY
+from generator.load import load_library
+
+EPOCH = "1793491200"  # 2026-11-01: builds are reproducible
+
+
+def build(root: Path, site: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build", "--site-dir", str(site)],
+        cwd=root, env=env, capture_output=True, text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("sample") / "site"
+    result = build(REPO, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and (tag, name) in {("a", "href"), ("link", "href"), ("script", "src"),
+                                         ("img", "src"), ("audio", "src"), ("source", "src")}:
+                self.links.append(value)
+
+
+def links_in(page: Path) -> list[str]:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.links
+
+
+def resolve(site: Path, page: Path, href: str) -> Path | None:
+    """The file a relative link points at, or None for external links and anchors."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    assert not parts.path.startswith("/"), f"absolute link {href} breaks under a project path"
+    target = (page.parent / unquote(parts.path)).resolve()
+    return target / "index.html" if target.is_dir() or parts.path.endswith("/") else target
+
+
+def test_every_story_and_criterion_has_its_page(sample_site):
+    library = load_library(REPO / "content").library
+    assert len(library.stories) >= 24 and len(library.criteria) >= 8
+    for story in library.stories:
+        page = sample_site / "stories" / story.id / "index.html"
+        html = page.read_text(encoding="utf-8")
+        assert html.count(">" + escape(story.quote) + "<") >= 1, story.id
+        assert escape(story.takeaway) in html
+    for criterion in library.criteria:
+        html = (sample_site / "criteria" / criterion.id / "index.html").read_text(encoding="utf-8")
+        assert escape(criterion.description) in html
+        assert escape(criterion.present) in html and escape(criterion.absent) in html
+        for _, behaviour in criterion.anchors:
+            assert escape(behaviour) in html
+
+
+def escape(text: str) -> str:
+    from markupsafe import escape as markup_escape
+
+    return str(markup_escape(text))
+
+
+def test_every_link_in_the_site_resolves(sample_site):
+    # 404.html is the one page served from any path, so MkDocs roots its
+    # links at site_url; every other page links relatively.
+    pages = sorted(p for p in sample_site.rglob("*.html") if p.name != "404.html")
+    assert len(pages) > 30
+    checked = 0
+    for page in pages:
+        for href in links_in(page):
+            target = resolve(sample_site, page, href)
+            if target is None:
+                continue
+            assert target.is_file(), f"{page.relative_to(sample_site)} links to missing {href}"
+            checked += 1
+    assert checked > 500
+
+
+def test_story_pages_link_their_criteria_and_the_list_links_every_story(sample_site):
+    library = load_library(REPO / "content").library
+    listing = links_in(sample_site / "stories" / "index.html")
+    for story in library.stories:
+        assert f"{story.id}/" in listing
+        page = sample_site / "stories" / story.id / "index.html"
+        hrefs = links_in(page)
+        for criterion_id in story.criteria_present + story.criteria_absent:
+            assert f"../../criteria/{criterion_id}/" in hrefs
+
+
+def test_the_sidebar_does_not_list_every_story(sample_site):
+    for page in ("index.html", "stories/index.html", "criteria/index.html"):
+        html = (sample_site / page).read_text(encoding="utf-8")
+        sidebar = html.split('md-sidebar--primary', 1)[1].split('md-sidebar--secondary', 1)[0]
+        hrefs = re.findall(r'href="([^"]*)"', sidebar)
+        assert 4 <= len(hrefs) < 15, hrefs
+        assert not [h for h in hrefs if re.search(r"stories/[a-z0-9-]+/", h)], hrefs
+
+
+def test_no_google_fonts_or_cdn(sample_site):
+    for page in sample_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
+        for href in links_in(page):
+            assert not href.startswith(("http://", "https://")) or "squidfunk" in href \
+                or "mkdocs" in href, f"{page}: {href}"
+
+
+def test_the_same_input_builds_the_same_site(sample_site, tmp_path):
+    again = tmp_path / "again"
+    result = build(REPO, again)
+    assert result.returncode == 0, result.stderr
+    first = {p.relative_to(sample_site): p.read_bytes() for p in sample_site.rglob("*")
+             if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    differing = [str(path) for path in first if first[path] != second[path]]
+    assert differing == []
+
+
+def test_content_text_is_escaped_everywhere(library, tmp_path):
+    shutil.copy(REPO / "mkdocs.yml", library.root)
+    shutil.copytree(REPO / "theme", library.root / "theme")
+    (library.root / "docs").mkdir()
+    (library.root / "docs" / "contributing.md").write_text("# Contributing\n")
+    evil = "<script>alert(1)</script>"
+    library.story(
+        STORY.replace("title: Globex sent their SOC 2 in week one",
+                      f"title: 'Evil </title>{evil}'")
+        .replace("quote: By the time", f"quote: {evil} By the time")
+        .replace("takeaway: Send", f"takeaway: <img src=x onerror=alert(2)> Send")
+        .replace("transcript: By the time", f"transcript: {evil} By the time")
+        + f"\n{evil}\n\n<img src=x onerror=alert(3)>\n",
+        "evil.md",
+    )
+    site = tmp_path / "site"
+    result = build(library.root, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html, page
+        assert "<img src=x" not in html and '<img src="x"' not in html, page
+    story = (site / "stories" / "evil" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in story
+    assert re.search(r"<title>[^<]*Evil", story)
+
+
+def test_pages_can_be_written_to_a_folder_for_other_builders(tmp_path):
+    out = tmp_path / "docs"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "pages", "--out", str(out)],
+        cwd=REPO, capture_output=True, text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+    )
+    assert result.returncode == 0, result.stderr
+    library = load_library(REPO / "content").library
+    for story in library.stories:
+        assert (out / "stories" / f"{story.id}.md").is_file()
+    assert (out / "index.md").is_file() and (out / "contributing.md").is_file()
+    for clip in {c.src for s in library.stories for c in s.clips}:
+        assert (out / "audio" / clip).is_file()
+    # Stale pages go when their story does.
+    (out / "stories" / "gone.md").write_text("old")
+    subprocess.run([sys.executable, "-m", "generator.cli", "pages", "--out", str(out)],
+                   cwd=REPO, check=True, capture_output=True)
+    assert not (out / "stories" / "gone.md").exists()
