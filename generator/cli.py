@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from .load import LoadResult, load_library
+from .load import LoadResult, build_date, load_library
 from .problems import format_github, format_json, format_text, summary
 
 
@@ -87,7 +87,7 @@ def cmd_pages(args: argparse.Namespace) -> int:
     code = _report(result, "text", args.strict, out=sys.stderr)
     if code:
         return code
-    site = render_site(result.library, content / "audio")
+    site = render_site(result.library, content / "audio", build_date())
     docs = Path(args.docs) if args.docs else None
     count = write_pages(site, Path(args.out), docs)
     print(f"wrote {count} files to {args.out}")

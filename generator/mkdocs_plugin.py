@@ -20,8 +20,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .load import load_library
-from .pages import render_site
+from .load import build_date, load_library
+from .pages import render_site, section_pages
 from .problems import format_text, summary
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -41,12 +41,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             raise PluginError("playbook: the playbook's links need 'use_directory_urls: true'")
         root = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = (root / self.config.content_dir).resolve()
-        return config
-
-    def on_files(self, files: Files, config) -> Files:
-        if not self.config.enabled:
-            return files
-        result = load_library(self.content_dir)
+        self.today = build_date()
+        result = load_library(self.content_dir, self.today)
         for problem in result.warnings:
             log.warning(format_text(problem))
         failing = result.problems if self.config.strict else result.errors
@@ -56,13 +52,21 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 + "\n".join(format_text(p) for p in failing)
                 + f"\n{summary(result.problems)}"
             )
-        site = render_site(result.library, self.content_dir / "audio")
+        self.library = result.library
+        if config.nav:
+            config.nav = _expand_skills(config.nav, section_pages(self.library, "skills"))
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        if not self.config.enabled:
+            return files
+        site = render_site(self.library, self.content_dir / "audio", self.today)
         for path, text in site.pages.items():
             self._add(files, File.generated(config, path, content=text))
         for path, source in site.assets.items():
             self._add(files, File.generated(config, path, abs_src_path=str(source)))
-        log.info("playbook: %d stories, %d criteria", len(result.library.stories),
-                 len(result.library.criteria))
+        log.info("playbook: %d stories, %d criteria", len(self.library.stories),
+                 len(self.library.criteria))
         return files
 
     @staticmethod
@@ -78,3 +82,19 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.config.enabled:
             server.watch(str(self.content_dir))
         return server
+
+
+def _expand_skills(nav: list, skill_pages: list[str]) -> list:
+    """Turn the nav entry for skills/index.md into a section with every skill.
+
+    The sidebar then lists each skill's coaching page, in taxonomy order,
+    without anyone keeping mkdocs.yml in step with taxonomy.yml.
+    """
+    expanded = []
+    for item in nav:
+        if isinstance(item, dict) and len(item) == 1:
+            (title, value), = item.items()
+            if value == "skills/index.md":
+                item = {title: ["skills/index.md", *skill_pages]}
+        expanded.append(item)
+    return expanded

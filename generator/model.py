@@ -9,6 +9,7 @@ VOCABULARIES = ("skills", "competitors", "roles", "objections", "stages", "deal_
 OUTCOMES = ("win", "loss", "no-decision")
 LOSS_REASONS = ("qualification", "execution", "competition")
 SCALES = ("binary", "3", "5")
+GROW_STEPS = ("goal", "reality", "options", "will")
 # The levels a scale's anchors must describe, in order.
 SCALE_LEVELS = {"binary": ("yes", "no"), "3": ("1", "2", "3"), "5": ("1", "2", "3", "4", "5")}
 
@@ -21,6 +22,8 @@ class Term:
     description: str = ""
     aliases: tuple[str, ...] = ()
     order: int | None = None  # stages only
+    # skills only: GROW coaching questions, (step, questions) in GROW order
+    grow: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import posixpath
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -20,7 +21,8 @@ import markdown
 from markupsafe import Markup, escape
 
 from .library import Library, newest_first
-from .model import SCALE_LEVELS, Story
+from .links import RelatedIndex, balanced, story_of_the_week, tally
+from .model import Term
 from .timecode import format_time
 
 
@@ -45,11 +47,28 @@ def page_url(path: str) -> str:
 
 
 def relative(target: str, from_url: str) -> str:
-    """A link to `target` (a site path; directories end with /) from a page URL."""
-    rel = posixpath.relpath(target.rstrip("/") or ".", from_url.rstrip("/") or ".")
-    if target.endswith("/") or target == "":
-        return "./" if rel == "." else rel + "/"
-    return rel
+    """A link to `target` (a site path; directories end with /) from a page URL.
+
+    A query or fragment on the target is kept: "stories/?skill=discovery".
+    """
+    cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
+    path, suffix = target[:cut], target[cut:]
+    rel = posixpath.relpath(path.rstrip("/") or ".", from_url.rstrip("/") or ".")
+    if path.endswith("/") or path == "":
+        rel = "./" if rel == "." else rel + "/"
+    return rel + suffix
+
+
+# Where each vocabulary's pages live.
+FACET_PATHS = {
+    "skills": "skills", "competitors": "competitors", "roles": "roles",
+    "objections": "objections", "stages": "stages", "deal_sizes": "deal-sizes",
+}
+# Finder query parameter for each vocabulary (?competitor=globex).
+FINDER_PARAMS = {
+    "competitors": "competitor", "roles": "role", "objections": "objection",
+    "skills": "skill", "stages": "stage", "deal_sizes": "deal_size",
+}
 
 
 def story_url(story_id: str) -> str:
@@ -58,6 +77,17 @@ def story_url(story_id: str) -> str:
 
 def criterion_url(criterion_id: str) -> str:
     return f"criteria/{criterion_id}/"
+
+
+def term_url(vocabulary: str, term_id: str | None = None) -> str:
+    """The page of a taxonomy term, or of its vocabulary's overview."""
+    base = FACET_PATHS[vocabulary]
+    return f"{base}/{term_id}/" if term_id else f"{base}/"
+
+
+def finder_url(**filters: str) -> str:
+    query = "&".join(f"{key}={value}" for key, value in sorted(filters.items()) if value)
+    return "stories/" + (f"?{query}" if query else "")
 
 
 def audio_path(src: str) -> str:
@@ -120,13 +150,31 @@ OUTCOME_TITLES = {"win": "Win", "loss": "Loss", "no-decision": "No decision"}
 LOSS_REASON_TITLES = {"qualification": "Qualification", "execution": "Execution",
                       "competition": "Competition"}
 SCALE_TITLES = {"binary": "Yes / no", "3": "1-3", "5": "1-5"}
+VOCABULARY_TITLES = {
+    "skills": "Skills", "competitors": "Competitors", "roles": "Buyer roles",
+    "objections": "Objections", "stages": "Stages", "deal_sizes": "Deal sizes",
+}
+# Questions for a 1:1 on a skill whose taxonomy entry has no `grow` of its own.
+DEFAULT_GROW = (
+    ("goal", ("What would a great {skill} conversation on your next call sound like?",
+              "Which of the scoring criteria below do you want to move up one level this month?")),
+    ("reality", ("Think of your last deal that stalled: where did {skill} break down?",
+                 "Which buyer quote on this page sounds most like your own calls?")),
+    ("options", ("What could you say differently, word for word, in that moment?",
+                 "Which winning takeaway on this page could you try on a live deal this week?")),
+    ("will", ("Which deal will you try it on, and by when?",
+              "How will we know it worked: what will the buyer say or do?")),
+)
+GROW_TITLES = {"goal": "Goal", "reality": "Reality", "options": "Options", "will": "Will"}
 
 
 class _Renderer:
-    def __init__(self, library: Library):
+    def __init__(self, library: Library, today: date):
         self.library = library
+        self.today = today
         self.env = _environment()
         self.narrative = _narrative_renderer()
+        self.related = RelatedIndex(library.stories)
 
     def term_title(self, vocabulary: str, term_id: str | None) -> str:
         return self.library.taxonomy.term(vocabulary, term_id).title if term_id else ""
@@ -139,49 +187,93 @@ class _Renderer:
             link=link,
             story_url=story_url,
             criterion_url=criterion_url,
+            term_url=term_url,
+            finder_url=finder_url,
             audio_path=audio_path,
             term=self.term_title,
             outcomes=OUTCOME_TITLES,
             loss_reasons=LOSS_REASON_TITLES,
             scales=SCALE_TITLES,
-            levels=SCALE_LEVELS,
+            vocabularies=VOCABULARY_TITLES,
+            finder_params=FINDER_PARAMS,
+            outcome_counts=outcome_counts,
             markdown=lambda text: render_markdown(text, self.narrative),
             **context,
         )
 
 
-def outcome_counts(stories: tuple[Story, ...] | list[Story]) -> dict[str, int]:
+def outcome_counts(stories) -> dict[str, int]:
     counts = {outcome: 0 for outcome in OUTCOME_TITLES}
     for story in stories:
         counts[story.outcome] += 1
     return counts
 
 
-def render_site(library: Library, audio_dir: Path) -> SitePages:
+def grow_questions(term: Term) -> list[tuple[str, tuple[str, ...]]]:
+    """The skill's own GROW questions, with defaults for any step it leaves out."""
+    own = dict(term.grow)
+    skill = term.title.lower()
+    return [(GROW_TITLES[step], own.get(step) or tuple(q.format(skill=skill) for q in defaults))
+            for step, defaults in DEFAULT_GROW]
+
+
+def render_site(library: Library, audio_dir: Path, today: date) -> SitePages:
     """Every generated page of the playbook, plus the audio files it links to."""
-    renderer = _Renderer(library)
+    renderer = _Renderer(library, today)
+    taxonomy = library.taxonomy
     pages: dict[str, str] = {}
 
     def add(path: str, template: str, **context) -> None:
         pages[path] = renderer.render(template, path, **context)
 
-    add("index.md", "home.md.j2", counts=outcome_counts(library.stories),
-        newest=newest_first(library.stories)[:6])
-    add("stories/index.md", "stories.md.j2", counts=outcome_counts(library.stories),
-        stories=newest_first(library.stories))
-    add("criteria/index.md", "criteria.md.j2")
+    newest = newest_first(library.stories)
+    add("index.md", "home.md.j2", counts=outcome_counts(library.stories), newest=newest[:5],
+        week=story_of_the_week(library.stories, today), week_of=today.isocalendar(),
+        competitors_covered=sum(1 for t in taxonomy.terms["competitors"]
+                                if library.stories_by("competitors", t.id)))
+    add("stories/index.md", "finder.md.j2", stories=newest, counts=outcome_counts(newest))
     for story in library.stories:
-        add(f"stories/{story.id}.md", "story.md.j2", story=story)
+        add(f"stories/{story.id}.md", "story.md.j2", story=story,
+            related=renderer.related.related(story))
+
+    add("criteria/index.md", "criteria.md.j2")
     for criterion in library.criteria:
         add(f"criteria/{criterion.id}.md", "criterion.md.j2", criterion=criterion,
             present=library.evidence(criterion.id, "present"),
             absent=library.evidence(criterion.id, "absent"))
+
+    for vocabulary, directory in FACET_PATHS.items():
+        add(f"{directory}/index.md", "overview.md.j2", vocabulary=vocabulary)
+        for term in taxonomy.terms[vocabulary]:
+            stories = library.stories_by(vocabulary, term.id)
+            wins = [s for s in stories if s.outcome == "win"]
+            losses = [s for s in stories if s.outcome == "loss"]
+            context = dict(vocabulary=vocabulary, term_=term, stories=stories,
+                           counts=outcome_counts(stories))
+            if vocabulary == "skills":
+                shown_wins, shown_losses = balanced(wins, losses, limit=6)
+                add(f"{directory}/{term.id}.md", "skill.md.j2", **context,
+                    criteria=library.criteria_for(term.id), wins=shown_wins, losses=shown_losses,
+                    objections=tally(stories, "objections")[:5],
+                    competitors=tally(stories, "competitors")[:5],
+                    grow=grow_questions(term))
+            else:
+                add(f"{directory}/{term.id}.md", "term.md.j2", **context,
+                    objections=tally(stories, "objections"),
+                    competitors=tally(stories, "competitors"),
+                    winning_takeaways=newest_first(wins))
 
     assets = {
         audio_path(src): audio_dir / src
         for src in sorted({clip.src for story in library.stories for clip in story.clips})
     }
     return SitePages(pages, assets)
+
+
+def section_pages(library: Library, vocabulary: str) -> list[str]:
+    """The page paths of one vocabulary's terms, in display order (for a nav)."""
+    return [f"{FACET_PATHS[vocabulary]}/{term.id}.md"
+            for term in library.taxonomy.terms[vocabulary]]
 
 
 def write_pages(site: SitePages, out_dir: Path, extra_docs: Path | None = None) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .model import (
+    GROW_STEPS,
     LOSS_REASONS,
     OUTCOMES,
     SCALE_LEVELS,
@@ -39,7 +40,9 @@ STORY_KEYS = (
 CRITERION_KEYS = (
     "title", "skill", "stage", "scale", "weight", "description", "present", "absent", "anchors",
 )
-TERM_KEYS = ("title", "description", "aliases", "order")
+TERM_KEYS = ("title", "description", "aliases")
+# Keys a term takes beyond TERM_KEYS, by vocabulary.
+EXTRA_TERM_KEYS = {"stages": ("order",), "skills": ("grow",)}
 CLIP_KEYS = ("src", "start", "end", "transcript")
 # Which vocabulary a story or criterion field draws from.
 FIELD_VOCABULARY = {
@@ -220,7 +223,7 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
                                   f"found {describe(spec)}",
                             f"write it as '{term_id}: {{title: ...}}'")
                 continue
-            allowed = TERM_KEYS if vocabulary == "stages" else TERM_KEYS[:3]
+            allowed = TERM_KEYS + EXTRA_TERM_KEYS.get(vocabulary, ())
             check.unknown_keys(spec, allowed, path, f"a {singular(vocabulary)}")
             title = spec.get("title")
             if not isinstance(title, str) or not title.strip():
@@ -260,14 +263,41 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
                     continue
                 names[name] = term_id if index == 0 else f"an alias of '{term_id}'"
                 lookup.setdefault(vocabulary, {})[name] = term_id
+            grow = _check_grow(check, path, spec.get("grow"))
             found.append(Term(vocabulary, term_id, title.strip(), description.strip(),
-                              tuple(str(a) for a in aliases), order))
+                              tuple(str(a) for a in aliases), order, grow))
         if vocabulary == "stages":
             found.sort(key=lambda t: (t.order is None, t.order or 0, t.title.lower(), t.id))
         else:
             found.sort(key=lambda t: (t.title.lower(), t.id))
         terms[vocabulary] = tuple(found)
     return Taxonomy(terms, lookup, frozenset(unreadable)), problems
+
+
+def _check_grow(check: _Checker, at: FieldPath, value: Any) -> tuple:
+    """A skill's GROW questions: {goal: [...], reality: [...], options: [...], will: [...]}."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        check.error((*at, "grow"), f"expected 'grow' to map goal, reality, options and will to "
+                                   f"lists of questions; found {describe(value)}",
+                    "write 'grow:' then '  goal: [\"What would ...?\"]' and so on")
+        return ()
+    check.unknown_keys(value, GROW_STEPS, (*at, "grow"), "'grow'")
+    steps = []
+    for step in GROW_STEPS:
+        questions = value.get(step)
+        if questions is None:
+            continue
+        if isinstance(questions, str):
+            questions = [questions]
+        if not isinstance(questions, list) or not all(
+                isinstance(q, str) and q.strip() for q in questions):
+            check.error((*at, "grow", step), f"expected 'grow.{step}' to be a list of questions; "
+                                             f"found {describe(questions)}")
+            continue
+        steps.append((step, tuple(q.strip() for q in questions)))
+    return tuple(steps)
 
 
 # -- stories --------------------------------------------------------------------

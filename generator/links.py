@@ -1,0 +1,122 @@
+"""Cross-links between stories: related stories, the story of the week, tallies.
+
+Related stories are ranked like Hugo's related content: a weighted count of
+shared facets. Same competitor and same objection count most, then skill, role
+and stage. Ties go to the newer story, then to the smaller id, so the list is
+the same on every build.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from .model import Story
+
+# Weight of one shared term in each vocabulary.
+RELATED_WEIGHTS = {
+    "competitors": 4.0,
+    "objections": 4.0,
+    "skills": 2.0,
+    "roles": 1.5,
+    "stages": 1.0,
+}
+
+
+def related_score(a: Story, b: Story) -> float:
+    """How related two stories are: the weights of the terms they share."""
+    return sum(
+        weight * len(set(a.facet(vocabulary)) & set(b.facet(vocabulary)))
+        for vocabulary, weight in RELATED_WEIGHTS.items()
+    )
+
+
+def recency_order(stories) -> list[Story]:
+    return sorted(stories, key=lambda s: (-s.interviewed.toordinal(), s.id))
+
+
+class RelatedIndex:
+    """Ranks related stories for every story without comparing every pair.
+
+    Each term has a bitset of the stories carrying it, with bit i standing for
+    the i-th story in recency order, so the lowest set bit is the newest story
+    (ties broken by id). For one story with terms T, the stories sharing
+    exactly the subset S of T all score the same; splitting the library on
+    each term in turn finds those groups with a few big-integer operations
+    each, skipping empty ones. Taking the groups from the highest score down,
+    lowest bits first, yields the ranking in order.
+    """
+
+    def __init__(self, stories):
+        self.order = recency_order(stories)
+        self.bits: dict[tuple[str, str], int] = {}
+        for index, story in enumerate(self.order):
+            for key in self._terms(story):
+                self.bits[key] = self.bits.get(key, 0) | (1 << index)
+        self.position = {story.id: index for index, story in enumerate(self.order)}
+
+    @staticmethod
+    def _terms(story: Story) -> list[tuple[str, str]]:
+        return [(vocabulary, term) for vocabulary in RELATED_WEIGHTS
+                for term in story.facet(vocabulary)]
+
+    def related(self, story: Story, limit: int = 5) -> list[Story]:
+        terms = self._terms(story)
+        weights = [RELATED_WEIGHTS[vocabulary] for vocabulary, _ in terms]
+        masks = [self.bits[key] for key in terms]
+        self_bit = 1 << self.position[story.id]
+        # Split everyone else by which of the story's terms they share: a walk
+        # over "has term i / lacks term i" that drops empty branches at once.
+        levels: dict[float, int] = {}
+        stack = [(0, (1 << len(self.order)) - 1 & ~self_bit, 0.0)]
+        while stack:
+            depth, chosen, score = stack.pop()
+            if depth == len(terms):
+                if score:
+                    levels[score] = levels.get(score, 0) | chosen
+                continue
+            sharing = chosen & masks[depth]
+            if sharing:
+                stack.append((depth + 1, sharing, score + weights[depth]))
+            rest = chosen & ~masks[depth]
+            if rest:
+                stack.append((depth + 1, rest, score))
+        found: list[Story] = []
+        for score in sorted(levels, reverse=True):
+            level = levels[score]
+            while level and len(found) < limit:
+                lowest = level & -level
+                found.append(self.order[lowest.bit_length() - 1])
+                level ^= lowest
+            if len(found) >= limit:
+                break
+        return found
+
+
+def story_of_the_week(stories, today: date) -> Story | None:
+    """One story per ISO week, the same for everyone who builds that week.
+
+    A multiplicative hash of the week spreads consecutive weeks over the
+    library; stories are taken in id order so adding one story moves the pick
+    only when it lands before it.
+    """
+    ordered = sorted(stories, key=lambda s: s.id)
+    if not ordered:
+        return None
+    year, week, _ = today.isocalendar()
+    key = year * 100 + week
+    return ordered[((key * 2654435761) & 0xFFFFFFFF) % len(ordered)]
+
+
+def tally(stories, vocabulary: str) -> list[tuple[str, int]]:
+    """Term ids of a vocabulary across stories, most common first (then by id)."""
+    counts = Counter(term for story in stories for term in story.facet(vocabulary))
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def balanced(wins: list[Story], losses: list[Story], limit: int) -> tuple[list, list]:
+    """Up to `limit` of each, as even as the library allows, newest first."""
+    each = min(limit, max(len(wins), len(losses)))
+    if wins and losses:
+        each = min(each, max(min(len(wins), len(losses)), 3))
+    return recency_order(wins)[:each], recency_order(losses)[:each]

@@ -1,0 +1,93 @@
+// Playbook behaviour on top of static pages. Everything works without it
+// except live filtering in the story finder and copy-to-clipboard.
+(function () {
+  "use strict";
+
+  // Story finder: filters live in the URL query, so a filtered view can be
+  // shared ("losses to Northwind on price": ?outcome=loss&competitor=northwind&objection=price).
+  function setupFinder(form) {
+    var list = document.querySelector("[data-finder-list]");
+    if (!list) return;
+    var cards = Array.prototype.slice.call(list.children);
+    var texts = cards.map(function (card) { return card.textContent.toLowerCase(); });
+    var count = form.querySelector("[data-finder-count]");
+    var empty = document.querySelector("[data-finder-empty]");
+    var submit = form.querySelector("[data-finder-submit]");
+    if (submit) submit.hidden = true;
+    var fields = Array.prototype.slice.call(form.elements).filter(function (el) { return el.name; });
+
+    function readQuery() {
+      var params = new URLSearchParams(window.location.search);
+      fields.forEach(function (field) {
+        var value = params.get(field.name);
+        if (value === null) return;
+        if (field.tagName === "SELECT" && !field.querySelector('option[value="' + CSS.escape(value) + '"]')) return;
+        field.value = value;
+      });
+    }
+
+    function writeQuery() {
+      var params = new URLSearchParams();
+      fields.forEach(function (field) { if (field.value.trim()) params.set(field.name, field.value.trim()); });
+      var query = params.toString();
+      var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+      window.history.replaceState(null, "", url);
+    }
+
+    function apply() {
+      var words = [];
+      var wanted = [];
+      fields.forEach(function (field) {
+        var value = field.value.trim().toLowerCase();
+        if (!value) return;
+        if (field.name === "q") words = value.split(/\s+/);
+        else wanted.push([field.name.replace(/_/g, "-"), value]);
+      });
+      var shown = 0;
+      cards.forEach(function (card, i) {
+        var match = wanted.every(function (pair) {
+          return (" " + (card.getAttribute("data-" + pair[0]) || "") + " ").indexOf(" " + pair[1] + " ") >= 0;
+        }) && words.every(function (word) { return texts[i].indexOf(word) >= 0; });
+        card.hidden = !match;
+        if (match) shown += 1;
+      });
+      count.textContent = shown === cards.length
+        ? cards.length + " stories"
+        : shown + " of " + cards.length + " stories";
+      if (empty) empty.hidden = shown !== 0;
+    }
+
+    form.addEventListener("input", function () { apply(); writeQuery(); });
+    form.addEventListener("change", function () { apply(); writeQuery(); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); apply(); writeQuery(); });
+    form.addEventListener("reset", function () { setTimeout(function () { apply(); writeQuery(); }, 0); });
+    var reset = form.querySelector("[data-finder-reset]");
+    if (reset) reset.addEventListener("click", function (event) { event.preventDefault(); form.reset(); });
+    readQuery();
+    apply();
+  }
+
+  // "Copy link" copies the story's permanent URL (without query or fragment).
+  function setupPermalink(link) {
+    link.addEventListener("click", function (event) {
+      if (!navigator.clipboard) return; // fall back to following the link
+      event.preventDefault();
+      var url = window.location.origin + window.location.pathname;
+      navigator.clipboard.writeText(url).then(function () {
+        var label = link.textContent;
+        link.textContent = "Link copied";
+        link.setAttribute("data-copied", "");
+        setTimeout(function () { link.textContent = label; link.removeAttribute("data-copied"); }, 2000);
+      });
+    });
+  }
+
+  function ready() {
+    var form = document.querySelector("[data-finder]");
+    if (form) setupFinder(form);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-copy-permalink]"), setupPermalink);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();
