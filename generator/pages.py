@@ -97,8 +97,8 @@ def audio_path(src: str) -> str:
 # -- Markdown from content ----------------------------------------------------------
 
 def _narrative_renderer() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code", "toc"],
-                           extension_configs={"toc": {"permalink": False}})
+    # No "toc" extension: headings without ids keep a story one search document.
+    md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"])
     # Contributors write Markdown, not HTML: raw HTML is shown as text, so a
     # pull request cannot slip markup or scripts into the site.
     md.preprocessors.deregister("html_block")

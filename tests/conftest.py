@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -12,6 +15,27 @@ from generator.load import LoadResult, load_library
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 6, 1)
+# Builds of the sample are reproducible: "today" is 2026-11-01 (ISO week 44).
+EPOCH = "1793491200"
+EPOCH_DATE = date(2026, 11, 1)
+
+
+def build(root: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
+    """`playbook build` as a user runs it, into `site`."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build", "--site-dir", str(site)],
+        cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **env},
+        capture_output=True, text=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample playbook, built once for every test that reads it."""
+    site = tmp_path_factory.mktemp("sample") / "site"
+    result = build(REPO, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
 
 TAXONOMY = """\
 skills:
@@ -119,3 +143,15 @@ def library(tmp_path: Path) -> Library:
     (lib.content / "audio").mkdir()
     silent_wav(lib.content / "audio" / "interview.wav")
     return lib
+
+
+def make_repo(lib: Library) -> Path:
+    """Give a test library the repository's site settings and theme, so it builds."""
+    import shutil
+
+    shutil.copy(REPO / "mkdocs.yml", lib.root)
+    shutil.copytree(REPO / "theme", lib.root / "theme", dirs_exist_ok=True)
+    (lib.root / "docs").mkdir(exist_ok=True)
+    for page in ("contributing.md", "ramp.md"):
+        (lib.root / "docs" / page).write_text(f"# {page}\n")
+    return lib.root

@@ -13,27 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import REPO, STORY
+from conftest import EPOCH, REPO, STORY, build
 from generator.load import load_library
-
-EPOCH = "1793491200"  # 2026-11-01: builds are reproducible
-
-
-def build(root: Path, site: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", "build", "--site-dir", str(site)],
-        cwd=root, env=env, capture_output=True, text=True,
-    )
-
-
-@pytest.fixture(scope="module")
-def sample_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("sample") / "site"
-    result = build(REPO, site)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
-
 
 class _Links(HTMLParser):
     def __init__(self):

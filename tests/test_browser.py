@@ -1,0 +1,212 @@
+"""The built sample site in a real headless Chromium, served under a project path.
+
+Needs Debian's chromium (`apt-get install chromium`) or PLAYBOOK_CHROMIUM
+pointing at a Chromium binary. Without one these tests are skipped locally
+with that message; in CI (CI or PLAYBOOK_REQUIRE_BROWSER set) a missing browser
+is a failure, and .ci/run installs it first.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from conftest import REPO, build
+from generator.load import load_library
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("PLAYBOOK_CHROMIUM"), shutil.which("chromium"),
+                      shutil.which("chromium-browser"), shutil.which("google-chrome")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        message = ("no Chromium found for the browser tests: install Debian's chromium "
+                   "(sudo apt-get install chromium) or set PLAYBOOK_CHROMIUM")
+        if os.environ.get("CI") or os.environ.get("PLAYBOOK_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+class _PagesHandler(SimpleHTTPRequestHandler):
+    """Serves files like GitHub Pages: a missing path gets the site's 404.html."""
+
+    not_found: Path
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = self.not_found.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    """The sample site built for and served from /playbook/, as on GitHub Pages."""
+    root = tmp_path_factory.mktemp("www")
+    result = build(REPO, root / "playbook", PLAYBOOK_SITE_URL="https://org.github.io/playbook/")
+    assert result.returncode == 0, result.stderr
+    handler = type("Handler", (_PagesHandler,), {"not_found": root / "playbook" / "404.html"})
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/playbook/"
+    server.shutdown()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library(REPO / "content").library
+
+
+def search(page, base_url: str, query: str) -> list[str]:
+    """Type a query into Material's search; return the result page paths, best first."""
+    page.goto(base_url)
+    page.click(".md-search__input")
+    page.type(".md-search__input", query)
+    page.wait_for_function(
+        "q => document.querySelector('.md-search-result__meta')?.textContent.includes('matching')"
+        " && document.querySelector('.md-search__input').value === q", arg=query)
+    page.wait_for_selector(".md-search-result__item")
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+    paths = []
+    for href in hrefs:
+        path = urlsplit(href).path.removeprefix("/playbook/")
+        if path not in paths:
+            paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize("query, story_id", [
+    ("nightly CSV export", "globex-intacct-dimensions-trap"),  # from the quote
+    ("ask the CFO about card spend", "globex-card-bundle-erased-ap-fee"),  # the takeaway
+    ("trust portal", "globex-trust-package-before-we-asked"),  # the clip transcript
+    ("eight on the Friday", "northwind-discounts-chased-not-value"),  # the clip transcript
+])
+def test_search_finds_the_story_by_a_phrase(page, base_url, library, query, story_id):
+    text = " ".join([library.story(story_id).quote, library.story(story_id).takeaway,
+                     *(c.transcript for c in library.story(story_id).clips)])
+    assert all(word.lower() in text.lower() for word in query.split())
+    assert search(page, base_url, query)[0] == f"stories/{story_id}/"
+
+
+@pytest.mark.parametrize("query, vocabulary, term_id", [
+    ("Initech Payables", "competitors", "initech"),
+    ("ERP administrator", "roles", "erp-admin"),
+    ("Switching cost", "objections", "switching-cost"),
+])
+def test_search_finds_stories_by_a_facet_title(page, base_url, library, query, vocabulary,
+                                               term_id):
+    results = search(page, base_url, query)
+    stories = [p.split("/")[1] for p in results if p.startswith("stories/") and p != "stories/"]
+    assert stories, results
+    assert term_id in library.story(stories[0]).facet(vocabulary), results
+
+
+def test_a_finder_filter_narrows_the_list_and_goes_into_the_url(page, base_url, library):
+    page.goto(base_url + "stories/")
+    cards = page.locator("[data-finder-list] > li")
+    assert cards.count() == len(library.stories)
+    page.select_option("select[name=outcome]", "loss")
+    page.select_option("select[name=competitor]", "northwind")
+    expected = sorted(s.id for s in library.stories_by("competitor", "northwind")
+                      if s.outcome == "loss")
+    visible = page.locator("[data-finder-list] > li:not([hidden]) .pb-card__title")
+    assert sorted(h.split("/")[-2] for h in visible.evaluate_all("els => els.map(e => e.href)")) \
+        == expected
+    assert page.locator("[data-finder-count]").inner_text() == \
+        f"{len(expected)} of {len(library.stories)} stories"
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"outcome": ["loss"], "competitor": ["northwind"]}
+
+    # The URL is the shareable view: opening it shows the same list.
+    shared = page.context.new_page()
+    shared.goto(page.url)
+    assert shared.locator("select[name=competitor]").input_value() == "northwind"
+    assert shared.locator("[data-finder-list] > li:not([hidden])").count() == len(expected)
+
+    # Words narrow further; clearing shows everything again.
+    page.fill("input[name=q]", "forty percent")
+    assert page.locator("[data-finder-list] > li:not([hidden])").count() == 1
+    assert "q=forty+percent" in page.url
+    page.click("[data-finder-reset]")
+    assert page.locator("[data-finder-list] > li:not([hidden])").count() == len(library.stories)
+    assert urlsplit(page.url).query == ""
+
+
+def test_the_finder_works_on_a_phone(browser, base_url, library):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.goto(base_url + "stories/?skill=discovery")
+    expected = len(library.stories_by("skill", "discovery"))
+    assert page.locator("[data-finder-list] > li:not([hidden])").count() == expected
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the finder must not scroll sideways on a phone"
+    context.close()
+
+
+def test_a_competitor_page_links_reach_the_story(page, base_url, library):
+    story = library.stories_by("competitor", "globex")[0]
+    page.goto(base_url + "competitors/globex/")
+    page.click(f"text={story.title}")
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == f"/playbook/stories/{story.id}/"
+    assert page.locator("h1").inner_text().rstrip("¶").strip() == story.title
+    # and the story links back to the competitor
+    page.click(".pb-facets >> text=Globex")
+    assert urlsplit(page.url).path == "/playbook/competitors/globex/"
+
+
+def test_a_missing_page_gets_the_styled_404_page(page, base_url):
+    response = page.goto(base_url + "stories/no-such-story/")
+    assert response.status == 404
+    assert "404" in page.locator("h1").inner_text()
+    # Its stylesheet and links resolve under the project path.
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") \
+        in ("sticky", "fixed")
+    page.click("a.md-header__button.md-logo")
+    assert urlsplit(page.url).path == "/playbook/"

@@ -1,0 +1,207 @@
+"""The cross-linked playbook as managers and reps read it, in the built sample."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import EPOCH_DATE, REPO, STORY, TAXONOMY, build, make_repo
+from generator.links import RelatedIndex, story_of_the_week
+from generator.load import load_library
+from generator.pages import FACET_PATHS
+from markupsafe import escape
+
+
+def read(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+def section(html: str, heading: str) -> str:
+    """The HTML from an h2 with this text up to the next h2."""
+    start = re.search(r"<h2[^>]*>" + re.escape(heading), html)
+    assert start, f"no section {heading!r}"
+    rest = html[start.end():]
+    end = re.search(r"<h2[\s>]", rest)
+    return rest[: end.start()] if end else rest
+
+
+def test_every_taxonomy_term_has_its_page_and_every_vocabulary_an_overview(sample_site):
+    library = load_library(REPO / "content").library
+    for vocabulary, directory in FACET_PATHS.items():
+        overview = read(sample_site, directory)
+        for term in library.taxonomy.terms[vocabulary]:
+            html = read(sample_site, f"{directory}/{term.id}")
+            assert f">{escape(term.title)}<" in html
+            stories = library.stories_by(vocabulary, term.id)
+            assert f'href="{term.id}/"' in overview
+            if vocabulary == "skills":  # a balanced selection, and the rest in the finder
+                assert f'href="../../stories/?skill={term.id}"' in html
+            else:
+                for story in stories:
+                    assert f'href="../../stories/{story.id}/"' in html, (term.id, story.id)
+            wins = sum(s.outcome == "win" for s in stories)
+            losses = sum(s.outcome == "loss" for s in stories)
+            if stories:
+                assert f"{wins} win" in html and f"{losses} loss" in html
+
+
+def test_stories_are_grouped_by_outcome_on_a_term_page(sample_site):
+    library = load_library(REPO / "content").library
+    html = read(sample_site, "competitors/northwind")
+    stories = library.stories_by("competitor", "northwind")
+    for heading, outcome in (("Wins", "win"), ("Losses", "loss")):
+        group = [s for s in stories if s.outcome == outcome]
+        part = section(html, f"{heading} ({len(group)})")
+        assert sorted(re.findall(r'href="../../stories/([a-z0-9-]+)/"', part)) == \
+            sorted(s.id for s in group)
+
+
+def test_a_competitor_page_shows_objections_and_winning_takeaways(sample_site):
+    library = load_library(REPO / "content").library
+    html = read(sample_site, "competitors/globex")
+    stories = library.stories_by("competitor", "globex")
+    objections = section(html, "Objections raised in these deals")
+    for story in stories:
+        for objection in story.objections:
+            assert f'href="../../objections/{objection}/"' in objections
+    takeaways = section(html, "Takeaways that won")
+    for story in stories:
+        assert (str(escape(story.takeaway)) in takeaways) == (story.outcome == "win")
+
+
+def test_other_term_pages_show_the_competitors_involved(sample_site):
+    library = load_library(REPO / "content").library
+    html = read(sample_site, "objections/security")
+    involved = section(html, "Competitors involved")
+    for story in library.stories_by("objection", "security"):
+        if story.competitor:
+            assert f'href="../../competitors/{story.competitor}/"' in involved
+
+
+def test_a_skill_page_is_a_coaching_page(sample_site):
+    library = load_library(REPO / "content").library
+    html = read(sample_site, "skills/discovery")
+    guide = section(html, "Scoring guide")
+    for criterion in library.criteria_for("discovery"):
+        assert str(escape(criterion.description)) in guide
+        assert str(escape(criterion.present)) in guide and str(escape(criterion.absent)) in guide
+        for _, behaviour in criterion.anchors:
+            assert str(escape(behaviour)) in guide
+        assert f"Weight: <strong>{criterion.weight:g}</strong>" in guide
+    said = section(html, "What buyers said")
+    wins, losses = said.split('pb-side--loss', 1)
+    assert 'pb-card--win' in wins and 'pb-card--loss' not in wins
+    assert 'pb-card--loss' in losses and 'pb-card--win' not in losses
+    assert wins.count('class="pb-card ') == losses.count('class="pb-card ')  # balanced
+    assert "Try next time" in said and "<audio" in said
+    comes_up = section(html, "What comes up")
+    assert "../../objections/" in comes_up and "../../competitors/" in comes_up
+    grow = section(html, "GROW questions for a 1:1")
+    for step in ("Goal", "Reality", "Options", "Will"):
+        assert f"<h3>{step}</h3>" in grow
+
+
+def test_the_home_page_has_the_story_of_the_week_and_entry_points(sample_site):
+    library = load_library(REPO / "content").library
+    html = read(sample_site, "")
+    pick = story_of_the_week(library.stories, EPOCH_DATE)
+    week = section(html, "Story of the week")
+    assert f'href="stories/{pick.id}/"' in week and "Week 44 of 2026" in week
+    assert f"<strong>{len(library.stories)}</strong><span>stories</span>" in html
+    wins = sum(s.outcome == "win" for s in library.stories)
+    assert f"<strong>{wins}</strong><span>wins</span>" in html
+    for skill in library.taxonomy.terms["skills"]:
+        assert f'href="skills/{skill.id}/"' in section(html, "Start with a skill")
+    for competitor in library.taxonomy.terms["competitors"]:
+        assert f'href="competitors/{competitor.id}/"' in section(html, "By competitor")
+    newest = sorted(library.stories, key=lambda s: (s.interviewed, s.id), reverse=True)[0]
+    assert f'href="stories/{newest.id}/"' in section(html, "Newest stories")
+
+
+def test_a_story_page_links_its_facets_and_related_stories(sample_site):
+    library = load_library(REPO / "content").library
+    index = RelatedIndex(library.stories)
+    for story in library.stories:
+        html = read(sample_site, f"stories/{story.id}")
+        facets = html.split('class="pb-facets"', 1)[1].split("</dl>", 1)[0]
+        assert f'href="../../roles/{story.buyer_role}/"' in facets
+        assert f'href="../../stages/{story.stage}/"' in facets
+        for skill in story.skills:
+            assert f'href="../../skills/{skill}/"' in facets
+        for objection in story.objections:
+            assert f'href="../../objections/{objection}/"' in facets
+        if story.competitor:
+            assert f'href="../../competitors/{story.competitor}/"' in facets
+        related = section(html, "Related stories")
+        assert re.findall(r'href="../([a-z0-9-]+)/"', related) == [
+            s.id for s in index.related(story)]
+        assert "data-copy-permalink" in html
+
+
+def test_search_indexes_each_story_once_with_its_facet_titles(sample_site):
+    library = load_library(REPO / "content").library
+    index = json.loads((sample_site / "search" / "search_index.json").read_text())
+    docs = index["docs"]
+    for story in library.stories:
+        entries = [d for d in docs if d["location"].startswith(f"stories/{story.id}/")]
+        assert len(entries) == 1, story.id  # one document: every word counts together
+        tags = entries[0]["tags"]
+        if story.competitor:
+            assert library.taxonomy.term("competitors", story.competitor).title in tags
+        assert library.taxonomy.term("roles", story.buyer_role).title in tags
+        # Lists elsewhere do not repeat the quote into search results.
+        holders = [d["location"] for d in docs if story.quote[:60] in d["text"]]
+        assert holders == [f"stories/{story.id}/"], holders
+    assert not [d for d in docs if d["location"].startswith("stories/") and
+                d["location"].split("/")[1] in ("", "#")]  # the finder is not indexed
+
+
+def test_an_empty_term_still_gets_its_page(library, tmp_path):
+    root = make_repo(library)
+    site = tmp_path / "site"
+    result = build(root, site)
+    assert result.returncode == 0, result.stderr
+    html = read(site, "competitors/northwind")
+    assert "No stories are tagged with Northwind yet" in html
+    overview = read(site, "competitors")
+    assert re.search(r'href="northwind/">Northwind</a></td><td>0</td>', overview)
+
+
+def test_grow_questions_come_from_the_taxonomy_when_given(library, tmp_path):
+    library.write("taxonomy.yml", TAXONOMY.replace(
+        "discovery: {title: Discovery}",
+        "discovery:\n    title: Discovery\n    grow:\n      goal: [What does a perfect first call"
+        " look like to you?]"))
+    root = make_repo(library)
+    site = tmp_path / "site"
+    assert build(root, site).returncode == 0
+    grow = section(read(site, "skills/discovery"), "GROW questions for a 1:1")
+    assert "What does a perfect first call look like to you?" in grow
+    # Steps the skill leaves out fall back to the defaults.
+    assert "Which deal will you try it on, and by when?" in grow
+
+
+def test_the_site_works_under_a_project_path(library, tmp_path):
+    root = make_repo(library)
+    site = tmp_path / "site"
+    result = build(root, site, PLAYBOOK_SITE_URL="https://org.github.io/playbook/")
+    assert result.returncode == 0, result.stderr
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert 'href="/playbook/assets/playbook.css"' in not_found
+    story = read(site, "stories/globex-soc2")
+    assert '<link rel="canonical" href="https://org.github.io/playbook/stories/globex-soc2/">' \
+        in story
+    assert 'href="../../competitors/globex/"' in story
+
+
+def test_finder_lists_every_story_with_its_filters(sample_site):
+    library = load_library(REPO / "content").library
+    html = read(sample_site, "stories")
+    for story in library.stories:
+        cards = [c for c in html.split('<li class="pb-card')[1:] if f'href="{story.id}/"' in c]
+        assert len(cards) == 1, story.id
+        attrs = cards[0].split(">", 1)[0]
+        assert f'data-outcome="{story.outcome}"' in attrs
+        assert f'data-objection="{" ".join(story.objections)}"' in attrs
+        assert f'data-skill="{" ".join(story.skills)}"' in attrs
