@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from .audio import AudioCache, publish_clips
 from .load import LoadResult, build_date, load_library
 from .problems import format_github, format_json, format_text, summary
 
@@ -35,8 +36,14 @@ def _report(result: LoadResult, fmt: str, strict: bool, out=sys.stdout) -> int:
     return 1 if failing else 0
 
 
+def _audio_cache(content: Path) -> AudioCache:
+    return AudioCache(content.resolve().parent / ".cache" / "playbook")
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    result = load_library(Path(args.content))
+    content = Path(args.content)
+    audio = None if args.no_audio else _audio_cache(content)
+    result = load_library(content, audio=audio)
     return _report(result, args.format, args.strict)
 
 
@@ -47,6 +54,8 @@ def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
     from mkdocs.exceptions import MkDocsException
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
+    # Our own plugin's figures (stories, clips, which ffmpeg) are worth seeing.
+    logging.getLogger("mkdocs.plugins.playbook").setLevel(logging.INFO)
     overrides = {}
     if getattr(args, "site_dir", None):
         overrides["site_dir"] = args.site_dir
@@ -83,11 +92,13 @@ def cmd_pages(args: argparse.Namespace) -> int:
     from .pages import render_site, write_pages
 
     content = Path(args.content)
-    result = load_library(content)
+    audio = _audio_cache(content)
+    result = load_library(content, audio=audio)
     code = _report(result, "text", args.strict, out=sys.stderr)
     if code:
         return code
-    site = render_site(result.library, content / "audio", build_date())
+    clips = publish_clips(result.library.stories, content / "audio", audio)
+    site = render_site(result.library, build_date(), clips)
     docs = Path(args.docs) if args.docs else None
     count = write_pages(site, Path(args.out), docs)
     print(f"wrote {count} files to {args.out}")
@@ -113,6 +124,8 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=("text", "github", "json"), default="text",
                           help="text for people, github for Actions annotations, json for tools")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    validate.add_argument("--no-audio", action="store_true",
+                          help="skip checking clips against their recordings (no decoding)")
 
     build = command("build", "validate, then build the site with mkdocs-material", cmd_build,
                     content=False)

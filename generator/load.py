@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from .audio import AudioCache, check_clips
 from .library import Library, link
 from .model import VOCABULARIES, Taxonomy
 from .problems import Problem, sort_problems
@@ -36,7 +37,9 @@ def build_date() -> date:
     return date.today()
 
 
-def load_library(content_dir: Path, today: date | None = None) -> LoadResult:
+def load_library(content_dir: Path, today: date | None = None,
+                 audio: AudioCache | None = None) -> LoadResult:
+    """Read, validate and link the library; with `audio`, check clips against recordings."""
     content_dir = Path(content_dir).resolve()
     root = content_dir.parent  # problems name paths from the repository root
     today = today or build_date()
@@ -70,6 +73,7 @@ def load_library(content_dir: Path, today: date | None = None) -> LoadResult:
             criteria.append(criterion)
 
     stories = []
+    clip_sources = {}  # kept only to locate audio problems
     audio_dir = content_dir / "audio"
     for path in sorted((content_dir / "stories").glob("*.md")):
         source, found = read_markdown(path, root)
@@ -80,6 +84,12 @@ def load_library(content_dir: Path, today: date | None = None) -> LoadResult:
         problems += found
         if story is not None:
             stories.append(story)
+            if story.clips:
+                clip_sources[story.id] = source
+
+    if audio is not None:
+        stories, found = check_clips(stories, clip_sources, audio_dir, audio)
+        problems += found
 
     library = link(taxonomy, stories, criteria)
     return LoadResult(library, sort_problems(problems))

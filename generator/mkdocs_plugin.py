@@ -20,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .audio import AudioCache, publish_clips
 from .load import build_date, load_library
 from .pages import render_site, section_pages
 from .problems import format_text, summary
@@ -30,6 +31,7 @@ log = logging.getLogger("mkdocs.plugins.playbook")
 class PlaybookConfig(base.Config):
     enabled = c.Type(bool, default=True)
     content_dir = c.Type(str, default="content")  # relative to mkdocs.yml
+    cache_dir = c.Type(str, default=".cache/playbook")  # encoded clips; outside site/
     strict = c.Type(bool, default=False)  # fail on warnings too
 
 
@@ -42,7 +44,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = (root / self.config.content_dir).resolve()
         self.today = build_date()
-        result = load_library(self.content_dir, self.today)
+        self.audio = AudioCache(root / self.config.cache_dir)
+        result = load_library(self.content_dir, self.today, audio=self.audio)
         for problem in result.warnings:
             log.warning(format_text(problem))
         failing = result.problems if self.config.strict else result.errors
@@ -60,7 +63,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_files(self, files: Files, config) -> Files:
         if not self.config.enabled:
             return files
-        site = render_site(self.library, self.content_dir / "audio", self.today)
+        before = self.audio.counters.encoded
+        clips = publish_clips(self.library.stories, self.content_dir / "audio", self.audio)
+        log.info("playbook: %d clip%s (%d encoded, the rest from %s) with ffmpeg %s",
+                 len(clips), "" if len(clips) == 1 else "s", self.audio.counters.encoded - before,
+                 self.audio.dir, self.audio.ffmpeg.describe())
+        site = render_site(self.library, self.today, clips)
         for path, text in site.pages.items():
             self._add(files, File.generated(config, path, content=text))
         for path, source in site.assets.items():

@@ -57,6 +57,7 @@ class Clip:
     start: float | None  # seconds
     end: float | None
     transcript: str
+    duration: float | None = None  # seconds, once the audio stage has measured it
 
 
 @dataclass(frozen=True)

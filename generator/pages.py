@@ -20,6 +20,7 @@ import jinja2
 import markdown
 from markupsafe import Markup, escape
 
+from .audio import clip_site_path
 from .library import Library, newest_first
 from .links import RelatedIndex, balanced, story_of_the_week, tally
 from .model import Term
@@ -88,10 +89,6 @@ def term_url(vocabulary: str, term_id: str | None = None) -> str:
 def finder_url(**filters: str) -> str:
     query = "&".join(f"{key}={value}" for key, value in sorted(filters.items()) if value)
     return "stories/" + (f"?{query}" if query else "")
-
-
-def audio_path(src: str) -> str:
-    return f"audio/{src}"
 
 
 # -- Markdown from content ----------------------------------------------------------
@@ -189,7 +186,7 @@ class _Renderer:
             criterion_url=criterion_url,
             term_url=term_url,
             finder_url=finder_url,
-            audio_path=audio_path,
+            clip_url=clip_site_path,
             term=self.term_title,
             outcomes=OUTCOME_TITLES,
             loss_reasons=LOSS_REASON_TITLES,
@@ -217,8 +214,12 @@ def grow_questions(term: Term) -> list[tuple[str, tuple[str, ...]]]:
             for step, defaults in DEFAULT_GROW]
 
 
-def render_site(library: Library, audio_dir: Path, today: date) -> SitePages:
-    """Every generated page of the playbook, plus the audio files it links to."""
+def render_site(library: Library, today: date, clips: dict[str, Path]) -> SitePages:
+    """Every generated page of the playbook, plus the clips it plays.
+
+    `clips` maps each clip's site path (see audio.clip_site_path) to its
+    encoded file, as the audio stage published it.
+    """
     renderer = _Renderer(library, today)
     taxonomy = library.taxonomy
     pages: dict[str, str] = {}
@@ -263,11 +264,7 @@ def render_site(library: Library, audio_dir: Path, today: date) -> SitePages:
                     competitors=tally(stories, "competitors"),
                     winning_takeaways=newest_first(wins))
 
-    assets = {
-        audio_path(src): audio_dir / src
-        for src in sorted({clip.src for story in library.stories for clip in story.clips})
-    }
-    return SitePages(pages, assets)
+    return SitePages(pages, dict(sorted(clips.items())))
 
 
 def section_pages(library: Library, vocabulary: str) -> list[str]:

@@ -361,6 +361,11 @@ def _check_clips(check: _Checker, audio_dir: Path) -> tuple[Clip, ...]:
                             "copy the recording into content/audio/ and give its path "
                             "relative to that folder, e.g. 'src: acme-interview.mp3'")
                 ok = False
+            elif (audio_dir / pure).exists() and not (audio_dir / pure).is_file():
+                check.error((*at, "src"),
+                            f"'content/audio/{pure.as_posix()}' is a folder, not a recording",
+                            "give the path of the audio file inside it")
+                ok = False
             elif not (audio_dir / pure).is_file():
                 existing = sorted(p.relative_to(audio_dir).as_posix()
                                   for p in audio_dir.rglob("*") if p.is_file()) \

@@ -123,6 +123,9 @@ class Library:
     def load(self) -> LoadResult:
         return load_library(self.content, today=TODAY)
 
+    def load_with_audio(self, cache) -> LoadResult:
+        return load_library(self.content, today=TODAY, audio=cache)
+
 
 def silent_wav(path: Path, seconds: float = 5.0) -> None:
     import wave

@@ -163,10 +163,42 @@ def test_pages_can_be_written_to_a_folder_for_other_builders(tmp_path):
     for story in library.stories:
         assert (out / "stories" / f"{story.id}.md").is_file()
     assert (out / "index.md").is_file() and (out / "contributing.md").is_file()
-    for clip in {c.src for s in library.stories for c in s.clips}:
-        assert (out / "audio" / clip).is_file()
+    for story in library.stories:
+        for number, _ in enumerate(story.clips, start=1):
+            assert (out / "stories" / story.id / f"clip-{number}.mp3").is_file()
     # Stale pages go when their story does.
     (out / "stories" / "gone.md").write_text("old")
     subprocess.run([sys.executable, "-m", "generator.cli", "pages", "--out", str(out)],
                    cwd=REPO, check=True, capture_output=True)
     assert not (out / "stories" / "gone.md").exists()
+
+
+def test_the_sample_clip_is_a_13_second_mono_cut_of_the_interview(sample_site):
+    from pydub import AudioSegment
+
+    from generator.audio import find_ffmpeg
+
+    story = load_library(REPO / "content").library.story("globex-security-review-came-too-late")
+    clip = story.clips[0]
+    assert (clip.start, clip.end, clip.src) == (4.0, 17.0, "globex-security-lead-interview.mp3")
+    AudioSegment.converter = find_ffmpeg().path
+    published = sample_site / "stories" / story.id / "clip-1.mp3"
+    audio = AudioSegment.from_file(published, format="mp3")
+    assert audio.channels == 1
+    assert abs(len(audio) / 1000 - 13.0) <= 0.1
+    html = (sample_site / "stories" / story.id / "index.html").read_text(encoding="utf-8")
+    assert '<audio controls preload="none" src="clip-1.mp3"' in html
+    assert '<span class="pb-clip__duration">0:13</span>' in html
+    assert 'id="clip-1"' in html
+
+
+def test_a_second_build_encodes_nothing(library, tmp_path):
+    from conftest import make_repo
+
+    root = make_repo(library)
+    first = build(root, tmp_path / "one")
+    assert "1 clip (1 encoded" in first.stderr, first.stderr
+    second = build(root, tmp_path / "two")
+    assert second.returncode == 0
+    assert "1 clip (0 encoded" in second.stderr, second.stderr
+    assert "ffmpeg" in second.stderr  # the log says which ffmpeg a build used

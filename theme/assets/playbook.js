@@ -82,7 +82,23 @@
     });
   }
 
+  // Playback speed for a clip's native player. Without this script the
+  // buttons stay hidden and the player works as it is.
+  function setupSpeed(group) {
+    var audio = group.parentNode.querySelector("audio");
+    if (!audio) return;
+    var buttons = Array.prototype.slice.call(group.querySelectorAll("button[data-speed]"));
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        audio.playbackRate = parseFloat(button.getAttribute("data-speed"));
+        buttons.forEach(function (other) { other.setAttribute("aria-pressed", String(other === button)); });
+      });
+    });
+    group.hidden = false;
+  }
+
   function ready() {
+    Array.prototype.forEach.call(document.querySelectorAll(".pb-speed"), setupSpeed);
     var form = document.querySelector("[data-finder]");
     if (form) setupFinder(form);
     Array.prototype.forEach.call(document.querySelectorAll("[data-copy-permalink]"), setupPermalink);
