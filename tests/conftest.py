@@ -94,7 +94,7 @@ takeaway: Send the SOC 2 report in the first week.
 clips:
   - src: interview.wav
     start: "0:01"
-    end: "0:03"
+    end: "0:07"
     transcript: By the time your packet arrived we were done.
 ---
 ## Context
@@ -127,7 +127,7 @@ class Library:
         return load_library(self.content, today=TODAY, audio=cache)
 
 
-def silent_wav(path: Path, seconds: float = 5.0) -> None:
+def silent_wav(path: Path, seconds: float = 10.0) -> None:
     import wave
 
     with wave.open(str(path), "wb") as out:

@@ -152,7 +152,7 @@ def recording_library(library, tmp_path):
 def test_clips_inside_the_recording_pass(recording_library, tmp_path):
     recording_library.story(STORY.replace("src: interview.wav", "src: interview.mp3")
                             .replace('start: "0:01"', 'start: "0:02"')
-                            .replace('end: "0:03"', 'end: "0:20"'))
+                            .replace('end: "0:07"', 'end: "0:20"'))
     result = check(recording_library, tmp_path)
     assert [p for p in result.problems if "acme" in p.path] == []
     assert result.library.story("acme").clips[0].duration == 18.0
@@ -160,10 +160,10 @@ def test_clips_inside_the_recording_pass(recording_library, tmp_path):
 
 AUDIO_CASES = {
     "start beyond the recording": (
-        ('start: "0:01"', 'start: "0:30"', 'end: "0:03"', 'end: "0:40"'), 18, "clips[0].start",
+        ('start: "0:01"', 'start: "0:30"', 'end: "0:07"', 'end: "0:40"'), 18, "clips[0].start",
         "'start' is 0:30, beyond the end of the recording 'interview.mp3' (0:22 long)"),
     "end beyond the recording": (
-        ('end: "0:03"', 'end: "1:10"'), 19, "clips[0].end",
+        ('end: "0:07"', 'end: "1:10"'), 19, "clips[0].end",
         "'end' is 1:10, beyond the end of the recording 'interview.mp3' (0:22 long)"),
     "corrupt recording": (
         ("src: interview.mp3", "src: corrupt.mp3"), 17, "clips[0].src",
@@ -208,7 +208,7 @@ def test_clips_too_short_or_too_long_are_warnings(library, tmp_path, start, end,
     save(tone(95, -20), library.content / "audio" / "long.mp3")
     text = STORY.replace("src: interview.wav", "src: long.mp3")
     text = text.replace('    start: "0:01"\n', f'    start: "{start}"\n' if start else "")
-    text = text.replace('    end: "0:03"\n', f'    end: "{end}"\n' if end else "")
+    text = text.replace('    end: "0:07"\n', f'    end: "{end}"\n' if end else "")
     path = library.story(text)
     [problem] = [p for p in check(library, tmp_path).problems if p.path == path]
     assert (problem.severity, problem.line, problem.field) == ("warning", 17, "clips[0]")
@@ -217,7 +217,7 @@ def test_clips_too_short_or_too_long_are_warnings(library, tmp_path, start, end,
 
 def test_published_clips_have_stable_site_paths(recording_library, tmp_path):
     recording_library.story(STORY.replace("src: interview.wav", "src: interview.mp3")
-                            .replace('end: "0:03"', 'end: "0:09"'))
+                            .replace('end: "0:07"', 'end: "0:09"'))
     cache = AudioCache(tmp_path / "cache")
     result = recording_library.load_with_audio(cache)
     clips = publish_clips(result.library.stories, recording_library.content / "audio", cache)

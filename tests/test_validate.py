@@ -18,7 +18,7 @@ def test_the_base_library_is_valid(library):
     assert result.problems == []
     assert [s.id for s in result.library.stories] == ["globex-soc2"]
     story = result.library.story("globex-soc2")
-    assert story.clips[0].start == 1.0 and story.clips[0].end == 3.0
+    assert story.clips[0].start == 1.0 and story.clips[0].end == 7.0
     assert result.library.stories_by("competitor", "globex") == (story,)
 
 
@@ -93,10 +93,10 @@ STORY_CASES = {
         ("src: interview.wav", "src: /etc/passwd"), 17, "clips[0].src",
         ["inside content/audio/", "'/etc/passwd'"]),
     "clip start after end": (
-        ('start: "0:01"', 'start: "0:03"'), 19, "clips[0].end",
-        ["expected 'end' after 'start'", "start 0:03 and end 0:03"]),
+        ('start: "0:01"', 'start: "0:07"'), 19, "clips[0].end",
+        ["expected 'end' after 'start'", "start 0:07 and end 0:07"]),
     "clip with a bad time": (
-        ('end: "0:03"', 'end: "soon"'), 19, "clips[0].end",
+        ('end: "0:07"', 'end: "soon"'), 19, "clips[0].end",
         ["\"mm:ss\", \"h:mm:ss\" or seconds", "found the text 'soon'"]),
     "clip without transcript": (
         ("    transcript: By the time your packet arrived we were done.\n", ""), 17,
