@@ -8,7 +8,6 @@ builder that reads an mkdocs.yml docs folder. Nothing here imports MkDocs.
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 import shutil
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from markupsafe import Markup, escape
 from .audio import clip_site_path
 from .library import Library, newest_first
 from .links import RelatedIndex, balanced, story_of_the_week, tally
-from .model import Term
+from .model import Story, Term
 from .timecode import format_time
 
 
@@ -51,12 +50,21 @@ def relative(target: str, from_url: str) -> str:
     """A link to `target` (a site path; directories end with /) from a page URL.
 
     A query or fragment on the target is kept: "stories/?skill=discovery".
+    Both are site paths, so this is string work, not os.path (which would ask
+    the operating system for the working directory on every call).
     """
     cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
     path, suffix = target[:cut], target[cut:]
-    rel = posixpath.relpath(path.rstrip("/") or ".", from_url.rstrip("/") or ".")
+    to_parts = [p for p in path.split("/") if p]
+    from_parts = [p for p in from_url.split("/") if p]
+    common = 0
+    while (common < len(to_parts) and common < len(from_parts)
+           and to_parts[common] == from_parts[common]):
+        common += 1
+    parts = [".."] * (len(from_parts) - common) + to_parts[common:]
+    rel = "/".join(parts)
     if path.endswith("/") or path == "":
-        rel = "./" if rel == "." else rel + "/"
+        rel = rel + "/" if rel else "./"
     return rel + suffix
 
 
@@ -172,16 +180,19 @@ class _Renderer:
         self.env = _environment()
         self.narrative = _narrative_renderer()
         self.related = RelatedIndex(library.stories)
+        self._cards: dict[tuple, Markup] = {}
 
     def term_title(self, vocabulary: str, term_id: str | None) -> str:
         return self.library.taxonomy.term(vocabulary, term_id).title if term_id else ""
 
-    def render(self, template: str, path: str, **context) -> str:
-        url = page_url(path)
+    def _globals(self, url: str) -> dict:
+        """What every template sees, with links made relative to the page at `url`."""
         link: Callable[[str], str] = lambda target: relative(target, url)  # noqa: E731
-        return self.env.get_template(template).render(
+        return dict(
             library=self.library,
             link=link,
+            card_html=lambda story, full=False, filterable=False: self.card(
+                story, url, full, filterable),
             story_url=story_url,
             criterion_url=criterion_url,
             term_url=term_url,
@@ -195,8 +206,19 @@ class _Renderer:
             finder_params=FINDER_PARAMS,
             outcome_counts=outcome_counts,
             markdown=lambda text: render_markdown(text, self.narrative),
-            **context,
         )
+
+    def card(self, story: Story, url: str, full: bool, filterable: bool) -> Markup:
+        # A story's card appears on many pages; every link in it points under
+        # stories/, so pages at the same distance from stories/ share one.
+        key = (story.id, full, filterable, relative("stories/", url))
+        if key not in self._cards:
+            self._cards[key] = Markup(self.env.get_template("_card.html.j2").render(
+                **self._globals(url), story=story, full=full, filterable=filterable))
+        return self._cards[key]
+
+    def render(self, template: str, path: str, **context) -> str:
+        return self.env.get_template(template).render(**self._globals(page_url(path)), **context)
 
 
 def outcome_counts(stories) -> dict[str, int]:
