@@ -376,7 +376,7 @@ def publish_clips(stories, audio_dir: Path, cache: AudioCache) -> dict[str, Path
             jobs.append((audio_dir / clip.src, clip.start, clip.end))
             paths.append(clip_site_path(story.id, number))
     published = {}
-    for path, result in zip(paths, cache.publish(jobs)):
+    for path, result in zip(paths, cache.publish(jobs), strict=True):
         if isinstance(result, AudioError):  # checked before; a file changed mid-build
             raise result
         published[path] = result.file

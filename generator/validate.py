@@ -12,7 +12,6 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
 
 from .model import (
     GROW_STEPS,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,9 @@ from pydub import AudioSegment
 from pydub.generators import Sine
 
 from conftest import STORY
-from generator import audio as audio_module
 from generator.audio import (
     TARGET_DBFS,
     AudioCache,
-    Ffmpeg,
     find_ffmpeg,
     publish_clips,
 )
@@ -189,7 +186,7 @@ def test_bad_audio_is_located_at_the_clip(recording_library, tmp_path, case):
     (audio_dir / "folder.mp3").mkdir()
     (audio_dir / "empty.mp3").write_bytes(b"")
     text = STORY.replace("src: interview.wav", "src: interview.mp3")
-    for old, new in zip(changes[::2], changes[1::2]):
+    for old, new in zip(changes[::2], changes[1::2], strict=True):
         text = text.replace(old, new)
     path = recording_library.story(text)
     problems = [p for p in check(recording_library, tmp_path).problems if p.path == path]

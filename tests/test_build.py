@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 
 from conftest import EPOCH, REPO, STORY, build
 from generator.load import load_library
@@ -134,7 +133,7 @@ def test_content_text_is_escaped_everywhere(library, tmp_path):
         STORY.replace("title: Globex sent their SOC 2 in week one",
                       f"title: 'Evil </title>{evil}'")
         .replace("quote: By the time", f"quote: {evil} By the time")
-        .replace("takeaway: Send", f"takeaway: <img src=x onerror=alert(2)> Send")
+        .replace("takeaway: Send", "takeaway: <img src=x onerror=alert(2)> Send")
         .replace("transcript: By the time", f"transcript: {evil} By the time")
         + f"\n{evil}\n\n<img src=x onerror=alert(3)>\n",
         "evil.md",

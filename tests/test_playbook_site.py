@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import EPOCH_DATE, REPO, STORY, TAXONOMY, build, make_repo
+from conftest import EPOCH_DATE, REPO, TAXONOMY, build, make_repo
 from generator.links import RelatedIndex, story_of_the_week
 from generator.load import load_library
 from generator.pages import FACET_PATHS
