@@ -210,3 +210,31 @@ def test_a_missing_page_gets_the_styled_404_page(page, base_url):
         in ("sticky", "fixed")
     page.click("a.md-header__button.md-logo")
     assert urlsplit(page.url).path == "/playbook/"
+
+
+def test_a_clip_plays_with_speed_controls(page, base_url, library):
+    story = library.story("globex-security-review-came-too-late")
+    page.goto(base_url + f"stories/{story.id}/#clip-1")
+    clip = page.locator("#clip-1")
+    audio = clip.locator("audio")
+    assert audio.get_attribute("controls") is not None  # the browser's own, keyboard-operable
+    # The clip is a real, decodable file the browser can play.
+    duration = audio.evaluate(
+        "a => new Promise(done => { a.preload = 'metadata'; "
+        "a.addEventListener('loadedmetadata', () => done(a.duration), {once: true}); a.load(); })")
+    assert abs(duration - 13.0) <= 0.2
+    assert story.clips[0].transcript in clip.inner_text()
+    clip.locator("button[data-speed='1.5']").click()
+    assert audio.evaluate("a => a.playbackRate") == 1.5
+    assert clip.locator("button[data-speed='1.5']").get_attribute("aria-pressed") == "true"
+
+
+def test_copy_link_copies_the_story_url(browser, base_url, library):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    story_id = library.stories[0].id
+    page.goto(base_url + f"stories/{story_id}/?from=1on1#clip-1")
+    page.click("[data-copy-permalink]")
+    assert page.evaluate("navigator.clipboard.readText()") == base_url + f"stories/{story_id}/"
+    context.close()
