@@ -22,13 +22,15 @@ import tempfile
 import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is not on PATH; we hand it one below.
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
+
+from .timecode import format_time
 
 # Bump when the processing below changes, so cached clips are made again.
 PIPELINE_VERSION = 1
@@ -312,10 +314,6 @@ def check_clips(stories: list, sources: dict, audio_dir: Path, cache: AudioCache
     Returns the stories (each clip now carrying its duration; stories with an
     audio error left out) and the problems, located at the clip's lines.
     """
-    from dataclasses import replace
-
-    from .timecode import format_time
-
     recordings = {audio_dir / clip.src for story in stories for clip in story.clips}
     lengths = cache.lengths(sorted(recordings))
     checked, problems = [], []
