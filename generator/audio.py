@@ -329,20 +329,13 @@ def check_clips(stories: list, sources: dict, audio_dir: Path, cache: AudioCache
                 failed = True
                 continue
             start, end = clip_bounds(clip.start, clip.end, length)
-            if start >= length:
+            beyond = _beyond_the_end(start, clip.end, length)
+            if beyond:
+                key, value, hint = beyond
                 problems.append(source.problem(
-                    (*at, "start"),
-                    f"'start' is {format_time(start)}, beyond the end of the recording "
-                    f"'{clip.src}' ({format_time(length)} long)",
-                    "check the time against the recording, or the recording against the story"))
-                failed = True
-                continue
-            if clip.end is not None and clip.end > length + END_TOLERANCE:
-                problems.append(source.problem(
-                    (*at, "end"),
-                    f"'end' is {format_time(clip.end)}, beyond the end of the recording "
-                    f"'{clip.src}' ({format_time(length)} long)",
-                    "leave out 'end' to play to the end of the recording"))
+                    (*at, key),
+                    f"'{key}' is {format_time(value)}, beyond the end of the recording "
+                    f"'{clip.src}' ({format_time(length)} long)", hint))
                 failed = True
                 continue
             end = min(end, length)
@@ -359,6 +352,16 @@ def check_clips(stories: list, sources: dict, audio_dir: Path, cache: AudioCache
         if not failed:
             checked.append(replace(story, clips=tuple(clips)) if story.clips else story)
     return checked, problems
+
+
+def _beyond_the_end(start: float, end: float | None, length: float):
+    """(field, value, hint) for a clip bound past the recording's end, or None."""
+    if start >= length:
+        return "start", start, "check the time against the recording, or the recording " \
+                               "against the story"
+    if end is not None and end > length + END_TOLERANCE:
+        return "end", end, "leave out 'end' to play to the end of the recording"
+    return None
 
 
 def clip_site_path(story_id: str, number: int) -> str:
