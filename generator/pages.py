@@ -174,9 +174,8 @@ GROW_TITLES = {"goal": "Goal", "reality": "Reality", "options": "Options", "will
 
 
 class _Renderer:
-    def __init__(self, library: Library, today: date):
+    def __init__(self, library: Library):
         self.library = library
-        self.today = today
         self.env = _environment()
         self.narrative = _narrative_renderer()
         self.related = RelatedIndex(library.stories)
@@ -242,7 +241,7 @@ def render_site(library: Library, today: date, clips: dict[str, Path]) -> SitePa
     `clips` maps each clip's site path (see audio.clip_site_path) to its
     encoded file, as the audio stage published it.
     """
-    renderer = _Renderer(library, today)
+    renderer = _Renderer(library)
     taxonomy = library.taxonomy
     pages: dict[str, str] = {}
 
