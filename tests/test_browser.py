@@ -170,6 +170,8 @@ def test_a_finder_filter_narrows_the_list_and_goes_into_the_url(page, base_url, 
 
     # Words narrow further; clearing shows everything again.
     page.fill("input[name=q]", "forty percent")
+    page.wait_for_function("document.querySelector('[data-finder-count]').textContent"
+                           ".startsWith('1 of')")
     assert page.locator("[data-finder-list] > li:not([hidden])").count() == 1
     assert "q=forty+percent" in page.url
     page.click("[data-finder-reset]")

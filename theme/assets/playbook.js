@@ -62,7 +62,12 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); apply(); writeQuery(); });
     form.addEventListener("reset", function () { setTimeout(function () { apply(); writeQuery(); }, 0); });
     var reset = form.querySelector("[data-finder-reset]");
-    if (reset) reset.addEventListener("click", function (event) { event.preventDefault(); form.reset(); });
+    if (reset) reset.addEventListener("click", function (event) {
+      event.preventDefault();
+      form.reset(); // fields are cleared when reset() returns
+      apply();
+      writeQuery();
+    });
     readQuery();
     apply();
   }
