@@ -40,14 +40,16 @@ class ContentLoader(FastLoader):  # type: ignore[misc,valid-type]
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
-            seen: dict[object, int] = {}
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    line = key_node.start_mark.line
-                    if key_node.value in seen:
-                        self.duplicates.append((key_node.value, seen[key_node.value], line))
-                    else:
-                        seen[key_node.value] = line
+            keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+            if len(set(keys)) != len(keys):  # rare: look closer only then
+                seen: dict[object, int] = {}
+                for key_node, _ in node.value:
+                    if isinstance(key_node, yaml.ScalarNode):
+                        line = key_node.start_mark.line
+                        if key_node.value in seen:
+                            self.duplicates.append((key_node.value, seen[key_node.value], line))
+                        else:
+                            seen[key_node.value] = line
         return super().construct_mapping(node, deep)
 
 

@@ -124,9 +124,9 @@ class _Checker:
         return str(value)
 
     def term(self, path: FieldPath, value: Any, vocabulary: str, taxonomy: Taxonomy) -> str | None:
-        label = field_label(path)
         if not isinstance(value, (str, int)) or isinstance(value, bool):
-            self.error(path, f"expected '{label}' to be a {vocabulary} id; found {describe(value)}",
+            self.error(path, f"expected '{field_label(path)}' to be a {vocabulary} id; "
+                             f"found {describe(value)}",
                        f"use an id from '{vocabulary}' in content/taxonomy.yml")
             return None
         if vocabulary in taxonomy.unreadable:
