@@ -56,16 +56,15 @@ def load_library(content_dir: Path, today: date | None = None,
 
     criteria = []
     criterion_sources = []
-    for path in sorted((content_dir / "criteria").glob("*.md")):
+    criterion_paths = sorted((content_dir / "criteria").glob("*.md"))
+    for path in criterion_paths:
         source, found = read_markdown(path, root)
         problems += found
         if source is not None:
             criterion_sources.append(source)
     # Stories may name any criterion that has a file, even one with errors,
     # so one broken criterion does not cascade into every story citing it.
-    criterion_ids = {s.stem for s in criterion_sources} | {
-        p.stem for p in (content_dir / "criteria").glob("*.md")
-    }
+    criterion_ids = {path.stem for path in criterion_paths}
     for source in criterion_sources:
         criterion, found = check_criterion(source, taxonomy)
         problems += found
