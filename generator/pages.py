@@ -147,7 +147,6 @@ def _environment() -> jinja2.Environment:
     env.filters["md_inline"] = md_inline
     env.filters["front_matter"] = front_matter_text
     env.filters["time"] = format_time
-    env.filters["newest_first"] = newest_first
     return env
 
 
