@@ -173,16 +173,13 @@ def test_pages_can_be_written_to_a_folder_for_other_builders(tmp_path):
 
 
 def test_the_sample_clip_is_a_13_second_mono_cut_of_the_interview(sample_site):
-    from pydub import AudioSegment
-
-    from generator.audio import find_ffmpeg
+    from helpers import decode_as_is
 
     story = load_library(REPO / "content").library.story("globex-security-review-came-too-late")
     clip = story.clips[0]
     assert (clip.start, clip.end, clip.src) == (4.0, 17.0, "globex-security-lead-interview.mp3")
-    AudioSegment.converter = find_ffmpeg().path
     published = sample_site / "stories" / story.id / "clip-1.mp3"
-    audio = AudioSegment.from_file(published, format="mp3")
+    audio = decode_as_is(published)
     assert audio.channels == 1
     assert abs(len(audio) / 1000 - 13.0) <= 0.1
     html = (sample_site / "stories" / story.id / "index.html").read_text(encoding="utf-8")
