@@ -21,6 +21,9 @@ class Problem:
     message: str  # what was expected and what was found
     hint: str = ""  # how to fix it
     severity: Severity = "error"
+    # A stable name for the kind of finding ("term.unknown", "clip.past-end"),
+    # for people and tools to tell findings apart and to tune severities.
+    code: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -35,6 +38,8 @@ def format_text(problem: Problem) -> str:
     where = f"{problem.path}:{problem.line}" if problem.line else problem.path
     field = f" [{problem.field}]" if problem.field else ""
     text = f"{where}: {problem.severity}{field}: {problem.message}"
+    if problem.code:
+        text += f" ({problem.code})"
     if problem.hint:
         text += f"\n    hint: {problem.hint}"
     return text
@@ -52,8 +57,10 @@ def format_github(problem: Problem) -> str:
     props = [f"file={_github_escape(problem.path, property_value=True)}"]
     if problem.line:
         props.append(f"line={problem.line}")
-    if problem.field:
-        props.append(f"title={_github_escape(problem.field, property_value=True)}")
+    if problem.field or problem.code:
+        title = " ".join(part for part in (problem.field, problem.code and f"({problem.code})")
+                         if part)
+        props.append(f"title={_github_escape(title, property_value=True)}")
     message = problem.message + (f" (hint: {problem.hint})" if problem.hint else "")
     return f"::{problem.severity} {','.join(props)}::{_github_escape(message)}"
 

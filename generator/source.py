@@ -140,6 +140,7 @@ class SourceFile:
         *,
         severity: str = "error",
         line: int | None = None,
+        code: str = "",
     ) -> Problem:
         if isinstance(path, str):
             path = (path,) if path else ()
@@ -150,6 +151,7 @@ class SourceFile:
             message,
             hint,
             severity,  # type: ignore[arg-type]
+            code,
         )
 
 

@@ -73,12 +73,13 @@ class _Checker:
         self.problems = problems
         self.failed = False
 
-    def error(self, path: FieldPath | str, message: str, hint: str = "") -> None:
+    def error(self, path: FieldPath | str, message: str, hint: str = "", code: str = "") -> None:
         self.failed = True
-        self.problems.append(self.source.problem(path, message, hint))
+        self.problems.append(self.source.problem(path, message, hint, code=code))
 
-    def warn(self, path: FieldPath | str, message: str, hint: str = "") -> None:
-        self.problems.append(self.source.problem(path, message, hint, severity="warning"))
+    def warn(self, path: FieldPath | str, message: str, hint: str = "", code: str = "") -> None:
+        self.problems.append(self.source.problem(path, message, hint, severity="warning",
+                                                 code=code))
 
     def unknown_keys(self, data: dict, allowed: tuple[str, ...], at: FieldPath, what: str) -> None:
         for key in data:
