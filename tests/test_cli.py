@@ -80,7 +80,7 @@ def test_json_format_is_machine_readable(library):
     report = json.loads(result.stdout)
     assert report["errors"] == 5 and report["warnings"] == 0
     first = report["problems"][0]
-    assert set(first) == {"path", "line", "field", "message", "hint", "severity"}
+    assert set(first) == {"path", "line", "field", "message", "hint", "severity", "code"}
     assert (first["path"], first["line"], first["field"]) == (
         "content/stories/escape.md", 17, "clips[0].src")
 
