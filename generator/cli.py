@@ -1,8 +1,8 @@
 """The `playbook` command.
 
     playbook validate [--strict] [--format text|github|json]
-    playbook build [--strict] [--config-file mkdocs.yml] [--site-dir site]
-    playbook pages --out DIR
+    playbook build [--strict] [--public] [--config-file mkdocs.yml] [--site-dir site]
+    playbook pages --out DIR [--public]
     playbook serve
 """
 
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .audio import AudioCache, publish_clips
 from .load import LoadResult, build_date, load_library
+from .privacy import public_from_env
 from .problems import format_github, format_json, format_text, summary
 
 
@@ -36,6 +37,13 @@ def _report(result: LoadResult, fmt: str, strict: bool, out=sys.stdout) -> int:
     return 1 if failing else 0
 
 
+def _public(args: argparse.Namespace) -> bool:
+    try:
+        return args.public or public_from_env()
+    except ValueError as error:
+        raise SystemExit(f"playbook: {error}") from None
+
+
 def _audio_cache(content: Path) -> AudioCache:
     return AudioCache(content.resolve().parent / ".cache" / "playbook")
 
@@ -43,7 +51,7 @@ def _audio_cache(content: Path) -> AudioCache:
 def cmd_validate(args: argparse.Namespace) -> int:
     content = Path(args.content)
     audio = None if args.no_audio else _audio_cache(content)
-    result = load_library(content, audio=audio)
+    result = load_library(content, audio=audio, public=_public(args))
     return _report(result, args.format, args.strict)
 
 
@@ -64,6 +72,7 @@ def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
         for name, plugin in config.plugins.items():
             if name.endswith("playbook") and hasattr(plugin, "config"):
                 plugin.config.strict = plugin.config.strict or args.strict
+                plugin.config.public = plugin.config.public or getattr(args, "public", False)
         if serve:
             from mkdocs.commands.serve import serve as mkdocs_serve
 
@@ -93,7 +102,7 @@ def cmd_pages(args: argparse.Namespace) -> int:
 
     content = Path(args.content)
     audio = _audio_cache(content)
-    result = load_library(content, audio=audio)
+    result = load_library(content, audio=audio, public=_public(args))
     code = _report(result, "text", args.strict, out=sys.stderr)
     if code:
         return code
@@ -103,6 +112,10 @@ def cmd_pages(args: argparse.Namespace) -> int:
     count = write_pages(site, Path(args.out), docs)
     print(f"wrote {count} files to {args.out}")
     return 0
+
+
+PUBLIC_HELP = ("a public build: leave out stories marked 'confidential: true', with their "
+               "clips, and every list and count they were in (or set PLAYBOOK_PUBLIC=1)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -126,12 +139,14 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
     validate.add_argument("--no-audio", action="store_true",
                           help="skip checking clips against their recordings (no decoding)")
+    validate.add_argument("--public", action="store_true", help=PUBLIC_HELP)
 
     build = command("build", "validate, then build the site with mkdocs-material", cmd_build,
                     content=False)
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("-f", "--config-file", default="mkdocs.yml")
     build.add_argument("-d", "--site-dir", help="where to write the site (default: site/)")
+    build.add_argument("--public", action="store_true", help=PUBLIC_HELP)
 
     serve = command("serve", "serve the site with live reload", cmd_serve, content=False)
     serve.add_argument("-f", "--config-file", default="mkdocs.yml")
@@ -141,6 +156,7 @@ def parser() -> argparse.ArgumentParser:
     pages.add_argument("--docs", default="docs",
                        help="hand-written pages to copy in as well (default: docs)")
     pages.add_argument("--strict", action="store_true", help="fail on warnings too")
+    pages.add_argument("--public", action="store_true", help=PUBLIC_HELP)
     return top
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from .audio import AudioCache, check_clips
 from .library import Library, link
 from .model import VOCABULARIES, Taxonomy
+from .privacy import public_stories
 from .problems import Problem, sort_problems
 from .source import read_markdown, read_yaml
 from .validate import check_criterion, check_story, check_taxonomy
@@ -38,7 +39,7 @@ def build_date() -> date:
 
 
 def load_library(content_dir: Path, today: date | None = None,
-                 audio: AudioCache | None = None) -> LoadResult:
+                 audio: AudioCache | None = None, public: bool = False) -> LoadResult:
     """Read, validate and link the library; with `audio`, check clips against recordings."""
     content_dir = Path(content_dir).resolve()
     root = content_dir.parent  # problems name paths from the repository root
@@ -90,6 +91,9 @@ def load_library(content_dir: Path, today: date | None = None,
         stories, found = check_clips(stories, clip_sources, audio_dir, audio)
         problems += found
 
+    if public:  # confidential stories go before linking, so no index or page sees them
+        stories, found = public_stories(stories, criteria, root)
+        problems += found
     library = link(taxonomy, stories, criteria)
     return LoadResult(library, sort_problems(problems))
 

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files
 from .audio import AudioCache, publish_clips
 from .load import build_date, load_library
 from .pages import render_site, section_pages
+from .privacy import PUBLIC_ENV, public_from_env
 from .problems import format_text, summary
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -33,6 +34,8 @@ class PlaybookConfig(base.Config):
     content_dir = c.Type(str, default="content")  # relative to mkdocs.yml
     cache_dir = c.Type(str, default=".cache/playbook")  # encoded clips; outside site/
     strict = c.Type(bool, default=False)  # fail on warnings too
+    # Leave confidential stories out (or set PLAYBOOK_PUBLIC=1).
+    public = c.Type(bool, default=False)
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
@@ -45,7 +48,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.content_dir = (root / self.config.content_dir).resolve()
         self.today = build_date()
         self.audio = AudioCache(root / self.config.cache_dir)
-        result = load_library(self.content_dir, self.today, audio=self.audio)
+        try:
+            public = self.config.public or public_from_env()
+        except ValueError as error:
+            raise PluginError(f"playbook: {error}; nothing was built") from None
+        if public:
+            log.info("playbook: a public build: confidential stories are left out (%s)",
+                     "the plugin's 'public' option" if self.config.public else PUBLIC_ENV)
+        result = load_library(self.content_dir, self.today, audio=self.audio, public=public)
         for problem in result.warnings:
             log.warning(format_text(problem))
         failing = result.problems if self.config.strict else result.errors

@@ -80,6 +80,7 @@ class Story:
     loss_reason: str | None = None
     clips: tuple[Clip, ...] = ()
     body: str = ""
+    confidential: bool = False  # internal only: public builds leave it out
 
     def facet(self, vocabulary: str) -> tuple[str, ...]:
         """The story's term ids in one vocabulary, as a tuple."""

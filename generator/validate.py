@@ -26,6 +26,7 @@ from .model import (
     Taxonomy,
     Term,
 )
+from .privacy import CONTACT_HINT, CONTACT_WORDS, find_contact_details
 from .problems import Problem
 from .source import FieldPath, SourceFile, describe
 from .source import field_name as field_label
@@ -35,6 +36,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STORY_KEYS = (
     "title", "outcome", "interviewed", "buyer_role", "stage", "skills", "competitor",
     "deal_size", "objections", "criteria", "loss_reason", "quote", "takeaway", "clips",
+    "confidential",
 )
 CRITERION_KEYS = (
     "title", "skill", "stage", "scale", "weight", "description", "present", "absent", "anchors",
@@ -403,6 +405,40 @@ def _check_clips(check: _Checker, audio_dir: Path) -> tuple[Clip, ...]:
     return tuple(clips)
 
 
+def _check_privacy(check: _Checker, keys: tuple[str, ...]) -> bool:
+    """Warn where a text holds an e-mail address or a phone number; read 'confidential'."""
+    def leaves(value: Any, path: FieldPath):
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from leaves(item, (*path, index))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from leaves(item, (*path, str(key)))
+
+    for key in keys:
+        for path, text in leaves(check.meta.get(key), (key,)):
+            for found in find_contact_details(text):
+                check.warn(path, f"'{field_label(path)}' holds {CONTACT_WORDS[found.kind]} "
+                                 f"({found.masked()})", CONTACT_HINT, code=f"privacy.{found.kind}")
+    for number, line in enumerate(check.source.body.splitlines()):
+        for found in find_contact_details(line):
+            check.problems.append(check.source.problem(
+                "body", f"the text below the front matter holds {CONTACT_WORDS[found.kind]} "
+                        f"({found.masked()})", CONTACT_HINT, severity="warning",
+                line=check.source.body_line + number, code=f"privacy.{found.kind}"))
+
+    confidential = check.meta.get("confidential", False)
+    if not isinstance(confidential, bool):
+        check.error("confidential", "expected 'confidential' to be true or false; found "
+                                    f"{describe(confidential)}",
+                    "write 'confidential: true' to keep the story out of public builds "
+                    "(playbook build --public), or remove the line", code="story.confidential-type")
+        return True
+    return confidential
+
+
 def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
                 audio_dir: Path, today: date) -> tuple[Story | None, list[Problem]]:
     problems: list[Problem] = []
@@ -468,6 +504,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
             present, absent = lists["present"], lists["absent"]
 
     clips = _check_clips(check, audio_dir)
+    confidential = _check_privacy(check, ("title", "quote", "takeaway", "clips"))
     if not source.body.strip():
         check.warn((), "the story has no narrative below the front matter",
                    "add the context, what happened and what the buyer said")
@@ -480,7 +517,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
         buyer_role=buyer_role, stage=stage, skills=skills, quote=quote, takeaway=takeaway,
         competitor=competitor, deal_size=deal_size, objections=objections,
         criteria_present=present, criteria_absent=absent, loss_reason=loss_reason,
-        clips=clips, body=source.body,
+        clips=clips, body=source.body, confidential=confidential,
     ), problems
 
 
@@ -511,6 +548,7 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
     description = check.text("description", what="a behavioural definition an observer can score")
     present = check.text("present", what="a quote of the behaviour when present")
     absent = check.text("absent", what="a quote of the behaviour when absent")
+    _check_privacy(check, ("title", "description", "present", "absent", "anchors"))
 
     raw_scale = check.get("scale", True, "binary, 3 or 5")
     scale = None

@@ -1,0 +1,175 @@
+"""Privacy: contact details in buyer texts, and public builds without confidential stories.
+
+Stories quote real buyers. Validation warns where a text holds an e-mail
+address or a phone number, so it can be anonymised before it is published.
+A story marked `confidential: true` is for the sales team only: a public
+build drops it (and so its page, clips, counts and every list it was on)
+before the library is linked, so no later stage ever sees it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Criterion, Story
+from .problems import Problem
+
+PUBLIC_ENV = "PLAYBOOK_PUBLIC"
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+# -- contact details --------------------------------------------------------------
+
+EMAIL = re.compile(
+    r"(?<![\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+
+# Phone numbers, from the most to the least specific form. Each needs its
+# separators or its length to tell it from the numbers stories are full of:
+# dates (2026-03-14), times (1:05), money ($40,000), percentages, versions
+# (2.10.3) and year ranges (2019-2024) match none of them.
+_NOT_BEFORE = r"(?<![\w$€£¥.,/+-])"  # not inside a word, amount, URL or longer number
+_NOT_AFTER = r"(?![\w%]|[.,:/-]\d)"
+PHONE_FORMS = (
+    # International: +44 20 7946 0958, +1 (415) 555-0132, +4930123456
+    re.compile(r"(?<![\w+])\+\d{1,3}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]?\d{1,5}){1,5}" + _NOT_AFTER),
+    # North American: (415) 555-0132, 415-555-0132, 415.555.0132, 1-800-555-0132
+    re.compile(_NOT_BEFORE + r"(?:1[ .-])?\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}" + _NOT_AFTER),
+    re.compile(_NOT_BEFORE + r"(?:1([ .-]))?\d{3}([ .-])\d{3}\2\d{4}" + _NOT_AFTER),
+    # National, with a trunk 0: 020 7946 0958, 030-1234-5678
+    re.compile(_NOT_BEFORE + r"0\d{2,4}[ -]\d{3,4}[ -]?\d{3,4}" + _NOT_AFTER),
+    # Plain digits: 4155550132, 00442079460958
+    re.compile(_NOT_BEFORE + r"\d{10,15}" + _NOT_AFTER),
+)
+# A compact ISO 8601 date and time (20260314, 2026031410, 20260314100500).
+_COMPACT_ISO = re.compile(
+    r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+    r"(?:(?:[01]\d|2[0-3])(?:[0-5]\d(?:[0-5]\d)?)?)?")
+
+
+@dataclass(frozen=True)
+class ContactDetail:
+    kind: str  # "email" or "phone"
+    text: str
+    start: int  # offset in the text searched
+
+    def masked(self) -> str:
+        """Enough of it to find it again, without repeating it in every build log."""
+        if self.kind == "email":
+            local, _, domain = self.text.partition("@")
+            return f"{local[:1]}…@{domain}"
+        return "ending in " + re.sub(r"\D", "", self.text)[-4:]
+
+
+def _is_phone(text: str) -> bool:
+    digits = re.sub(r"\D", "", text)
+    if not (8 if text.startswith("+") else 10) <= len(digits) <= 15:
+        return False
+    return not (digits == text and _COMPACT_ISO.fullmatch(digits))
+
+
+def find_contact_details(text: str) -> list[ContactDetail]:
+    """Every e-mail address and phone number in `text`, in order."""
+    found = [ContactDetail("email", m.group(), m.start()) for m in EMAIL.finditer(text)]
+    taken = [(d.start, d.start + len(d.text)) for d in found]
+    for form in PHONE_FORMS:
+        for match in form.finditer(text):
+            span = match.span()
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            if _is_phone(match.group()):
+                found.append(ContactDetail("phone", match.group(), span[0]))
+                taken.append(span)
+    return sorted(found, key=lambda d: d.start)
+
+
+CONTACT_WORDS = {"email": "an e-mail address", "phone": "a phone number"}
+CONTACT_HINT = ("anonymise it before it is published: name the role instead, e.g. "
+                "\"[the CFO]\" or \"[their AP lead]\"")
+
+
+# -- public builds ------------------------------------------------------------------
+
+def public_from_env(environ: dict | None = None) -> bool:
+    """Whether PLAYBOOK_PUBLIC asks for a public build.
+
+    Anything but a clear yes or no is refused rather than guessed: a typo must
+    not publish confidential stories.
+    """
+    value = (os.environ if environ is None else environ).get(PUBLIC_ENV, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"{PUBLIC_ENV} is '{value}'; expected 1 (a public build) or 0")
+
+
+# A link target in Markdown: [text](target), <target>, [ref]: target, or a bare URL.
+_LINK_TARGETS = re.compile(
+    r"\]\(\s*<?([^)\s>]+)"
+    r"|<((?:[a-z][a-z0-9+.-]*:|\.{0,2}/)[^>\s]+)>"
+    r"|^[ \t]*\[[^\]\n]+\]:[ \t]*<?(\S+?)>?(?:\s|$)"
+    r"|(https?://[^\s)<>\"']+)",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def linked_story_ids(text: str) -> set[str]:
+    """The story ids that links in `text` point at (stories/<id>/, ../<id>/, <id>.md)."""
+    ids = set()
+    for match in _LINK_TARGETS.finditer(text):
+        target = next(group for group in match.groups() if group)
+        path = re.split(r"[?#]", target, maxsplit=1)[0]
+        relative = not re.match(r"^[a-z][a-z0-9+.-]*:", path, re.IGNORECASE)
+        parts = [p for p in path.split("/") if p not in ("", ".")]
+        if parts and parts[-1] in ("index.html", "index.md"):
+            parts.pop()
+        parts = [re.sub(r"\.(md|html)$", "", p) for p in parts]
+        for index, part in enumerate(parts):
+            after_stories = index > 0 and parts[index - 1] == "stories"
+            if after_stories or (relative and index == len(parts) - 1 and part != ".."):
+                ids.add(part)
+    return ids
+
+
+def _texts(item: Story | Criterion) -> list[str]:
+    if isinstance(item, Story):
+        return [item.title, item.quote, item.takeaway,
+                *(clip.transcript for clip in item.clips), item.body]
+    return [item.title, item.description, item.present, item.absent,
+            *(text for _, text in item.anchors), item.body]
+
+
+def _line_holding(root: Path, rel: str, needle: str) -> int:
+    """The first line of a content file that holds `needle`, or 0 for the whole file."""
+    try:
+        lines = (root / rel).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    return next((number for number, line in enumerate(lines, start=1) if needle in line), 0)
+
+
+def public_stories(stories: list[Story], criteria: list[Criterion],
+                   root: Path) -> tuple[list[Story], list[Problem]]:
+    """The stories a public build may publish, and an error for each link to one it may not.
+
+    A link from a published page to a confidential story would be a broken
+    link, and its URL (the story's id) often names the customer.
+    """
+    confidential = {story.id for story in stories if story.confidential}
+    kept = [story for story in stories if not story.confidential]
+    problems = []
+    for item in [*kept, *criteria]:
+        linked = sorted(set().union(*(linked_story_ids(text) for text in _texts(item)))
+                        & confidential)
+        for story_id in linked:
+            problems.append(Problem(
+                item.path, _line_holding(root, item.path, story_id), "",
+                f"links to the confidential story '{story_id}', which a public build "
+                "leaves out (its URL would be a broken link that names it)",
+                "remove the link, or mark this story 'confidential: true' as well"
+                if isinstance(item, Story) else "remove the link from the criterion",
+                "error", "privacy.link-to-confidential"))
+    return kept, problems
