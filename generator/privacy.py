@@ -128,8 +128,10 @@ def linked_story_ids(text: str) -> set[str]:
             parts.pop()
         parts = [re.sub(r"\.(md|html)$", "", p) for p in parts]
         for index, part in enumerate(parts):
-            after_stories = index > 0 and parts[index - 1] == "stories"
-            if after_stories or (relative and index == len(parts) - 1 and part != ".."):
+            before = parts[index - 1] if index else ""
+            # stories/<id>, or from a story page its sibling ../<id>, or a bare <id>.md
+            if before == "stories" or (relative and part != ".." and (
+                    before == ".." or index == len(parts) - 1)):
                 ids.add(part)
     return ids
 
