@@ -405,8 +405,8 @@ def _check_clips(check: _Checker, audio_dir: Path) -> tuple[Clip, ...]:
     return tuple(clips)
 
 
-def _check_privacy(check: _Checker, keys: tuple[str, ...]) -> bool:
-    """Warn where a text holds an e-mail address or a phone number; read 'confidential'."""
+def _check_privacy(check: _Checker, keys: tuple[str, ...]) -> None:
+    """Warn where a text (the fields `keys`, or the body) holds an e-mail address or phone."""
     def leaves(value: Any, path: FieldPath):
         if isinstance(value, str):
             yield path, value
@@ -429,13 +429,15 @@ def _check_privacy(check: _Checker, keys: tuple[str, ...]) -> bool:
                         f"({found.masked()})", CONTACT_HINT, severity="warning",
                 line=check.source.body_line + number, code=f"privacy.{found.kind}"))
 
+
+def _check_confidential(check: _Checker) -> bool:
     confidential = check.meta.get("confidential", False)
     if not isinstance(confidential, bool):
         check.error("confidential", "expected 'confidential' to be true or false; found "
                                     f"{describe(confidential)}",
                     "write 'confidential: true' to keep the story out of public builds "
                     "(playbook build --public), or remove the line", code="story.confidential-type")
-        return True
+        return True  # fail closed (the error keeps the story out of every build anyway)
     return confidential
 
 
@@ -504,7 +506,8 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
             present, absent = lists["present"], lists["absent"]
 
     clips = _check_clips(check, audio_dir)
-    confidential = _check_privacy(check, ("title", "quote", "takeaway", "clips"))
+    _check_privacy(check, ("title", "quote", "takeaway", "clips"))
+    confidential = _check_confidential(check)
     if not source.body.strip():
         check.warn((), "the story has no narrative below the front matter",
                    "add the context, what happened and what the buyer said")

@@ -60,6 +60,7 @@ NOT_PHONES = [
     "a 30-60-90 day plan",
     "SOC 2 Type II",
     "PO 4471-2026",
+    "$25k-$100k ARR",
 ]
 
 
