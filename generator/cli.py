@@ -1,6 +1,6 @@
 """The `playbook` command.
 
-    playbook validate [--strict] [--format text|github|json]
+    playbook validate [--strict] [--public] [--format text|github|json]
     playbook build [--strict] [--public] [--config-file mkdocs.yml] [--site-dir site]
     playbook pages --out DIR [--public]
     playbook serve

@@ -431,3 +431,10 @@ def test_the_plugin_option_and_the_environment_make_a_public_build(builds, tmp_p
     playbook_build(root, by_option, "--config-file", str(option))
     assert not (by_option / "stories" / "confidential-zebra").exists()
     assert (by_option / "stories" / "globex-soc2" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("command", ["build", "pages", "validate"])
+def test_the_help_names_the_public_flag(command):
+    result = subprocess.run([sys.executable, "-m", "generator.cli", command, "--help"],
+                            capture_output=True, text=True, check=True)
+    assert "--public" in result.stdout and "confidential" in result.stdout
