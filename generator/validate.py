@@ -421,7 +421,8 @@ def _check_privacy(check: _Checker, keys: tuple[str, ...]) -> None:
         for path, text in leaves(check.meta.get(key), (key,)):
             for found in find_contact_details(text):
                 check.warn(path, f"'{field_label(path)}' holds {CONTACT_WORDS[found.kind]} "
-                                 f"({found.masked()})", CONTACT_HINT, code=f"privacy.{found.kind}")
+                                 f"({found.masked()})", CONTACT_HINT,
+                           code=f"privacy.{found.kind}")
     for number, line in enumerate(check.source.body.splitlines()):
         for found in find_contact_details(line):
             check.problems.append(check.source.problem(
@@ -436,7 +437,8 @@ def _check_confidential(check: _Checker) -> bool:
         check.error("confidential", "expected 'confidential' to be true or false; found "
                                     f"{describe(confidential)}",
                     "write 'confidential: true' to keep the story out of public builds "
-                    "(playbook build --public), or remove the line", code="story.confidential-type")
+                    "(playbook build --public), or remove the line",
+                    code="story.confidential-type")
         return True  # fail closed (the error keeps the story out of every build anyway)
     return confidential
 

@@ -169,8 +169,8 @@ def test_the_sample_playbook_has_no_contact_details():
 
 @pytest.mark.parametrize("value", ['"yes"', "internal", "1", "[true]", ""])
 def test_confidential_must_be_true_or_false(library, value):
-    path = library.story(STORY.replace("outcome: loss\n", f"outcome: loss\nconfidential: {value}\n"),
-                         "globex-soc2.md")
+    text = STORY.replace("outcome: loss\n", f"outcome: loss\nconfidential: {value}\n")
+    path = library.story(text, "globex-soc2.md")
     result = library.load()
     assert [(p.path, p.line, p.field, p.code) for p in result.errors] == [
         (path, 4, "confidential", "story.confidential-type")]
@@ -426,7 +426,8 @@ def test_the_plugin_option_and_the_environment_make_a_public_build(builds, tmp_p
 
     config = (root / "mkdocs.yml").read_text()
     option = root / "mkdocs-public.yml"
-    option.write_text(config.replace("content_dir: content", "content_dir: content\n      public: true"))
+    option.write_text(config.replace("content_dir: content",
+                                     "content_dir: content\n      public: true"))
     by_option = tmp_path / "option"
     playbook_build(root, by_option, "--config-file", str(option))
     assert not (by_option / "stories" / "confidential-zebra").exists()
