@@ -19,84 +19,18 @@ import jinja2
 import markdown
 from markupsafe import Markup, escape
 
-from .audio import clip_site_path
 from .library import Library, newest_first
 from .links import RelatedIndex, balanced, story_of_the_week, tally
 from .model import Story, Term
 from .timecode import format_time
+from .urls import clip_url, criterion_url, finder_url, page_url, relative, story_url, term_url
+from .vocabularies import vocabularies
 
 
 @dataclass(frozen=True)
 class SitePages:
     pages: dict[str, str]  # docs-relative path ("stories/acme.md") -> Markdown
     assets: dict[str, Path]  # docs-relative path ("audio/x.mp3") -> source file
-
-
-# -- URLs -------------------------------------------------------------------------
-# Every page lives at a directory URL (MkDocs' use_directory_urls), and every
-# link is written relative to the page it is on, so the site works from any
-# subfolder, such as a GitHub Pages project path.
-
-def page_url(path: str) -> str:
-    """"stories/acme.md" -> "stories/acme/", "index.md" -> ""."""
-    stem = path[: -len(".md")]
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem[: -len("index")]
-        return stem
-    return stem + "/"
-
-
-def relative(target: str, from_url: str) -> str:
-    """A link to `target` (a site path; directories end with /) from a page URL.
-
-    A query or fragment on the target is kept: "stories/?skill=discovery".
-    Both are site paths, so this is string work, not os.path (which would ask
-    the operating system for the working directory on every call).
-    """
-    cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
-    path, suffix = target[:cut], target[cut:]
-    to_parts = [p for p in path.split("/") if p]
-    from_parts = [p for p in from_url.split("/") if p]
-    common = 0
-    while (common < len(to_parts) and common < len(from_parts)
-           and to_parts[common] == from_parts[common]):
-        common += 1
-    parts = [".."] * (len(from_parts) - common) + to_parts[common:]
-    rel = "/".join(parts)
-    if path.endswith("/") or path == "":
-        rel = rel + "/" if rel else "./"
-    return rel + suffix
-
-
-# Where each vocabulary's pages live.
-FACET_PATHS = {
-    "skills": "skills", "competitors": "competitors", "roles": "roles",
-    "objections": "objections", "stages": "stages", "deal_sizes": "deal-sizes",
-}
-# Finder query parameter for each vocabulary (?competitor=globex).
-FINDER_PARAMS = {
-    "competitors": "competitor", "roles": "role", "objections": "objection",
-    "skills": "skill", "stages": "stage", "deal_sizes": "deal_size",
-}
-
-
-def story_url(story_id: str) -> str:
-    return f"stories/{story_id}/"
-
-
-def criterion_url(criterion_id: str) -> str:
-    return f"criteria/{criterion_id}/"
-
-
-def term_url(vocabulary: str, term_id: str | None = None) -> str:
-    """The page of a taxonomy term, or of its vocabulary's overview."""
-    base = FACET_PATHS[vocabulary]
-    return f"{base}/{term_id}/" if term_id else f"{base}/"
-
-
-def finder_url(**filters: str) -> str:
-    query = "&".join(f"{key}={value}" for key, value in sorted(filters.items()) if value)
-    return "stories/" + (f"?{query}" if query else "")
 
 
 # -- Markdown from content ----------------------------------------------------------
@@ -154,10 +88,6 @@ OUTCOME_TITLES = {"win": "Win", "loss": "Loss", "no-decision": "No decision"}
 LOSS_REASON_TITLES = {"qualification": "Qualification", "execution": "Execution",
                       "competition": "Competition"}
 SCALE_TITLES = {"binary": "Yes / no", "3": "1-3", "5": "1-5"}
-VOCABULARY_TITLES = {
-    "skills": "Skills", "competitors": "Competitors", "roles": "Buyer roles",
-    "objections": "Objections", "stages": "Stages", "deal_sizes": "Deal sizes",
-}
 # Questions for a 1:1 on a skill whose taxonomy entry has no `grow` of its own.
 DEFAULT_GROW = (
     ("goal", ("What would a great {skill} conversation on your next call sound like?",
@@ -195,13 +125,12 @@ class _Renderer:
             criterion_url=criterion_url,
             term_url=term_url,
             finder_url=finder_url,
-            clip_url=clip_site_path,
+            clip_url=clip_url,
             term=self.term_title,
             outcomes=OUTCOME_TITLES,
             loss_reasons=LOSS_REASON_TITLES,
             scales=SCALE_TITLES,
-            vocabularies=VOCABULARY_TITLES,
-            finder_params=FINDER_PARAMS,
+            vocabularies={v.id: v for v in vocabularies()},
             outcome_counts=outcome_counts,
             markdown=lambda text: render_markdown(text, self.narrative),
         )
@@ -237,7 +166,7 @@ def grow_questions(term: Term) -> list[tuple[str, tuple[str, ...]]]:
 def render_site(library: Library, today: date, clips: dict[str, Path]) -> SitePages:
     """Every generated page of the playbook, plus the clips it plays.
 
-    `clips` maps each clip's site path (see audio.clip_site_path) to its
+    `clips` maps each clip's site path (see urls.clip_url) to its
     encoded file, as the audio stage published it.
     """
     renderer = _Renderer(library)
@@ -263,7 +192,8 @@ def render_site(library: Library, today: date, clips: dict[str, Path]) -> SitePa
             present=library.evidence(criterion.id, "present"),
             absent=library.evidence(criterion.id, "absent"))
 
-    for vocabulary, directory in FACET_PATHS.items():
+    for registered in vocabularies():
+        vocabulary, directory = registered.id, registered.folder
         add(f"{directory}/index.md", "overview.md.j2", vocabulary=vocabulary)
         for term in taxonomy.terms[vocabulary]:
             stories = library.stories_by(vocabulary, term.id)
@@ -289,8 +219,8 @@ def render_site(library: Library, today: date, clips: dict[str, Path]) -> SitePa
 
 def section_pages(library: Library, vocabulary: str) -> list[str]:
     """The page paths of one vocabulary's terms, in display order (for a nav)."""
-    return [f"{FACET_PATHS[vocabulary]}/{term.id}.md"
-            for term in library.taxonomy.terms[vocabulary]]
+    folder = term_url(vocabulary)
+    return [f"{folder}{term.id}.md" for term in library.taxonomy.terms[vocabulary]]
 
 
 def write_pages(site: SitePages, out_dir: Path, extra_docs: Path | None = None) -> int:
