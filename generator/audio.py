@@ -31,6 +31,7 @@ with warnings.catch_warnings():
     from pydub import AudioSegment
 
 from .timecode import format_time
+from .urls import CLIP_FORMAT, clip_url
 
 # Bump when the processing below changes, so cached clips are made again.
 PIPELINE_VERSION = 1
@@ -38,7 +39,6 @@ TARGET_DBFS = -20.0  # average loudness of every clip (speech sits well here)
 PEAK_CEILING_DBFS = -1.0  # never push peaks above this, whatever the target says
 SAMPLE_RATE = 22050
 BITRATE = "48k"
-CLIP_FORMAT = "mp3"
 CLIP_MIME = "audio/mpeg"
 ENCODE_SETTINGS = f"v{PIPELINE_VERSION}:{TARGET_DBFS}:{PEAK_CEILING_DBFS}:{SAMPLE_RATE}:{BITRATE}"
 SUPPORTED_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".webm")
@@ -364,18 +364,13 @@ def _beyond_the_end(start: float, end: float | None, length: float):
     return None
 
 
-def clip_site_path(story_id: str, number: int) -> str:
-    """The published clip's permanent path: next to its story's page."""
-    return f"stories/{story_id}/clip-{number}.{CLIP_FORMAT}"
-
-
 def publish_clips(stories, audio_dir: Path, cache: AudioCache) -> dict[str, Path]:
     """Encode (or reuse) every clip; site path -> encoded file in the cache."""
     jobs, paths = [], []
     for story in stories:
         for number, clip in enumerate(story.clips, start=1):
             jobs.append((audio_dir / clip.src, clip.start, clip.end))
-            paths.append(clip_site_path(story.id, number))
+            paths.append(clip_url(story.id, number))
     published = {}
     for path, result in zip(paths, cache.publish(jobs), strict=True):
         if isinstance(result, AudioError):  # checked before; a file changed mid-build

@@ -107,9 +107,9 @@ def cmd_pages(args: argparse.Namespace) -> int:
     if code:
         return code
     clips = publish_clips(result.library.stories, content / "audio", audio)
-    site = render_site(result.library, build_date(), clips)
+    files = render_site(result.library, build_date(), clips)
     docs = Path(args.docs) if args.docs else None
-    count = write_pages(site, Path(args.out), docs)
+    count = write_pages(files, Path(args.out), docs)
     print(f"wrote {count} files to {args.out}")
     return 0
 

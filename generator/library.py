@@ -5,14 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .model import VOCABULARIES, Criterion, Story, Taxonomy
-
-# Friendly names accepted by `stories_by`, mapped to vocabularies.
-_FACETS = {
-    "skill": "skills", "competitor": "competitors", "role": "roles", "buyer_role": "roles",
-    "objection": "objections", "stage": "stages", "deal_size": "deal_sizes",
-    **{v: v for v in VOCABULARIES},
-}
+from .model import Criterion, Story, Taxonomy
+from .vocabularies import vocabularies, vocabulary
 
 
 @dataclass(frozen=True)
@@ -34,8 +28,11 @@ class Library:
         return self._criteria[criterion_id]
 
     def stories_by(self, facet: str, term_id: str) -> tuple[Story, ...]:
-        """Stories tagged with a term: `stories_by("competitor", "globex")`."""
-        return self._by_term[_FACETS[facet]].get(term_id, ())
+        """Stories tagged with a term: `stories_by("competitor", "globex")`.
+
+        `facet` names a vocabulary by its id, story field or finder parameter.
+        """
+        return self._by_term[vocabulary(facet).id].get(term_id, ())
 
     def criteria_for(self, skill: str) -> tuple[Criterion, ...]:
         return tuple(c for c in self.criteria if c.skill == skill)
@@ -51,12 +48,13 @@ def newest_first(stories: list[Story] | tuple[Story, ...]) -> tuple[Story, ...]:
 
 def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion]) -> Library:
     ordered = tuple(sorted(stories, key=lambda s: s.id))
-    by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in VOCABULARIES}
+    names = [v.id for v in vocabularies()]
+    by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in names}
     evidence: dict[tuple[str, str], list[Story]] = defaultdict(list)
     for story in ordered:
-        for vocabulary in VOCABULARIES:
-            for term_id in story.facet(vocabulary):
-                by_term[vocabulary][term_id].append(story)
+        for name in names:
+            for term_id in story.facet(name):
+                by_term[name][term_id].append(story)
         for criterion_id in story.criteria_present:
             evidence[(criterion_id, "present")].append(story)
         for criterion_id in story.criteria_absent:

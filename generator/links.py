@@ -11,28 +11,22 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+from .library import newest_first
 from .model import Story
+from .vocabularies import vocabularies
 
-# Weight of one shared term in each vocabulary.
-RELATED_WEIGHTS = {
-    "competitors": 4.0,
-    "objections": 4.0,
-    "skills": 2.0,
-    "roles": 1.5,
-    "stages": 1.0,
-}
+
+def related_weights() -> dict[str, float]:
+    """Weight of one shared term, by vocabulary (from the registry; 0 = unused)."""
+    return {v.id: v.related_weight for v in vocabularies() if v.related_weight}
 
 
 def related_score(a: Story, b: Story) -> float:
     """How related two stories are: the weights of the terms they share."""
     return sum(
         weight * len(set(a.facet(vocabulary)) & set(b.facet(vocabulary)))
-        for vocabulary, weight in RELATED_WEIGHTS.items()
+        for vocabulary, weight in related_weights().items()
     )
-
-
-def recency_order(stories) -> list[Story]:
-    return sorted(stories, key=lambda s: (-s.interviewed.toordinal(), s.id))
 
 
 class RelatedIndex:
@@ -48,21 +42,21 @@ class RelatedIndex:
     """
 
     def __init__(self, stories):
-        self.order = recency_order(stories)
+        self.weights = related_weights()
+        self.order = newest_first(stories)
         self.bits: dict[tuple[str, str], int] = {}
         for index, story in enumerate(self.order):
             for key in self._terms(story):
                 self.bits[key] = self.bits.get(key, 0) | (1 << index)
         self.position = {story.id: index for index, story in enumerate(self.order)}
 
-    @staticmethod
-    def _terms(story: Story) -> list[tuple[str, str]]:
-        return [(vocabulary, term) for vocabulary in RELATED_WEIGHTS
+    def _terms(self, story: Story) -> list[tuple[str, str]]:
+        return [(vocabulary, term) for vocabulary in self.weights
                 for term in story.facet(vocabulary)]
 
     def related(self, story: Story, limit: int = 5) -> list[Story]:
         terms = self._terms(story)
-        weights = [RELATED_WEIGHTS[vocabulary] for vocabulary, _ in terms]
+        weights = [self.weights[vocabulary] for vocabulary, _ in terms]
         masks = [self.bits[key] for key in terms]
         self_bit = 1 << self.position[story.id]
         # Split everyone else by which of the story's terms they share: a walk
@@ -119,4 +113,4 @@ def balanced(wins: list[Story], losses: list[Story], limit: int) -> tuple[list, 
     each = min(limit, max(len(wins), len(losses)))
     if wins and losses:
         each = min(each, max(min(len(wins), len(losses)), 3))
-    return recency_order(wins)[:each], recency_order(losses)[:each]
+    return list(newest_first(wins))[:each], list(newest_first(losses))[:each]

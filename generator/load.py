@@ -9,10 +9,11 @@ from pathlib import Path
 
 from .audio import AudioCache, check_clips
 from .library import Library, link
-from .model import VOCABULARIES, Taxonomy
+from .model import Taxonomy
 from .privacy import public_stories
 from .problems import Problem, sort_problems
 from .source import read_markdown, read_yaml
+from .vocabularies import vocabularies
 from .validate import check_criterion, check_story, check_taxonomy
 
 
@@ -50,7 +51,8 @@ def load_library(content_dir: Path, today: date | None = None,
     problems += found
     if taxonomy_source is None:
         # Already reported; check the rest against empty vocabularies.
-        taxonomy = Taxonomy({v: () for v in VOCABULARIES}, {}, frozenset(VOCABULARIES))
+        names = [v.id for v in vocabularies()]
+        taxonomy = Taxonomy({v: () for v in names}, {}, frozenset(names))
     else:
         taxonomy, found = check_taxonomy(taxonomy_source)
         problems += found

@@ -12,17 +12,18 @@ Kept thin on purpose: everything it adds comes from `load_library` and
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .audio import AudioCache, publish_clips
 from .load import build_date, load_library
-from .pages import render_site, section_pages
+from .pages import render_site
 from .privacy import PUBLIC_ENV, public_from_env
 from .problems import format_text, summary
 
@@ -66,8 +67,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 + f"\n{summary(result.problems)}"
             )
         self.library = result.library
-        if config.nav:
-            config.nav = _expand_skills(config.nav, section_pages(self.library, "skills"))
         return config
 
     def on_files(self, files: Files, config) -> Files:
@@ -78,11 +77,24 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         log.info("playbook: %d clip%s (%d encoded, the rest from %s) with ffmpeg %s",
                  len(clips), "" if len(clips) == 1 else "s", self.audio.counters.encoded - before,
                  self.audio.dir, self.audio.ffmpeg.describe())
-        site = render_site(self.library, self.today, clips)
-        for path, text in site.pages.items():
-            self._add(files, File.generated(config, path, content=text))
-        for path, source in site.assets.items():
-            self._add(files, File.generated(config, path, abs_src_path=str(source)))
+        generated = render_site(self.library, self.today, clips)
+        for record in generated:
+            if record.copy_from is not None:
+                file = File.generated(config, record.path, abs_src_path=str(record.copy_from))
+            else:
+                inclusion = InclusionLevel.UNDEFINED if record.in_nav else \
+                    InclusionLevel.NOT_IN_NAV
+                file = File.generated(config, record.path, content=record.content,
+                                      inclusion=inclusion)
+                if record.source:
+                    # "Edit this page" opens the content file it was made from;
+                    # MkDocs joins this to edit_uri, which points into docs_dir.
+                    file.edit_uri = os.path.relpath(
+                        self.content_dir.parent / record.source, config.docs_dir
+                    ).replace(os.sep, "/")
+            self._add(files, file)
+        if config.nav:
+            config.nav = _expand_sections(config.nav, generated)
         log.info("playbook: %d stories, %d criteria", len(self.library.stories),
                  len(self.library.criteria))
         return files
@@ -102,17 +114,23 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return server
 
 
-def _expand_skills(nav: list, skill_pages: list[str]) -> list:
-    """Turn the nav entry for skills/index.md into a section with every skill.
+def _expand_sections(nav: list, generated) -> list:
+    """Under each nav entry for a generated section index (skills/index.md),
+    list the section's generated pages that belong in the sidebar.
 
     The sidebar then lists each skill's coaching page, in taxonomy order,
     without anyone keeping mkdocs.yml in step with taxonomy.yml.
     """
+    children: dict[str, list[str]] = {}
+    for record in generated:
+        folder, _, name = record.path.rpartition("/")
+        if record.is_page and record.in_nav and folder and name != "index.md":
+            children.setdefault(f"{folder}/index.md", []).append(record.path)
     expanded = []
     for item in nav:
         if isinstance(item, dict) and len(item) == 1:
             (title, value), = item.items()
-            if value == "skills/index.md":
-                item = {title: ["skills/index.md", *skill_pages]}
+            if isinstance(value, str) and value in children:
+                item = {title: [value, *children[value]]}
         expanded.append(item)
     return expanded

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-VOCABULARIES = ("skills", "competitors", "roles", "objections", "stages", "deal_sizes")
+from .vocabularies import vocabulary
+
 OUTCOMES = ("win", "loss", "no-decision")
 LOSS_REASONS = ("qualification", "execution", "competition")
 SCALES = ("binary", "3", "5")
@@ -67,14 +69,11 @@ class Story:
     title: str
     outcome: str
     interviewed: date
-    buyer_role: str
-    stage: str
-    skills: tuple[str, ...]
     quote: str
     takeaway: str
-    competitor: str | None = None
-    deal_size: str | None = None
-    objections: tuple[str, ...] = ()
+    # vocabulary id -> the story's term ids in it ("competitors" -> ("globex",));
+    # every vocabulary of the registry has an entry, empty when not given.
+    terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     criteria_present: tuple[str, ...] = ()
     criteria_absent: tuple[str, ...] = ()
     loss_reason: str | None = None
@@ -82,19 +81,39 @@ class Story:
     body: str = ""
     confidential: bool = False  # internal only: public builds leave it out
 
-    def facet(self, vocabulary: str) -> tuple[str, ...]:
-        """The story's term ids in one vocabulary, as a tuple."""
-        value = {
-            "skills": self.skills,
-            "competitors": self.competitor,
-            "roles": self.buyer_role,
-            "objections": self.objections,
-            "stages": self.stage,
-            "deal_sizes": self.deal_size,
-        }[vocabulary]
-        if value is None:
-            return ()
-        return value if isinstance(value, tuple) else (value,)
+    def facet(self, name: str) -> tuple[str, ...]:
+        """The story's term ids in one vocabulary (by id, field or parameter)."""
+        return self.terms.get(vocabulary(name).id, ())
+
+    def single(self, name: str) -> str | None:
+        """The one term of a single-valued vocabulary, or None."""
+        found = self.facet(name)
+        return found[0] if found else None
+
+    # Named reads for templates and people; the data lives in `terms`.
+    @property
+    def skills(self) -> tuple[str, ...]:
+        return self.facet("skills")
+
+    @property
+    def objections(self) -> tuple[str, ...]:
+        return self.facet("objections")
+
+    @property
+    def competitor(self) -> str | None:
+        return self.single("competitors")
+
+    @property
+    def buyer_role(self) -> str | None:
+        return self.single("roles")
+
+    @property
+    def stage(self) -> str | None:
+        return self.single("stages")
+
+    @property
+    def deal_size(self) -> str | None:
+        return self.single("deal_sizes")
 
 
 @dataclass(frozen=True)

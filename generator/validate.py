@@ -19,7 +19,6 @@ from .model import (
     OUTCOMES,
     SCALE_LEVELS,
     SCALES,
-    VOCABULARIES,
     Clip,
     Criterion,
     Story,
@@ -31,25 +30,22 @@ from .problems import Problem
 from .source import FieldPath, SourceFile, describe
 from .source import field_name as field_label
 from .timecode import format_time, parse_time
+from .vocabularies import vocabularies, vocabulary
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-STORY_KEYS = (
-    "title", "outcome", "interviewed", "buyer_role", "stage", "skills", "competitor",
-    "deal_size", "objections", "criteria", "loss_reason", "quote", "takeaway", "clips",
-    "confidential",
-)
+
+
+def story_keys() -> tuple[str, ...]:
+    """A story's front-matter fields: its own, plus one per vocabulary."""
+    return ("title", "outcome", "interviewed", *(v.field for v in vocabularies()),
+            "criteria", "loss_reason", "quote", "takeaway", "clips", "confidential")
+
+
 CRITERION_KEYS = (
     "title", "skill", "stage", "scale", "weight", "description", "present", "absent", "anchors",
 )
 TERM_KEYS = ("title", "description", "aliases")
-# Keys a term takes beyond TERM_KEYS, by vocabulary.
-EXTRA_TERM_KEYS = {"stages": ("order",), "skills": ("grow",)}
 CLIP_KEYS = ("src", "start", "end", "transcript")
-# Which vocabulary a story or criterion field draws from.
-FIELD_VOCABULARY = {
-    "buyer_role": "roles", "stage": "stages", "skills": "skills", "skill": "skills",
-    "competitor": "competitors", "deal_size": "deal_sizes", "objections": "objections",
-}
 
 
 def slugify(text: str) -> str:
@@ -145,13 +141,13 @@ class _Checker:
             )
         return resolved
 
-    def term_field(self, key: str, taxonomy: Taxonomy, required: bool) -> str | None:
-        vocabulary = FIELD_VOCABULARY[key]
+    def term_field(self, key: str, vocabulary: str, taxonomy: Taxonomy,
+                   required: bool) -> str | None:
         value = self.get(key, required, f"a {singular(vocabulary)} id")
         return None if value is None else self.term((key,), value, vocabulary, taxonomy)
 
-    def term_list(self, key: str, taxonomy: Taxonomy, required: bool) -> tuple[str, ...]:
-        vocabulary = FIELD_VOCABULARY[key]
+    def term_list(self, key: str, vocabulary: str, taxonomy: Taxonomy,
+                  required: bool) -> tuple[str, ...]:
         value = self.get(key, required, f"a list of one or more {vocabulary} ids")
         if value is None:
             return ()
@@ -181,10 +177,11 @@ class _Checker:
         return tuple(result)
 
 
-def singular(vocabulary: str) -> str:
-    return {"skills": "skill", "competitors": "competitor", "roles": "role",
-            "objections": "objection", "stages": "stage", "deal_sizes": "deal size"}.get(
-        vocabulary, vocabulary)
+def singular(name: str) -> str:
+    try:
+        return vocabulary(name).singular
+    except KeyError:
+        return name
 
 
 # -- taxonomy -----------------------------------------------------------------
@@ -192,11 +189,13 @@ def singular(vocabulary: str) -> str:
 def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
     problems: list[Problem] = []
     check = _Checker(source, problems)
-    check.unknown_keys(source.meta, VOCABULARIES, (), "taxonomy.yml")
+    names_of_vocabularies = tuple(v.id for v in vocabularies())
+    check.unknown_keys(source.meta, names_of_vocabularies, (), "taxonomy.yml")
     terms: dict[str, tuple[Term, ...]] = {}
     lookup: dict[str, dict[str, str]] = {}
     unreadable = set()
-    for vocabulary in VOCABULARIES:
+    for registered in vocabularies():
+        vocabulary = registered.id
         entries = source.meta.get(vocabulary)
         found: list[Term] = []
         names: dict[str, str] = {}  # id or alias -> what first claimed it
@@ -225,7 +224,7 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
                                   f"found {describe(spec)}",
                             f"write it as '{term_id}: {{title: ...}}'")
                 continue
-            allowed = TERM_KEYS + EXTRA_TERM_KEYS.get(vocabulary, ())
+            allowed = TERM_KEYS + registered.extra_keys
             check.unknown_keys(spec, allowed, path, f"a {singular(vocabulary)}")
             title = spec.get("title")
             if not isinstance(title, str) or not title.strip():
@@ -268,7 +267,7 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
             grow = _check_grow(check, path, spec.get("grow"))
             found.append(Term(vocabulary, term_id, title.strip(), description.strip(),
                               tuple(str(a) for a in aliases), order, grow))
-        if vocabulary == "stages":
+        if registered.ordered:
             found.sort(key=lambda t: (t.order is None, t.order or 0, t.title.lower(), t.id))
         else:
             found.sort(key=lambda t: (t.title.lower(), t.id))
@@ -450,16 +449,19 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
     if not SLUG.match(source.stem):
         check.error((), f"expected the file name to be a lowercase slug (the story's id and URL); "
                         f"found '{source.stem}'", f"rename the file to '{slugify(source.stem)}.md'")
-    check.unknown_keys(source.meta, STORY_KEYS, (), "a story")
+    check.unknown_keys(source.meta, story_keys(), (), "a story")
     title = check.text("title", what="the story's headline")
     outcome = check.choice("outcome", OUTCOMES)
     interviewed = _check_date(check, "interviewed", today)
-    buyer_role = check.term_field("buyer_role", taxonomy, True)
-    stage = check.term_field("stage", taxonomy, True)
-    skills = check.term_list("skills", taxonomy, True)
-    competitor = check.term_field("competitor", taxonomy, False)
-    deal_size = check.term_field("deal_size", taxonomy, False)
-    objections = check.term_list("objections", taxonomy, False)
+    terms: dict[str, tuple[str, ...]] = {}
+    for registered in vocabularies():
+        if registered.multiple:
+            terms[registered.id] = check.term_list(registered.field, registered.id, taxonomy,
+                                                   registered.required)
+        else:
+            one = check.term_field(registered.field, registered.id, taxonomy,
+                                   registered.required)
+            terms[registered.id] = (one,) if one else ()
     quote = check.text("quote", what="the buyer's headline quote")
     takeaway = check.text("takeaway", what="the behaviour to try next time")
 
@@ -516,11 +518,10 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
 
     if check.failed:
         return None, problems
-    assert title and outcome and interviewed and buyer_role and stage and quote and takeaway
+    assert title and outcome and interviewed and quote and takeaway
     return Story(
         id=source.stem, path=source.path, title=title, outcome=outcome, interviewed=interviewed,
-        buyer_role=buyer_role, stage=stage, skills=skills, quote=quote, takeaway=takeaway,
-        competitor=competitor, deal_size=deal_size, objections=objections,
+        quote=quote, takeaway=takeaway, terms=terms,
         criteria_present=present, criteria_absent=absent, loss_reason=loss_reason,
         clips=clips, body=source.body, confidential=confidential,
     ), problems
@@ -548,8 +549,8 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
                     f"rename the file to '{slugify(source.stem)}.md'")
     check.unknown_keys(source.meta, CRITERION_KEYS, (), "a criterion")
     title = check.text("title", what="the criterion's name")
-    skill = check.term_field("skill", taxonomy, True)
-    stage = check.term_field("stage", taxonomy, False)
+    skill = check.term_field("skill", "skills", taxonomy, True)
+    stage = check.term_field("stage", "stages", taxonomy, False)
     description = check.text("description", what="a behavioural definition an observer can score")
     present = check.text("present", what="a quote of the behaviour when present")
     absent = check.text("absent", what="a quote of the behaviour when absent")

@@ -20,9 +20,10 @@ def story(id: str, *, days_ago: int = 0, competitor=None, objections=(), skills=
           role="cfo", stage="demo", outcome="win") -> Story:
     return Story(
         id=id, path=f"content/stories/{id}.md", title=id, outcome=outcome,
-        interviewed=date(2026, 6, 1) - timedelta(days=days_ago), buyer_role=role, stage=stage,
-        skills=tuple(skills), quote="q", takeaway="t", competitor=competitor,
-        objections=tuple(objections),
+        interviewed=date(2026, 6, 1) - timedelta(days=days_ago), quote="q", takeaway="t",
+        terms={"skills": tuple(skills), "roles": (role,), "stages": (stage,),
+               "competitors": (competitor,) if competitor else (), "objections": tuple(objections),
+               "deal_sizes": ()},
     )
 
 

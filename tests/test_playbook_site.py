@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import EPOCH_DATE, REPO, TAXONOMY, build, make_repo
 from generator.links import RelatedIndex, story_of_the_week
 from generator.load import load_library
-from generator.pages import FACET_PATHS
+from generator.vocabularies import vocabularies
 from markupsafe import escape
 
 
@@ -28,7 +28,7 @@ def section(html: str, heading: str) -> str:
 
 def test_every_taxonomy_term_has_its_page_and_every_vocabulary_an_overview(sample_site):
     library = load_library(REPO / "content").library
-    for vocabulary, directory in FACET_PATHS.items():
+    for vocabulary, directory in ((v.id, v.folder) for v in vocabularies()):
         overview = read(sample_site, directory)
         for term in library.taxonomy.terms[vocabulary]:
             html = read(sample_site, f"{directory}/{term.id}")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from generator.pages import finder_url, page_url, relative
+from generator.urls import finder_url, page_url, relative
 
 
 @pytest.mark.parametrize("target, page, expected", [

@@ -79,7 +79,7 @@ STORY_CASES = {
         ["unknown competitor 'northwind-a'", "did you mean 'northwind-ap'?"]),
     "dangling role": (
         ("buyer_role: it-security", "buyer_role: ciso"), 6, "buyer_role",
-        ["unknown role 'ciso'"]),
+        ["unknown buyer role 'ciso'"]),
     "duplicate front-matter key": (
         ("outcome: loss\n", "outcome: loss\ntitle: Another title\n"), 4, "title",
         ["duplicate key 'title'", "first given on line 2"]),

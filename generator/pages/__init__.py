@@ -1,0 +1,37 @@
+"""Stage 4: the linked library to the site's generated files.
+
+Each page family is a module with a `generate(renderer, today)` that yields
+`GeneratedFile` records; `render_site` runs them all in order and adds the
+published clips. The result is plain data that the MkDocs plugin feeds to
+`mkdocs build`, or that `write_pages` puts in a folder for any builder that
+reads a docs folder. Nothing here imports MkDocs.
+
+A new page family (a ramp, a scorecard, a feed) is a new module here with its
+templates in templates/pages/, added to FAMILIES.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ..library import Library
+from . import criteria, facets, finder, home, stories
+from .files import GeneratedFile, write_pages
+from .render import Renderer
+
+FAMILIES = (home, finder, stories, criteria, facets)
+
+__all__ = ["FAMILIES", "GeneratedFile", "render_site", "write_pages"]
+
+
+def render_site(library: Library, today: date, clips: dict[str, Path]) -> tuple[GeneratedFile, ...]:
+    """Every generated file of the playbook: the pages, then the clips they play.
+
+    `clips` maps each clip's site path (see urls.clip_url) to its encoded file,
+    as the audio stage published it.
+    """
+    renderer = Renderer(library)
+    files = [file for family in FAMILIES for file in family.generate(renderer, today)]
+    files += [GeneratedFile(path, copy_from=source) for path, source in sorted(clips.items())]
+    return tuple(files)

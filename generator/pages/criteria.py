@@ -1,0 +1,19 @@
+"""The criteria overview and one page per coaching criterion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from .files import GeneratedFile
+from .render import Renderer
+
+
+def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
+    library = renderer.library
+    yield renderer.page("criteria.md.j2", "criteria/index.md", in_nav=True)
+    for criterion in library.criteria:
+        yield renderer.page("criterion.md.j2", f"criteria/{criterion.id}.md",
+                            source=criterion.path, criterion=criterion,
+                            present=library.evidence(criterion.id, "present"),
+                            absent=library.evidence(criterion.id, "absent"))

@@ -1,0 +1,21 @@
+"""The home page: figures, the story of the week, entry points, newest stories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from ..library import newest_first
+from ..links import story_of_the_week
+from .files import GeneratedFile
+from .render import Renderer, outcome_counts
+
+
+def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
+    library = renderer.library
+    yield renderer.page(
+        "home.md.j2", "index.md", in_nav=True,
+        counts=outcome_counts(library.stories), newest=newest_first(library.stories)[:5],
+        week=story_of_the_week(library.stories, today), week_of=today.isocalendar(),
+        competitors_covered=sum(1 for t in library.taxonomy.terms["competitors"]
+                                if library.stories_by("competitors", t.id)))

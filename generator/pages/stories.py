@@ -1,0 +1,15 @@
+"""One page per story, with its related stories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from .files import GeneratedFile
+from .render import Renderer
+
+
+def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
+    for story in renderer.library.stories:
+        yield renderer.page("story.md.j2", f"stories/{story.id}.md", source=story.path,
+                            story=story, related=renderer.related.related(story))

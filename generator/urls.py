@@ -1,0 +1,67 @@
+"""Every URL of the site, in one place.
+
+Every page lives at a directory URL (MkDocs' use_directory_urls), and every
+link is written relative to the page it is on, so the site works from any
+subfolder, such as a GitHub Pages project path.
+"""
+
+from __future__ import annotations
+
+from .vocabularies import vocabulary
+
+CLIP_FORMAT = "mp3"
+
+
+def page_url(path: str) -> str:
+    """"stories/acme.md" -> "stories/acme/", "index.md" -> ""."""
+    stem = path[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")]
+        return stem
+    return stem + "/"
+
+
+def relative(target: str, from_url: str) -> str:
+    """A link to `target` (a site path; directories end with /) from a page URL.
+
+    A query or fragment on the target is kept: "stories/?skill=discovery".
+    Both are site paths, so this is string work, not os.path (which would ask
+    the operating system for the working directory on every call).
+    """
+    cut = min((i for i in (target.find("?"), target.find("#")) if i >= 0), default=len(target))
+    path, suffix = target[:cut], target[cut:]
+    to_parts = [p for p in path.split("/") if p]
+    from_parts = [p for p in from_url.split("/") if p]
+    common = 0
+    while (common < len(to_parts) and common < len(from_parts)
+           and to_parts[common] == from_parts[common]):
+        common += 1
+    parts = [".."] * (len(from_parts) - common) + to_parts[common:]
+    rel = "/".join(parts)
+    if path.endswith("/") or path == "":
+        rel = rel + "/" if rel else "./"
+    return rel + suffix
+
+
+def story_url(story_id: str) -> str:
+    return f"stories/{story_id}/"
+
+
+def criterion_url(criterion_id: str) -> str:
+    return f"criteria/{criterion_id}/"
+
+
+def term_url(name: str, term_id: str | None = None) -> str:
+    """The page of a taxonomy term, or of its vocabulary's overview."""
+    base = vocabulary(name).folder
+    return f"{base}/{term_id}/" if term_id else f"{base}/"
+
+
+def finder_url(**filters: str) -> str:
+    query = "&".join(f"{key}={value}" for key, value in sorted(filters.items()) if value)
+    return "stories/" + (f"?{query}" if query else "")
+
+
+def clip_url(story_id: str, number: int) -> str:
+    """A published clip's permanent path: next to its story's page."""
+    return f"stories/{story_id}/clip-{number}.{CLIP_FORMAT}"
