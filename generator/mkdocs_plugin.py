@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .audio import AudioCache, publish_clips
+from .docs_pages import check_docs
 from .load import build_date, load_library
 from .pages import render_site, section_pages
 from .problems import format_text, summary
@@ -46,6 +47,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.today = build_date()
         self.audio = AudioCache(root / self.config.cache_dir)
         result = load_library(self.content_dir, self.today, audio=self.audio)
+        result = check_docs(result, Path(config.docs_dir), self.content_dir)
         for problem in result.warnings:
             log.warning(format_text(problem))
         failing = result.problems if self.config.strict else result.errors

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 
-from conftest import CRITERION, EPOCH, REPO, STORY
+from conftest import CRITERION, REPO, STORY
+from helpers import validate_json
 
 
 def validate(library) -> dict[str, list[tuple]]:
-    """`playbook validate` as a user runs it, audio checks included: findings by file."""
-    result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "validate", "--format", "json",
-         "--content", str(library.content)],
-        cwd=REPO, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
-        capture_output=True, text=True)
-    assert result.returncode == 1, result.stdout + result.stderr
+    """`playbook validate`, audio checks included: the findings by file."""
+    code, problems = validate_json("--content", str(library.content), cwd=REPO)
+    assert code == 1
     found: dict[str, list[tuple]] = {}
-    for problem in json.loads(result.stdout)["problems"]:
+    for problem in problems:
         found.setdefault(problem["path"], []).append(
             (problem["line"], problem["field"], problem["severity"], problem["code"]))
     return found
