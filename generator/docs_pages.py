@@ -83,7 +83,8 @@ def _check_page(path: Path, docs_dir: Path, root: Path, known: set[str],
     # A page without front matter is fine; one with front matter must parse.
     if text is None or _FRONT_MATTER.detect(text):
         _, found = read_markdown(path, root)
-        problems += [replace(p, code=p.code or "docs.front-matter") for p in found]
+        code = "docs.front-matter" if text is not None else "docs.unreadable"
+        problems += [replace(p, code=p.code or code) for p in found]
         body = _after_front_matter(lines)
     for line, href in _links(lines[body:], body + 1):
         resolved = _resolve(href, page)
