@@ -49,9 +49,13 @@ def _audio_cache(content: Path) -> AudioCache:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .docs_pages import check_docs
+
     content = Path(args.content)
     audio = None if args.no_audio else _audio_cache(content)
     result = load_library(content, audio=audio, public=_public(args))
+    docs = Path(args.docs) if args.docs else content.resolve().parent / "docs"
+    result = check_docs(result, docs, content)
     return _report(result, args.format, args.strict)
 
 
@@ -140,6 +144,8 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--no-audio", action="store_true",
                           help="skip checking clips against their recordings (no decoding)")
     validate.add_argument("--public", action="store_true", help=PUBLIC_HELP)
+    validate.add_argument("--docs", help="the hand-written pages to check "
+                                         "(default: docs, next to the content folder)")
 
     build = command("build", "validate, then build the site with mkdocs-material", cmd_build,
                     content=False)

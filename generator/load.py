@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .audio import AudioCache, check_clips
+from .audio import AudioCache, check_clips, with_durations
 from .library import Library, link
 from .model import Taxonomy
 from .privacy import public_stories
@@ -75,23 +75,23 @@ def load_library(content_dir: Path, today: date | None = None,
             criteria.append(criterion)
 
     stories = []
-    clip_sources = {}  # kept only to locate audio problems
+    clip_specs = []  # every clip that parses, from valid stories and failing ones alike
     audio_dir = content_dir / "audio"
     for path in sorted((content_dir / "stories").glob("*.md")):
         source, found = read_markdown(path, root)
         problems += found
         if source is None:
             continue
-        story, found = check_story(source, taxonomy, criterion_ids, audio_dir, today)
+        story, found = check_story(source, taxonomy, criterion_ids, audio_dir, today,
+                                   clip_specs)
         problems += found
         if story is not None:
             stories.append(story)
-            if story.clips:
-                clip_sources[story.id] = source
 
     if audio is not None:
-        stories, found = check_clips(stories, clip_sources, audio_dir, audio)
+        found, durations = check_clips(clip_specs, audio_dir, audio)
         problems += found
+        stories = with_durations(stories, durations)
 
     if public:  # confidential stories go before linking, so no index or page sees them
         stories, found = public_stories(stories, criteria, root)

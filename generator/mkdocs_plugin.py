@@ -22,6 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .audio import AudioCache, publish_clips
+from .docs_pages import check_docs
 from .load import build_date, load_library
 from .pages import render_site
 from .privacy import PUBLIC_ENV, public_from_env
@@ -57,6 +58,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             log.info("playbook: a public build: confidential stories are left out (%s)",
                      "the plugin's 'public' option" if self.config.public else PUBLIC_ENV)
         result = load_library(self.content_dir, self.today, audio=self.audio, public=public)
+        result = check_docs(result, Path(config.docs_dir), self.content_dir)
         for problem in result.warnings:
             log.warning(format_text(problem))
         failing = result.problems if self.config.strict else result.errors

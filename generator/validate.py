@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -328,16 +329,30 @@ def _check_date(check: _Checker, key: str, today: date) -> date | None:
     return value
 
 
-def _check_clips(check: _Checker, audio_dir: Path) -> tuple[Clip, ...]:
+@dataclass(frozen=True)
+class ClipSpec:
+    """A clip whose recording and cut parse, kept even when its story has other
+    faults, so the audio stage checks it against the recording in the same run."""
+
+    source: SourceFile  # locates problems at the clip's lines
+    index: int  # position in the story's 'clips'
+    src: str  # relative to content/audio/
+    start: float | None
+    end: float | None
+
+
+def _check_clips(check: _Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[ClipSpec]]:
+    """The valid clips, and every clip whose src, start and end parse."""
     value = check.get("clips", False, "a list of clips")
     if value is None:
-        return ()
+        return (), []
     if not isinstance(value, list):
         check.error("clips", f"expected 'clips' to be a list of {{src, start, end, transcript}}; "
                              f"found {describe(value)}",
                     "start each clip with '- src: file.mp3' on its own line")
-        return ()
+        return (), []
     clips = []
+    specs = []
     for index, spec in enumerate(value):
         at: FieldPath = ("clips", index)
         if not isinstance(spec, dict):
@@ -392,6 +407,8 @@ def _check_clips(check: _Checker, audio_dir: Path) -> tuple[Clip, ...]:
                         f"and end {format_time(end)}",
                         "swap the two values, or correct the one that is wrong")
             ok = False
+        if ok:  # src, start and end are usable, whatever else is wrong
+            specs.append(ClipSpec(check.source, index, src, start, end))
         transcript = spec.get("transcript")
         if not isinstance(transcript, str) or not transcript.strip():
             check.error((*at, "transcript"),
@@ -401,7 +418,7 @@ def _check_clips(check: _Checker, audio_dir: Path) -> tuple[Clip, ...]:
             ok = False
         if ok:
             clips.append(Clip(src, start, end, transcript.strip()))
-    return tuple(clips)
+    return tuple(clips), specs
 
 
 def _check_privacy(check: _Checker, keys: tuple[str, ...]) -> None:
@@ -443,7 +460,10 @@ def _check_confidential(check: _Checker) -> bool:
 
 
 def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
-                audio_dir: Path, today: date) -> tuple[Story | None, list[Problem]]:
+                audio_dir: Path, today: date,
+                clip_specs: list[ClipSpec] | None = None) -> tuple[Story | None, list[Problem]]:
+    """The story, or None when it has errors; `clip_specs` gets its clips that
+    parse either way, for the audio stage to check."""
     problems: list[Problem] = []
     check = _Checker(source, problems)
     if not SLUG.match(source.stem):
@@ -471,6 +491,9 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
     elif "loss_reason" in source.meta and outcome is not None:
         check.error("loss_reason", f"'loss_reason' is only for losses; this story's outcome is "
                                    f"'{outcome}'", "remove the loss_reason line")
+    elif "loss_reason" in source.meta:
+        # The outcome is bad or missing: a bad loss reason is still a fault of its own.
+        check.choice("loss_reason", LOSS_REASONS, required=False)
 
     present: tuple[str, ...] = ()
     absent: tuple[str, ...] = ()
@@ -509,7 +532,9 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
                             "keep it in the list that the buyer's account supports")
             present, absent = lists["present"], lists["absent"]
 
-    clips = _check_clips(check, audio_dir)
+    clips, specs = _check_clips(check, audio_dir)
+    if clip_specs is not None:
+        clip_specs.extend(specs)
     _check_privacy(check, ("title", "quote", "takeaway", "clips"))
     confidential = _check_confidential(check)
     if not source.body.strip():
@@ -574,34 +599,40 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
 
     anchors: tuple[tuple[str, str], ...] = ()
     raw = source.meta.get("anchors")
-    if scale is not None:
+    if raw is not None and not isinstance(raw, dict):
+        # Wrong whatever the scale, so reported even when the scale is bad too.
+        check.error("anchors", f"expected 'anchors' to map each level to a behaviour; "
+                               f"found {describe(raw)}",
+                    "write one 'level: behaviour' line per level under 'anchors:'")
+    elif scale is not None:
         levels = SCALE_LEVELS[scale]
         if raw is None:
             if scale != "binary":
                 check.error("anchors", f"a {scale}-point scale needs 'anchors' describing "
                                        f"every level ({', '.join(levels)}); they are missing",
                             "add 'anchors:' with one line per level, e.g. '1: ...'")
-        elif not isinstance(raw, dict):
-            check.error("anchors", f"expected 'anchors' to map each level to a behaviour; "
-                                   f"found {describe(raw)}",
-                        "write one 'level: behaviour' line per level under 'anchors:'")
         else:
             given: dict[str, str] = {}
+            empty: set[str] = set()  # levels given without a behaviour, already reported
+            stray_key = False
             for key, text in raw.items():
                 level = _anchor_level(key, scale)
                 if level is None:
+                    stray_key = True
                     check.error(("anchors", str(key) if not isinstance(key, bool) else
                                  ("yes" if key else "no")),
                                 f"'{key}' is not a level of a {scale} scale; expected "
                                 f"{', '.join(levels)}",
                                 "quote yes/no keys (\"yes\":) and use one key per level")
                 elif not isinstance(text, str) or not text.strip():
+                    empty.add(level)
                     check.error(("anchors", str(key)), f"anchor {level} needs the observable "
                                                        f"behaviour; found {describe(text)}")
                 else:
                     given[level] = text.strip()
-            missing = [level for level in levels if level not in given]
-            if missing and not check.failed:
+            missing = [level for level in levels if level not in given and level not in empty]
+            # A stray key is most likely the missing level mistyped: one report, not two.
+            if missing and not stray_key:
                 check.error("anchors", f"anchors are missing level{'s' if len(missing) > 1 else ''} "
                                        f"{', '.join(missing)} of the {scale} scale",
                             "describe what an observer sees at every level")

@@ -1,0 +1,173 @@
+"""The hand-written pages in docs/: their front matter, and their links into the playbook.
+
+MkDocs shows front matter it cannot parse as page text (and search indexes
+it) without a warning, and it cannot know which generated pages a link may
+name until the playbook is built. `playbook validate` and the MkDocs plugin
+both run `check_docs`, so they agree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import unquote
+
+from frontmatter.default_handlers import YAMLHandler
+
+from .library import Library
+from .load import LoadResult
+from .pages import FACET_PATHS, page_url, relative
+from .problems import Problem, sort_problems
+from .source import read_markdown
+
+_FRONT_MATTER = YAMLHandler()  # the boundary rule source.read_markdown uses
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")  # [text](target "title"), ![alt](image)
+_REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*<?([^\s>]+)")  # [id]: target
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # https:, mailto:, ...
+
+
+def generated_pages(library: Library) -> set[str]:
+    """The docs-relative path of every page `pages.render_site` makes from `library`."""
+    found = {"index.md", "stories/index.md", "criteria/index.md"}
+    found |= {f"stories/{story.id}.md" for story in library.stories}
+    found |= {f"criteria/{criterion.id}.md" for criterion in library.criteria}
+    for vocabulary, directory in FACET_PATHS.items():
+        found.add(f"{directory}/index.md")
+        found |= {f"{directory}/{term.id}.md" for term in library.taxonomy.terms[vocabulary]}
+    return found
+
+
+def check_docs(result: LoadResult, docs_dir: Path, content_dir: Path) -> LoadResult:
+    """`result` plus the findings about the hand-written pages in `docs_dir`."""
+    docs_dir, content_dir = Path(docs_dir).resolve(), Path(content_dir).resolve()
+    if not docs_dir.is_dir():
+        return result
+    root = content_dir.parent  # problems name paths from the repository root
+    if not docs_dir.is_relative_to(root):
+        root = docs_dir.parent
+    written = sorted(
+        path for path in docs_dir.rglob("*.md")
+        if path.is_file() and not any(part.startswith(".")
+                                      for part in path.relative_to(docs_dir).parts))
+    library = result.library
+    known = generated_pages(library) | {p.relative_to(docs_dir).as_posix() for p in written}
+    # A story or criterion with errors gets its page once fixed; its errors
+    # are reported already, so links to it are not blamed as well.
+    for folder in ("stories", "criteria"):
+        known |= {f"{folder}/{p.stem}.md" for p in (content_dir / folder).glob("*.md")}
+    # Term pages of a vocabulary that could not be read are unknown, not missing.
+    unchecked = {FACET_PATHS[v] for v in library.taxonomy.unreadable}
+    problems = list(result.problems)
+    for path in written:
+        problems += _check_page(path, docs_dir, root, known, unchecked)
+    return LoadResult(library, sort_problems(problems))
+
+
+def _check_page(path: Path, docs_dir: Path, root: Path, known: set[str],
+                unchecked: set[str]) -> list[Problem]:
+    page = path.relative_to(docs_dir).as_posix()
+    rel = path.relative_to(root).as_posix()
+    try:
+        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        text = None  # read_markdown says what is wrong
+    problems = []
+    lines = text.split("\n") if text is not None else []
+    body = 0
+    # A page without front matter is fine; one with front matter must parse.
+    if text is None or _FRONT_MATTER.detect(text):
+        _, found = read_markdown(path, root)
+        code = "docs.front-matter" if text is not None else "docs.unreadable"
+        problems += [replace(p, code=p.code or code) for p in found]
+        body = _after_front_matter(lines)
+    for line, href in _links(lines[body:], body + 1):
+        resolved = _resolve(href, page)
+        if resolved is None:
+            continue
+        target, candidates = resolved
+        if target.split("/", 1)[0] in unchecked or any(c in known for c in candidates):
+            continue
+        where = f"'{target}'" if candidates else "a place outside the site"
+        problems.append(Problem(
+            rel, line, "",
+            f"the link '{href}' points at {where}, which is neither a page in docs/ "
+            "nor a page the playbook generates",
+            _fix(href, page, candidates, known), "error", "docs.broken-link"))
+    return problems
+
+
+def _after_front_matter(lines: list[str]) -> int:
+    """The index of the first line after the closing '---' (0 when there is none)."""
+    for index in range(1, len(lines)):
+        if _FRONT_MATTER.FM_BOUNDARY.match(lines[index]):
+            return index + 1
+    return 0
+
+
+def _links(lines: list[str], first: int) -> Iterator[tuple[int, str]]:
+    """(line number, target) of each Markdown link outside code."""
+    fence = ""
+    for number, line in enumerate(lines, start=first):
+        marker = _FENCE.match(line)
+        if fence:
+            if marker and marker.group(1).startswith(fence) and not line[marker.end():].strip():
+                fence = ""
+            continue
+        if marker:
+            fence = marker.group(1)
+            continue
+        line = _CODE_SPAN.sub("", line)
+        for match in (*_INLINE_LINK.finditer(line), *_REFERENCE.finditer(line)):
+            yield number, match.group(1)
+
+
+def _resolve(href: str, page: str) -> tuple[str, list[str]] | None:
+    """What a link on the docs page `page` points at: (target, the pages that would
+    satisfy it), or None for links not checked (a scheme, an anchor, an absolute
+    path, a file that is not a page). No pages means the link leaves the site."""
+    if not href or href.startswith(("#", "/")) or _SCHEME.match(href):
+        return None
+    path = unquote(re.split(r"[?#]", href, maxsplit=1)[0])
+    if not path:
+        return None
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    if path.endswith(".md"):
+        # MkDocs resolves a link to a Markdown file from the page's folder.
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        candidates = [target]
+    elif path.endswith("/") or last in (".", "..") or "." not in last:
+        # A URL is resolved by the browser from the page's own URL (ramp.md is ramp/).
+        stem = posixpath.normpath(posixpath.join(page_url(page), path))
+        stem = "" if stem == "." else stem
+        target = stem + "/"
+        candidates = [f"{stem}.md", f"{stem}/index.md"] if stem else ["index.md"]
+    else:
+        return None
+    if target.startswith("../"):
+        return target, []
+    return target, candidates
+
+
+def _fix(href: str, page: str, candidates: list[str], known: set[str]) -> str:
+    path = unquote(re.split(r"[?#]", href, maxsplit=1)[0])
+    close = []
+    if not path.endswith(".md"):
+        # A common slip: a URL written as if from the page's folder, not its URL.
+        stem = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        close = [p for p in (f"{stem}.md", f"{stem}/index.md") if p in known]
+    if not close and candidates:
+        close = difflib.get_close_matches(candidates[0], sorted(known - {page}), n=1, cutoff=0.6)
+    if not close:
+        return ("link to a page in docs/ or a generated one: stories/<id>.md, criteria/<id>.md, "
+                "skills/<id>.md, competitors/<id>.md and so on, or their overviews' index.md")
+    if path.endswith(".md"):
+        better = posixpath.relpath(close[0], posixpath.dirname(page) or ".")
+    else:
+        better = relative(page_url(close[0]), page_url(page))
+    return f"did you mean '{better}'?"
