@@ -20,9 +20,10 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .library import Library
 from .load import LoadResult
-from .pages import FACET_PATHS, page_url, relative
+from .urls import page_url, relative, term_url
 from .problems import Problem, sort_problems
 from .source import read_markdown
+from .vocabularies import vocabularies
 
 _FRONT_MATTER = YAMLHandler()  # the boundary rule source.read_markdown uses
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -37,9 +38,10 @@ def generated_pages(library: Library) -> set[str]:
     found = {"index.md", "stories/index.md", "criteria/index.md"}
     found |= {f"stories/{story.id}.md" for story in library.stories}
     found |= {f"criteria/{criterion.id}.md" for criterion in library.criteria}
-    for vocabulary, directory in FACET_PATHS.items():
+    for vocabulary in vocabularies():
+        directory = vocabulary.folder
         found.add(f"{directory}/index.md")
-        found |= {f"{directory}/{term.id}.md" for term in library.taxonomy.terms[vocabulary]}
+        found |= {f"{directory}/{term.id}.md" for term in library.taxonomy.terms[vocabulary.id]}
     return found
 
 
@@ -62,7 +64,7 @@ def check_docs(result: LoadResult, docs_dir: Path, content_dir: Path) -> LoadRes
     for folder in ("stories", "criteria"):
         known |= {f"{folder}/{p.stem}.md" for p in (content_dir / folder).glob("*.md")}
     # Term pages of a vocabulary that could not be read are unknown, not missing.
-    unchecked = {FACET_PATHS[v] for v in library.taxonomy.unreadable}
+    unchecked = {term_url(v)[:-1] for v in library.taxonomy.unreadable}
     problems = list(result.problems)
     for path in written:
         problems += _check_page(path, docs_dir, root, known, unchecked)
