@@ -13,6 +13,8 @@ from pydub import AudioSegment
 
 from generator.audio import find_ffmpeg
 
+REPO = Path(__file__).resolve().parent.parent
+
 
 def decode_as_is(path: Path) -> AudioSegment:
     """A published file decoded by the build's own ffmpeg, channels kept.
@@ -98,3 +100,13 @@ def _parse(page: Path) -> _PageLinks:
     parser = _PageLinks()
     parser.feed(page.read_text(encoding="utf-8"))
     return parser
+
+
+def copy_of_the_sample(dest: Path) -> Path:
+    """The sample playbook's sources in a new folder, so it has its own, cold clip cache."""
+    import shutil
+
+    for name in ("content", "docs", "theme"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copy(REPO / "mkdocs.yml", dest)
+    return dest

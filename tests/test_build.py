@@ -93,15 +93,9 @@ def test_no_google_fonts_or_cdn(sample_site):
                 or "mkdocs" in href, f"{page}: {href}"
 
 
-def copy_of_the_sample(dest: Path) -> Path:
-    """The sample playbook's sources in a new folder: its own, cold clip cache."""
-    for name in ("content", "docs", "theme"):
-        shutil.copytree(REPO / name, dest / name)
-    shutil.copy(REPO / "mkdocs.yml", dest)
-    return dest
-
-
 def test_the_same_input_builds_the_same_site(tmp_path):
+    from helpers import copy_of_the_sample
+
     # Two checkouts in different folders, each encoding its clips afresh, with
     # different hash seeds and time zones: every byte of every file agrees,
     # pages, search index, sitemap.xml.gz (its header has a date), clips, assets.
