@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -115,26 +116,56 @@ def test_a_build_killed_part_way_leaves_the_previous_site_and_the_next_one_clean
 def test_two_builds_at_once_into_one_site_with_one_cache_both_finish(tmp_path):
     root = copy_of_the_sample(tmp_path / "repo")
     site = root / "site"
-    command = [sys.executable, "-m", "generator.cli", "build", "--site-dir", str(site)]
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    # A cold cache: both encode the same clips into it and write its index.
-    builds = [subprocess.Popen(command, cwd=root, env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-              for _ in range(2)]
-    outputs = [(b.wait(), *b.communicate()) for b in builds]
+    cache = root / ".cache" / "playbook"
 
-    for code, out, err in outputs:
-        assert code == 0, out + err
+    def start(**env: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "generator.cli", "build", "--site-dir", str(site)],
+            cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **env}, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def finish(running: subprocess.Popen) -> None:
+        out, err = running.communicate()
+        assert running.returncode == 0, out + err
         assert "Traceback" not in out + err
+
+    # Started together on a cold cache: both encode the same clips into it
+    # and write its index.
+    builds = [start(), start()]
+    for running in builds:
+        finish(running)
+
+    # One build waits at its first encode, its folder half made, while a second
+    # builds the whole site and swaps it in (and must not take the first's
+    # folder for a leftover); then the first goes on, encodes the same clips
+    # into the cache again and swaps its site in.
+    shutil.rmtree(cache)
+    encoding, release = tmp_path / "encoding", tmp_path / "release"
+    waiting = ffmpeg_that(
+        tmp_path, f'touch "{encoding}"; while [ ! -e "{release}" ]; do sleep 0.05; done')
+    first = start(PLAYBOOK_FFMPEG=str(waiting))
+    try:
+        deadline = time.monotonic() + 120  # only so a broken build cannot hang the suite
+        while not encoding.exists() and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert encoding.exists(), "the first build never reached the encoder"
+        half_made = leftovers(root)
+        assert half_made
+        finish(start())
+        assert leftovers(root) == half_made
+        assert broken_links(site)[1] == []
+    finally:
+        release.touch()
+    finish(first)
+
     assert leftovers(root) == []
     checked, broken = broken_links(site)
     assert broken == [] and checked > 2000
-    # The same bytes as one build alone from the cache the two left behind.
+    # The same bytes as one build alone from the cache the others left behind.
     alone = tmp_path / "alone"
     result = build(root, alone)
     assert result.returncode == 0 and "(0 encoded" in result.stderr, result.stderr
     assert files_in(site) == files_in(alone)
-    cache = root / ".cache" / "playbook"
     index = json.loads((cache / "recordings.json").read_text(encoding="utf-8"))
     assert len(index) == len(list((root / "content" / "audio").iterdir()))
     assert all("seconds" in entry and "sha256" in entry for entry in index.values())
