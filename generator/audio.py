@@ -12,6 +12,7 @@ that the imageio-ffmpeg wheel ships is enough on a machine without one.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import json
@@ -22,6 +23,7 @@ import tempfile
 import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +32,7 @@ with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is not on PATH; we hand it one below.
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
+    from pydub.exceptions import CouldntEncodeError
 
 from .timecode import format_time
 from .urls import CLIP_FORMAT, clip_url
@@ -128,9 +131,12 @@ class AudioCache:
 
     def save(self) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        with self._lock:
-            text = json.dumps(self._index, indent=1, sort_keys=True)
-        _write_atomically(self._index_path, text.encode("utf-8"))
+        # Another build may share this cache: under a lock, keep what it saved
+        # since we read the index, and add ours.
+        with self._lock, _locked(self.dir):
+            merged = {**self._load_index(), **self._index}
+            text = json.dumps(merged, indent=1, sort_keys=True)
+            _write_atomically(self._index_path, text.encode("utf-8"))
 
     def _fingerprint(self, recording: Path) -> tuple[str, dict]:
         stat = recording.stat()
@@ -229,9 +235,17 @@ class AudioCache:
         os.close(handle)
         try:
             AudioSegment.converter = self.ffmpeg.path
-            clip.export(temp, format=CLIP_FORMAT, bitrate=BITRATE,
-                        parameters=["-ar", str(SAMPLE_RATE), "-ac", "1",
-                                    "-map_metadata", "-1", "-fflags", "+bitexact"])
+            try:
+                clip.export(temp, format=CLIP_FORMAT, bitrate=BITRATE,
+                            parameters=["-ar", str(SAMPLE_RATE), "-ac", "1",
+                                        "-map_metadata", "-1", "-fflags", "+bitexact"])
+            except (CouldntEncodeError, OSError) as error:
+                lines = [line for line in str(error).splitlines() if line.strip()]
+                raise AudioError(
+                    f"cannot encode a clip as {CLIP_FORMAT} with ffmpeg "
+                    f"({self.ffmpeg.describe()}): {lines[-1].strip() if lines else error}",
+                    "check that this ffmpeg runs and can encode MP3 (libmp3lame); unset "
+                    "PLAYBOOK_FFMPEG to use the one the imageio-ffmpeg package ships") from error
             os.replace(temp, dest)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
@@ -291,6 +305,17 @@ class AudioCache:
             found = dict(pool.map(work, sorted(set(recordings))))
         self.save()
         return found
+
+
+@contextmanager
+def _locked(folder: Path):
+    """An exclusive lock on `folder` that other processes' builds respect."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

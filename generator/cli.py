@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 
-from .audio import AudioCache, publish_clips
+from .audio import AudioCache, AudioError, publish_clips
 from .load import LoadResult, build_date, load_library
 from .privacy import public_from_env
 from .problems import format_github, format_json, format_text, summary
@@ -87,8 +88,30 @@ def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
     except MkDocsException as error:
         print(str(error).rstrip(), file=sys.stderr)
         return 1
+    except Exception as error:  # a message that says what to do, never a traceback
+        if os.environ.get("PLAYBOOK_DEBUG"):
+            raise
+        print(_build_failure(error), file=sys.stderr)
+        return 1
     print(f"built {config.site_dir} in {time.perf_counter() - started:.1f}s")
     return 0
+
+
+def _build_failure(error: Exception) -> str:
+    """One paragraph: what failed, and what to do about it."""
+    unchanged = "The previous site was left as it was."
+    if isinstance(error, AudioError):
+        hint = f" To fix: {error.hint}." if error.hint else ""
+        return (f"playbook: the build failed while publishing the audio clips: "
+                f"{error.message}.{hint} {unchanged}")
+    if isinstance(error, OSError):
+        where = f" '{error.filename}'" if error.filename else ""
+        return (f"playbook: the build failed reading or writing{where}: "
+                f"{error.strerror or error}. Check that the folder exists and is writable "
+                f"and that the disk has space, then build again. {unchanged}")
+    return (f"playbook: the build failed unexpectedly ({type(error).__name__}: {error}). "
+            f"{unchanged} Run it again with PLAYBOOK_DEBUG=1 to see the traceback, and "
+            f"report it with that output.")
 
 
 def cmd_build(args: argparse.Namespace) -> int:

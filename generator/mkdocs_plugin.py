@@ -18,9 +18,10 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import atomic_dir
 from .audio import AudioCache, publish_clips
 from .docs_pages import check_docs
 from .load import build_date, load_library
@@ -110,10 +111,56 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return
         files.append(file)
 
+    # -- atomic builds: write a fresh folder beside site/, swap it in on success --
+
+    command = "build"  # `playbook build` calls MkDocs' build() without on_startup
+    dirty = False
+    building: Path | None = None  # the temporary folder of the build under way
+    site: Path | None = None  # the real site_dir it replaces
+
+    def on_startup(self, *, command, dirty):
+        self.command, self.dirty = command, dirty
+
+    def on_pre_build(self, *, config):
+        # After every on_config (so no plugin saw the temporary path) and before
+        # MkDocs empties site_dir: it empties our fresh folder instead.
+        self.building = None
+        if self.command == "serve" or self.dirty:
+            return  # serve builds into its own temporary folder; --dirty needs the old files
+        self.site = Path(config.site_dir)
+        self.building = atomic_dir.start(self.site)
+        self.mkdocs_config = config
+        config.site_dir = str(self.building)
+
+    @event_priority(-100)  # last: the search index and others are written by now
+    def on_post_build(self, *, config):
+        if self.building is None:
+            return
+        building, self.building = self.building, None
+        config.site_dir = str(self.site)
+        if config.strict and _mkdocs_counted_warnings():
+            atomic_dir.discard(building)  # MkDocs aborts a strict build right after this
+            return
+        atomic_dir.swap_in(building, self.site)
+
+    def on_build_error(self, *, error):
+        if self.building is not None:
+            building, self.building = self.building, None
+            self.mkdocs_config.site_dir = str(self.site)
+            atomic_dir.discard(building)
+
     def on_serve(self, server, config, builder):
         if self.config.enabled:
             server.watch(str(self.content_dir))
         return server
+
+
+def _mkdocs_counted_warnings() -> bool:
+    """Whether MkDocs' strict-mode counter has seen a warning (it then aborts the build)."""
+    from mkdocs.utils import CountHandler
+
+    return any(isinstance(handler, CountHandler) and handler.get_counts()
+               for handler in logging.getLogger("mkdocs").handlers)
 
 
 def _expand_sections(nav: list, generated) -> list:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from pydub import AudioSegment
 
 from generator.audio import find_ffmpeg
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def decode_as_is(path: Path) -> AudioSegment:
@@ -37,3 +42,86 @@ def validate_json(*args: str, cwd: Path) -> tuple[int, list[dict]]:
         cwd=cwd, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, capture_output=True, text=True)
     assert result.stdout, result.stderr
     return result.returncode, json.loads(result.stdout)["problems"]
+
+
+class _PageLinks(HTMLParser):
+    """The links, sources and ids of one HTML page."""
+
+    SOURCES = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"),
+               ("audio", "src"), ("source", "src"), ("video", "src"), ("iframe", "src")}
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+            elif value and (tag, name) in self.SOURCES:
+                self.links.append(value)
+
+
+def broken_links(site: Path) -> tuple[int, list[str]]:
+    """Every internal link, anchor and source in a built site, checked.
+
+    Returns how many were checked and the broken ones as "page: link (why)".
+    A link must point at a file in the site (a folder means its index.html),
+    and a #fragment must be an id on the page it points at. The search
+    index's locations are checked the same way. 404.html is left out: it is
+    served from any path, so MkDocs roots its links at site_url.
+    """
+    pages = {page: _parse(page) for page in sorted(site.rglob("*.html"))}
+    checked, broken = 0, []
+
+    def check(page: Path, base: Path, link: str) -> None:
+        nonlocal checked
+        parts = urlsplit(link)
+        if parts.scheme or parts.netloc:
+            return  # external
+        checked += 1
+        where = f"{page.relative_to(site)}: {link}"
+        if parts.path.startswith("/"):
+            broken.append(f"{where} (absolute: breaks when the site is under a sub-path)")
+            return
+        target = (base / unquote(parts.path)).resolve() if parts.path else page
+        if target.is_dir() or parts.path.endswith("/"):
+            target = target / "index.html"
+        if not target.is_file() or not target.is_relative_to(site.resolve()):
+            broken.append(f"{where} (no such file)")
+            return
+        fragment = unquote(parts.fragment)
+        if fragment and target.suffix == ".html":
+            ids = pages[target].ids if target in pages else _parse(target).ids
+            if fragment not in ids:
+                broken.append(f"{where} (no id '{fragment}' on {target.relative_to(site.resolve())})")
+
+    site = site.resolve()
+    pages = {page.resolve(): parsed for page, parsed in pages.items()}
+    for page, parsed in pages.items():
+        if page.name == "404.html" and page.parent == site:
+            continue
+        for link in parsed.links:
+            check(page, page.parent, link)
+    index = site / "search" / "search_index.json"
+    if index.is_file():
+        for doc in json.loads(index.read_text(encoding="utf-8"))["docs"]:
+            check(index, site, doc["location"] or "./")
+    return checked, broken
+
+
+def _parse(page: Path) -> _PageLinks:
+    parser = _PageLinks()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def copy_of_the_sample(dest: Path) -> Path:
+    """The sample playbook's sources in a new folder, so it has its own, cold clip cache."""
+    import shutil
+
+    for name in ("content", "docs", "theme"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copy(REPO / "mkdocs.yml", dest)
+    return dest
