@@ -15,13 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-from .audio import AudioCache, AudioError, publish_clips
-from .load import LoadResult, build_date, load_library
+from .audio import AudioError
+from .build import Build, Settings, run
 from .privacy import public_from_env
 from .problems import format_github, format_json, format_text, summary
 
 
-def _report(result: LoadResult, fmt: str, strict: bool, out=sys.stdout) -> int:
+def _report(result: Build, fmt: str, strict: bool, out=sys.stdout) -> int:
     problems = result.problems
     if fmt == "json":
         print(format_json(problems), file=out)
@@ -45,19 +45,12 @@ def _public(args: argparse.Namespace) -> bool:
         raise SystemExit(f"playbook: {error}") from None
 
 
-def _audio_cache(content: Path) -> AudioCache:
-    return AudioCache(content.resolve().parent / ".cache" / "playbook")
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .docs_pages import check_docs
-
-    content = Path(args.content)
-    audio = None if args.no_audio else _audio_cache(content)
-    result = load_library(content, audio=audio, public=_public(args))
-    docs = Path(args.docs) if args.docs else content.resolve().parent / "docs"
-    result = check_docs(result, docs, content)
-    return _report(result, args.format, args.strict)
+    content = Path(args.content).resolve()
+    docs = Path(args.docs).resolve() if args.docs else content.parent / "docs"
+    settings = Settings(content, docs_dir=docs, public=_public(args),
+                        check_audio=not args.no_audio)
+    return _report(run(settings, generate=False), args.format, args.strict)
 
 
 def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
@@ -72,11 +65,12 @@ def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
     overrides = {}
     if getattr(args, "site_dir", None):
         overrides["site_dir"] = args.site_dir
+    if getattr(args, "strict", False):
+        overrides["strict"] = True  # MkDocs' own strict mode: content warnings fail too
     try:
         config = load_config(args.config_file, **overrides)
         for name, plugin in config.plugins.items():
             if name.endswith("playbook") and hasattr(plugin, "config"):
-                plugin.config.strict = plugin.config.strict or args.strict
                 plugin.config.public = plugin.config.public or getattr(args, "public", False)
         if serve:
             from mkdocs.commands.serve import serve as mkdocs_serve
@@ -125,18 +119,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_pages(args: argparse.Namespace) -> int:
-    from .pages import render_site, write_pages
+    from .pages import write_pages
 
-    content = Path(args.content)
-    audio = _audio_cache(content)
-    result = load_library(content, audio=audio, public=_public(args))
+    docs = Path(args.docs).resolve() if args.docs else None
+    settings = Settings(Path(args.content).resolve(), docs_dir=docs, public=_public(args))
+    result = run(settings, strict=args.strict)
     code = _report(result, "text", args.strict, out=sys.stderr)
     if code:
         return code
-    clips = publish_clips(result.library.stories, content / "audio", audio)
-    files = render_site(result.library, build_date(), clips)
-    docs = Path(args.docs) if args.docs else None
-    count = write_pages(files, Path(args.out), docs)
+    count = write_pages(result.files, Path(args.out), docs)
     print(f"wrote {count} files to {args.out}")
     return 0
 

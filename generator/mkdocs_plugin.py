@@ -1,12 +1,17 @@
-"""The MkDocs edge: feed the generated playbook pages to `mkdocs build` and `serve`.
+"""The MkDocs edge: feed the generated playbook files to `mkdocs build` and `serve`.
 
-Kept thin on purpose: everything it adds comes from `load_library` and
-`render_site`, which know nothing of MkDocs.
+Hooks only: the pipeline is `build.run`, which knows nothing of MkDocs; here
+its settings come from mkdocs.yml and its files become MkDocs files.
 
     plugins:
       - search
       - playbook:
-          content_dir: content
+          content_dir: content   # the library (default: content)
+          cache_dir: .cache/playbook
+          public: false          # true, or PLAYBOOK_PUBLIC=1: leave confidential stories out
+
+MkDocs' own strict mode (`mkdocs build --strict`, `playbook build --strict`)
+makes content warnings fail the build too.
 """
 
 from __future__ import annotations
@@ -22,10 +27,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import atomic_dir
-from .audio import AudioCache, publish_clips
-from .docs_pages import check_docs
-from .load import build_date, load_library
-from .pages import render_site
+from .build import DEFAULT_CACHE, Build, Settings, run
 from .privacy import PUBLIC_ENV, public_from_env
 from .problems import format_text, summary
 
@@ -34,9 +36,8 @@ log = logging.getLogger("mkdocs.plugins.playbook")
 
 class PlaybookConfig(base.Config):
     enabled = c.Type(bool, default=True)
-    content_dir = c.Type(str, default="content")  # relative to mkdocs.yml
-    cache_dir = c.Type(str, default=".cache/playbook")  # encoded clips; outside site/
-    strict = c.Type(bool, default=False)  # fail on warnings too
+    content_dir = c.Dir(exists=True, default="content")  # relative to mkdocs.yml
+    cache_dir = c.Type(str, default=DEFAULT_CACHE)  # encoded clips; outside site/
     # Leave confidential stories out (or set PLAYBOOK_PUBLIC=1).
     public = c.Type(bool, default=False)
 
@@ -47,10 +48,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return config
         if not config.use_directory_urls:
             raise PluginError("playbook: the playbook's links need 'use_directory_urls: true'")
-        root = Path(config.config_file_path or ".").resolve().parent
-        self.content_dir = (root / self.config.content_dir).resolve()
-        self.today = build_date()
-        self.audio = AudioCache(root / self.config.cache_dir)
         try:
             public = self.config.public or public_from_env()
         except ValueError as error:
@@ -58,36 +55,39 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if public:
             log.info("playbook: a public build: confidential stories are left out (%s)",
                      "the plugin's 'public' option" if self.config.public else PUBLIC_ENV)
-        result = load_library(self.content_dir, self.today, audio=self.audio, public=public)
-        result = check_docs(result, Path(config.docs_dir), self.content_dir)
-        for problem in result.warnings:
-            log.warning(format_text(problem))
-        failing = result.problems if self.config.strict else result.errors
-        if failing:
-            raise PluginError(
-                "playbook: the content has problems; nothing was built.\n"
-                + "\n".join(format_text(p) for p in failing)
-                + f"\n{summary(result.problems)}"
-            )
-        self.library = result.library
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.content_dir = Path(self.config.content_dir).resolve()
+        self.settings = Settings(self.content_dir, docs_dir=Path(config.docs_dir),
+                                 cache_dir=root / self.config.cache_dir, public=public)
         return config
 
     def on_files(self, files: Files, config) -> Files:
         if not self.config.enabled:
             return files
-        before = self.audio.counters.encoded
-        clips = publish_clips(self.library.stories, self.content_dir / "audio", self.audio)
+        # The whole pipeline runs here, once MkDocs builds into the fresh
+        # folder of an atomic build (see on_pre_build), so an interrupted
+        # build never touches the published site.
+        self.build: Build = run(self.settings, strict=config.strict)
+        for problem in self.build.warnings:
+            log.warning(format_text(problem))
+        failing = self.build.problems if config.strict else self.build.errors
+        if failing:
+            raise PluginError(
+                "playbook: the content has problems; nothing was built.\n"
+                + "\n".join(format_text(p) for p in failing)
+                + f"\n{summary(self.build.problems)}"
+            )
+        clips = sum(1 for f in self.build.files if f.copy_from is not None)
         log.info("playbook: %d clip%s (%d encoded, the rest from %s) with ffmpeg %s",
-                 len(clips), "" if len(clips) == 1 else "s", self.audio.counters.encoded - before,
-                 self.audio.dir, self.audio.ffmpeg.describe())
-        generated = render_site(self.library, self.today, clips)
-        for record in generated:
+                 clips, "" if clips == 1 else "s", self.build.clips_encoded,
+                 self.settings.cache_dir, self.build.ffmpeg)
+        for record in self.build.files:
             if record.copy_from is not None:
                 file = File.generated(config, record.path, abs_src_path=str(record.copy_from))
             else:
                 inclusion = InclusionLevel.UNDEFINED if record.in_nav else \
                     InclusionLevel.NOT_IN_NAV
-                file = File.generated(config, record.path, content=record.content,
+                file = File.generated(config, record.path, content=record.content or "",
                                       inclusion=inclusion)
                 if record.source:
                     # "Edit this page" opens the content file it was made from;
@@ -97,9 +97,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     ).replace(os.sep, "/")
             self._add(files, file)
         if config.nav:
-            config.nav = _expand_sections(config.nav, generated)
-        log.info("playbook: %d stories, %d criteria", len(self.library.stories),
-                 len(self.library.criteria))
+            config.nav = _expand_sections(config.nav, self.build.files)
+        log.info("playbook: %d stories, %d criteria", len(self.build.library.stories),
+                 len(self.build.library.criteria))
         return files
 
     @staticmethod

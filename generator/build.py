@@ -1,0 +1,91 @@
+"""The one build pipeline: settings in, a checked library and the site's files out.
+
+    content/ ─▶ load (read, validate, link) ─▶ docs check ─▶ audio ─▶ pages ─▶ files
+
+Both edges call `run`: the MkDocs plugin (which hands the files to
+`mkdocs build` and `serve`) and the `playbook` command (which validates, or
+writes the files to a folder for other builders). Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .audio import AudioCache, publish_clips
+from .docs_pages import check_docs
+from .library import Library
+from .load import build_date, load_library
+from .pages import GeneratedFile, render_site
+from .problems import Problem
+
+DEFAULT_CACHE = ".cache/playbook"  # encoded clips and recording facts; outside site/
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things are and how to build; every path absolute."""
+
+    content_dir: Path
+    docs_dir: Path | None = None  # hand-written pages to check (and copy, for --out)
+    cache_dir: Path | None = None  # default: .cache/playbook beside content/
+    today: date = field(default_factory=build_date)
+    public: bool = False  # leave confidential stories out
+    check_audio: bool = True  # check clips against their recordings (decodes new ones)
+
+    @property
+    def root(self) -> Path:
+        """The repository root: problems name paths from here."""
+        return self.content_dir.parent
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.content_dir / "audio"
+
+    def audio_cache(self) -> AudioCache:
+        return AudioCache(self.cache_dir or self.root / DEFAULT_CACHE)
+
+    @classmethod
+    def at(cls, content_dir: Path | str, **options) -> Settings:
+        return cls(Path(content_dir).resolve(), **options)
+
+
+@dataclass(frozen=True)
+class Build:
+    library: Library  # only the files that passed validation
+    problems: list[Problem]  # sorted by file and line
+    files: tuple[GeneratedFile, ...] = ()  # empty unless generated
+    clips_encoded: int = 0  # clips encoded by this run (the rest came from the cache)
+    ffmpeg: str = ""  # which ffmpeg the audio stage used, for the build log
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def run(settings: Settings, *, generate: bool = True, strict: bool = False) -> Build:
+    """Check the library; then, when nothing fails, publish clips and render the pages.
+
+    Errors always stop generation; with `strict`, warnings do too.
+    """
+    audio = settings.audio_cache() if settings.check_audio or generate else None
+    result = load_library(settings.content_dir, settings.today,
+                          audio=audio if settings.check_audio else None,
+                          public=settings.public)
+    if settings.docs_dir is not None:
+        result = check_docs(result, settings.docs_dir, settings.content_dir)
+    checked = Build(result.library, result.problems)
+    failing = checked.problems if strict else checked.errors
+    if not generate or failing:
+        return checked
+    assert audio is not None
+    before = audio.counters.encoded
+    clips = publish_clips(result.library.stories, settings.audio_dir, audio)
+    files = render_site(result.library, settings.today, clips)
+    return Build(result.library, result.problems, files,
+                 audio.counters.encoded - before, audio.ffmpeg.describe())
