@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .audio import AudioCache, check_clips, with_durations
+from .audio import AudioCache
+from .clip_checks import check_clips, with_durations
 from .library import Library, link
 from .model import Taxonomy
 from .privacy import public_stories

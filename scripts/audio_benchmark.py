@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydub import AudioSegment
 
-from generator.audio import AudioCache, find_ffmpeg
+from generator.audio import AudioCache, ClipJob, find_ffmpeg, publish
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -35,15 +35,15 @@ def measure(clips_per_recording: int = 5, recordings: int = 20) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         sources = make_recordings(folder, recordings)
-        jobs = [(source, float(i * 6), float(i * 6 + 5 + i)) for source in sources
+        jobs = [ClipJob(source, float(i * 6), float(i * 6 + 5 + i)) for source in sources
                 for i in range(clips_per_recording)]
         cold = AudioCache(folder / "cache")
         started = time.perf_counter()
-        cold.publish(jobs)
+        publish(cold, jobs)
         cold_seconds = time.perf_counter() - started
         warm = AudioCache(folder / "cache")
         started = time.perf_counter()
-        warm.publish(jobs)
+        publish(warm, jobs)
         warm_seconds = time.perf_counter() - started
         return {
             "clips": len(jobs), "recordings": len(sources), "workers": cold.workers,

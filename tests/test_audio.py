@@ -15,6 +15,8 @@ from generator.audio import (
     TARGET_DBFS,
     AudioCache,
     find_ffmpeg,
+    ClipJob,
+    publish,
     publish_clips,
 )
 
@@ -58,7 +60,7 @@ def cache(tmp_path) -> AudioCache:
 def test_a_clip_is_cut_to_within_50_ms(tmp_path, cache):
     # Sound from 2.0 s to 5.0 s of a 10 s recording; cut 1.0-6.0.
     recording = save(silence(2) + tone(3, -12) + silence(5), tmp_path / "interview.mp3")
-    [clip] = cache.publish([(recording, 1.0, 6.0)])
+    [clip] = publish(cache, [ClipJob(recording, 1.0, 6.0)])
     decoded = cache.decode(clip.file)
     assert clip.duration == 5.0
     assert abs(len(decoded) / 1000 - 5.0) <= 0.05
@@ -69,7 +71,7 @@ def test_a_clip_is_cut_to_within_50_ms(tmp_path, cache):
 def test_clips_are_mono_mp3_at_one_loudness(tmp_path, cache):
     quiet = save(tone(8, -38), tmp_path / "quiet.mp3")
     loud = save(tone(8, -6, freq=220), tmp_path / "loud.wav", fmt="wav")
-    results = cache.publish([(quiet, None, None), (loud, 1, 7)])
+    results = publish(cache, [ClipJob(quiet, None, None), ClipJob(loud, 1, 7)])
     levels = []
     for result in results:
         assert result.file.suffix == ".mp3"
@@ -82,28 +84,28 @@ def test_clips_are_mono_mp3_at_one_loudness(tmp_path, cache):
 
 def test_a_warm_build_decodes_and_encodes_nothing(tmp_path):
     recording = save(tone(12, -20), tmp_path / "interview.mp3")
-    jobs = [(recording, 0, 5), (recording, 5, 11), (recording, None, None)]
+    jobs = [ClipJob(recording, 0, 5), ClipJob(recording, 5, 11), ClipJob(recording)]
     cold = AudioCache(tmp_path / "cache")
-    first = cold.publish(jobs)
+    first = publish(cold, jobs)
     assert (cold.counters.decoded, cold.counters.encoded) == (1, 3)  # one decode per recording
 
     warm = AudioCache(tmp_path / "cache")  # a new build: a new process, the same cache
-    second = warm.publish(jobs)
+    second = publish(warm, jobs)
     assert (warm.counters.decoded, warm.counters.encoded, warm.counters.hashed) == (0, 0, 0)
     assert [r.file for r in second] == [r.file for r in first]
 
     # A changed recording is hashed again and its clips are made again.
     save(tone(12, -20, freq=330), recording)
     changed = AudioCache(tmp_path / "cache")
-    third = changed.publish(jobs)
+    third = publish(changed, jobs)
     assert changed.counters.encoded == 3
     assert {r.file for r in third}.isdisjoint({r.file for r in first})
 
 
 def test_a_changed_cut_is_a_new_clip(tmp_path, cache):
     recording = save(tone(12, -20), tmp_path / "interview.mp3")
-    [a] = cache.publish([(recording, 0, 5)])
-    [b] = cache.publish([(recording, 0, 6)])
+    [a] = publish(cache, [ClipJob(recording, 0, 5)])
+    [b] = publish(cache, [ClipJob(recording, 0, 6)])
     assert a.file != b.file and cache.counters.encoded == 2
 
 
@@ -116,7 +118,7 @@ def test_a_failed_encode_leaves_no_file_behind(tmp_path, cache, monkeypatch):
 
     monkeypatch.setattr(AudioSegment, "export", broken_export)
     with pytest.raises(KeyboardInterrupt):
-        cache.publish([(recording, 0, 5)])
+        publish(cache, [ClipJob(recording, 0, 5)])
     leftovers = [p for p in (cache.dir / "clips").rglob("*") if p.is_file()]
     assert leftovers == []
 
@@ -131,7 +133,7 @@ def test_the_ffmpeg_from_the_wheel_works_without_ffprobe(tmp_path, monkeypatch):
     assert found.source.startswith("imageio-ffmpeg")
     assert found.path == imageio_ffmpeg.get_ffmpeg_exe()
     cache = AudioCache(tmp_path / "cache", ffmpeg=found)
-    [clip] = cache.publish([(recording, 0.5, 4.5)])
+    [clip] = publish(cache, [ClipJob(recording, 0.5, 4.5)])
     assert abs(onset(cache.decode(clip.file)) - 0.5) <= 0.05
 
 

@@ -1,0 +1,83 @@
+"""Finding ffmpeg, and decoding a recording with it (never ffprobe).
+
+Decoding goes through ffmpeg directly, so the ffmpeg binary that the
+imageio-ffmpeg wheel ships is enough on a machine without one.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydub import AudioSegment
+
+SAMPLE_RATE = 22050  # speech needs no more; every clip is made at this rate
+SUPPORTED_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".webm")
+
+
+class AudioError(Exception):
+    """A recording that cannot be used, with a message for the author."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Ffmpeg:
+    path: str
+    source: str  # where it came from, for the build log
+
+    def describe(self) -> str:
+        return f"{self.path} ({self.source})"
+
+
+def find_ffmpeg() -> Ffmpeg:
+    """PLAYBOOK_FFMPEG if set, else a system ffmpeg, else imageio-ffmpeg's binary."""
+    override = os.environ.get("PLAYBOOK_FFMPEG")
+    if override:
+        return Ffmpeg(override, "PLAYBOOK_FFMPEG")
+    system = shutil.which("ffmpeg")
+    if system:
+        return Ffmpeg(system, "system")
+    try:
+        import imageio_ffmpeg  # type: ignore[import-untyped]
+    except ImportError as error:  # pragma: no cover - it is a dependency
+        raise AudioError("no ffmpeg found", "install ffmpeg or the imageio-ffmpeg package") \
+            from error
+    return Ffmpeg(imageio_ffmpeg.get_ffmpeg_exe(), f"imageio-ffmpeg {imageio_ffmpeg.__version__}")
+
+
+def decode(ffmpeg: Ffmpeg, recording: Path) -> AudioSegment:
+    """The whole recording as mono PCM at SAMPLE_RATE."""
+    if recording.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise AudioError(
+            f"'{recording.name}' is not a supported recording format",
+            f"use one of {', '.join(SUPPORTED_SUFFIXES)}; convert it with "
+            f"ffmpeg -i {recording.name} {recording.stem}.mp3")
+    command = [ffmpeg.path, "-nostdin", "-v", "error", "-i", str(recording),
+               "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "wav", "-"]
+    try:
+        result = subprocess.run(command, capture_output=True, check=False)
+    except OSError as error:
+        raise AudioError(f"cannot run ffmpeg ({ffmpeg.describe()}): {error}") from error
+    if result.returncode != 0 or len(result.stdout) <= 44:
+        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = detail[-1] if detail else "ffmpeg produced no audio"
+        raise AudioError(
+            f"cannot decode the recording '{recording.name}': {reason}",
+            "the file may be corrupt or not audio; open it in a player, or export it "
+            "again as mp3 or wav")
+    try:
+        segment = AudioSegment.from_file(io.BytesIO(result.stdout), format="wav")
+    except Exception as error:  # pydub raises plain exceptions on bad WAV data
+        raise AudioError(f"cannot read the decoded audio of '{recording.name}': {error}") \
+            from error
+    if len(segment) == 0:
+        raise AudioError(f"the recording '{recording.name}' has no audio in it")
+    return segment
