@@ -12,6 +12,7 @@ that the imageio-ffmpeg wheel ships is enough on a machine without one.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
@@ -24,6 +25,7 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISREG
 
 with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is not on PATH; we hand it one below.
@@ -130,6 +132,8 @@ class AudioCache:
 
     def _fingerprint(self, recording: Path) -> tuple[str, dict]:
         stat = recording.stat()
+        if not S_ISREG(stat.st_mode):  # opening a FIFO or device could block forever
+            raise OSError(errno.EINVAL, "not a regular file")
         key = str(recording.resolve())
         with self._lock:
             entry = self._index.get(key)
@@ -154,6 +158,12 @@ class AudioCache:
                 f"'{recording.name}' is not a supported recording format",
                 f"use one of {', '.join(SUPPORTED_SUFFIXES)}; convert it with "
                 f"ffmpeg -i {recording.name} {recording.stem}.mp3")
+        try:
+            regular = S_ISREG(os.stat(recording).st_mode)
+        except OSError:
+            regular = False
+        if not regular:  # ffmpeg would wait forever on a FIFO
+            raise AudioError(f"the recording '{recording.name}' is missing or not a file")
         command = [self.ffmpeg.path, "-nostdin", "-v", "error", "-i", str(recording),
                    "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "wav", "-"]
         try:
