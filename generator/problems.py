@@ -42,21 +42,25 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 _UNPRINTABLE = re.compile(
     "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
     "\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def visible(text: str) -> str:
-    """Content text made safe for a terminal or log: "\x1b" shows as the four characters \\x1b."""
-    def escape(match: re.Match) -> str:
-        char = match.group()
-        if char in _SHORT_ESCAPES:
-            return _SHORT_ESCAPES[char]
-        code = ord(char)
-        if code < 0x100:
-            return f"\\x{code:02x}"
-        return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8
+        code -= 0xDC00
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
-    return _UNPRINTABLE.sub(escape, text)
+
+def visible(text: str) -> str:
+    """Content text made safe for a terminal or log: ESC shows as the four characters \\x1b."""
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 def format_text(problem: Problem) -> str:
@@ -95,10 +99,9 @@ def format_github(problem: Problem) -> str:
 
 
 def _encodable(value):
-    # json escapes control characters itself; a lone surrogate would make the
-    # output impossible to write as UTF-8, so it is shown as an escape instead.
-    return value.encode("utf-8", "backslashreplace").decode("utf-8") \
-        if isinstance(value, str) and not value.isascii() else value
+    # json escapes control characters itself; a lone surrogate (from a file name
+    # that is not UTF-8) could not be written out as UTF-8, so it becomes "\xe9".
+    return _SURROGATES.sub(_escape, value) if isinstance(value, str) else value
 
 
 def format_json(problems: list[Problem]) -> str:

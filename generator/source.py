@@ -37,7 +37,7 @@ MAX_YAML_DEPTH = 32
 
 
 class ContentYAMLError(yaml.MarkedYAMLError):
-    """YAML that parses but that content may not use (aliases, deep nesting)."""
+    """YAML that parses but that content may not use (aliases, tags, deep nesting)."""
 
     def __init__(self, problem: str, mark, code: str, hint: str):
         super().__init__(problem=problem, problem_mark=mark)
@@ -45,12 +45,16 @@ class ContentYAMLError(yaml.MarkedYAMLError):
         self.hint = hint
 
 
-# Only text that may hold aliases or deep nesting is screened event by event.
-_MAYBE_HOSTILE = re.compile(r"[*&]|-[ \t]+-|\?[ \t]")
+# Only text that may hold aliases, tags or deep nesting is screened event by event.
+_MAYBE_HOSTILE = re.compile(r"[*&!]|-[ \t]+-|\?[ \t]")
+# Explicit tags content may use: `!!str 2026` keeps a value as text. Others
+# (!!timestamp, !!binary, !!set, !!python/...) make PyYAML's constructors raise
+# plain exceptions, or build values no field takes.
+_ALLOWED_TAGS = (None, "!", "tag:yaml.org,2002:str")
 
 
 def _screen_yaml(text: str) -> None:
-    """Refuse aliases and deep nesting before the C composer sees them."""
+    """Refuse aliases, tags and deep nesting before the C composer sees them."""
     if not (_MAYBE_HOSTILE.search(text) or text.count("[") + text.count("{") > MAX_YAML_DEPTH):
         return
     depth = 0
@@ -61,6 +65,12 @@ def _screen_yaml(text: str) -> None:
                 "aliases", event.start_mark, "yaml.alias",
                 "write the value out in full where it is needed; if the '*' or '&' is part "
                 "of the text, quote the value")
+        if getattr(event, "tag", None) not in _ALLOWED_TAGS:
+            raise ContentYAMLError(
+                f"found the tag '{event.tag.replace('tag:yaml.org,2002:', '!!')}'; content "
+                "may not use YAML tags",
+                event.start_mark, "yaml.tag",
+                "remove the tag and write the value as plain or quoted text")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
@@ -84,6 +94,7 @@ class ContentLoader(FastLoader):  # type: ignore[misc,valid-type]
 
     def __init__(self, stream):
         super().__init__(stream)
+        self.text = stream
         self.duplicates: list[tuple[str, int, int]] = []
 
     def construct_mapping(self, node, deep=False):
@@ -93,7 +104,7 @@ class ContentLoader(FastLoader):  # type: ignore[misc,valid-type]
                 seen: dict[object, int] = {}
                 for key_node, _ in node.value:
                     if isinstance(key_node, yaml.ScalarNode):
-                        line = key_node.start_mark.line
+                        line = mark_line(self.text, key_node.start_mark)
                         if key_node.value in seen:
                             self.duplicates.append((key_node.value, seen[key_node.value], line))
                         else:
@@ -105,6 +116,15 @@ ContentLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in FastLoader.yaml_implicit_resolvers.items()
 }
+
+
+def mark_line(text: str, mark: yaml.Mark) -> int:
+    """The 0-based line of a YAML mark, counting "\n" only.
+
+    YAML also breaks lines at NEL, LS and PS (U+0085, U+2028, U+2029), where
+    editors and GitHub do not; `mark.index` counts characters, so it is exact.
+    """
+    return text.count("\n", 0, mark.index)
 
 
 def load_yaml(text: str) -> tuple[Any, list[tuple[str, int, int]]]:
@@ -161,21 +181,21 @@ class SourceFile:
         A field that is absent points at the start of the front matter.
         """
         node = self._tree
-        line = self.yaml_line + (node.start_mark.line if node is not None else 0)
         if node is None:
             return self.yaml_line
+        line = self.yaml_line + mark_line(self.yaml_text, node.start_mark)
         for part in path:
             child = None
             if isinstance(node, yaml.MappingNode) and isinstance(part, str):
                 for key, value in node.value:
                     if key.value == part:
-                        line = self.yaml_line + key.start_mark.line
+                        line = self.yaml_line + mark_line(self.yaml_text, key.start_mark)
                         child = value
                         break
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
                 if 0 <= part < len(node.value):
                     child = node.value[part]
-                    line = self.yaml_line + child.start_mark.line
+                    line = self.yaml_line + mark_line(self.yaml_text, child.start_mark)
             if child is None:
                 break
             node = child
@@ -205,7 +225,7 @@ class SourceFile:
 
 
 def _yaml_problem(rel: str, offset: int, error: yaml.YAMLError, what: str,
-                  text: str = "") -> Problem:
+                  text: str) -> Problem:
     if isinstance(error, yaml.reader.ReaderError):  # located by character, not by mark
         line = offset + text.count("\n", 0, error.position)
         return Problem(rel, line, "", f"{what} is not valid YAML: it holds the character "
@@ -213,7 +233,7 @@ def _yaml_problem(rel: str, offset: int, error: yaml.YAMLError, what: str,
                        "delete the character, or write it as an escape in a double-quoted "
                        "value", code="yaml.syntax")
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line = offset + mark.line if mark is not None else offset
+    line = offset + mark_line(text, mark) if mark is not None else offset
     problem = getattr(error, "problem", None) or str(error)
     if isinstance(error, ContentYAMLError):
         return Problem(rel, line, "", f"{what} is not allowed: {problem}", error.hint,
@@ -228,9 +248,9 @@ def _yaml_problem(rel: str, offset: int, error: yaml.YAMLError, what: str,
                        "(set your editor to insert spaces)", code="yaml.tab")
     context = getattr(error, "context", None)
     context_mark = getattr(error, "context_mark", None)
-    if context and context_mark is not None and offset + context_mark.line != line:
+    if context and context_mark is not None and offset + mark_line(text, context_mark) != line:
         # Point back at where the unclosed construct began, as compilers do.
-        context += f" that starts on line {offset + context_mark.line}"
+        context += f" that starts on line {offset + mark_line(text, context_mark)}"
     detail = f"{context}, {problem}" if context else problem
     return Problem(
         rel,

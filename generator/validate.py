@@ -213,7 +213,7 @@ def case_collisions(paths: list[Path], root: Path, what: str) -> list[Problem]:
                 path.relative_to(root).as_posix(), 0, "",
                 f"the {what} ids '{keep.stem}' and '{path.stem}' differ only in case; they "
                 "collide on case-insensitive file systems and URLs",
-                f"merge the two files, or rename this one", code="id.case-collision"))
+                "merge the two files, or rename this one", code="id.case-collision"))
     return problems
 
 
