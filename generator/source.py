@@ -61,21 +61,21 @@ def _screen_yaml(text: str) -> None:
     for event in yaml.parse(text, Loader=FastLoader):
         if isinstance(event, yaml.AliasEvent):
             raise ContentYAMLError(
-                f"found the alias '*{event.anchor}'; content may not use YAML anchors and "
-                "aliases", event.start_mark, "yaml.alias",
+                f"uses the alias '*{event.anchor}'; YAML anchors and aliases are not "
+                "allowed in content", event.start_mark, "yaml.alias",
                 "write the value out in full where it is needed; if the '*' or '&' is part "
                 "of the text, quote the value")
         if getattr(event, "tag", None) not in _ALLOWED_TAGS:
             raise ContentYAMLError(
-                f"found the tag '{event.tag.replace('tag:yaml.org,2002:', '!!')}'; content "
-                "may not use YAML tags",
+                f"uses the tag '{event.tag.replace('tag:yaml.org,2002:', '!!')}'; YAML tags "
+                "are not allowed in content",
                 event.start_mark, "yaml.tag",
                 "remove the tag and write the value as plain or quoted text")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
                 raise ContentYAMLError(
-                    f"found lists or mappings nested more than {MAX_YAML_DEPTH} deep",
+                    f"nests lists or mappings more than {MAX_YAML_DEPTH} deep",
                     event.start_mark, "yaml.too-deep",
                     "content needs only a few levels; check for unclosed or repeated "
                     "'[' and '{'")
@@ -236,7 +236,7 @@ def _yaml_problem(rel: str, offset: int, error: yaml.YAMLError, what: str,
     line = offset + mark_line(text, mark) if mark is not None else offset
     problem = getattr(error, "problem", None) or str(error)
     if isinstance(error, ContentYAMLError):
-        return Problem(rel, line, "", f"{what} is not allowed: {problem}", error.hint,
+        return Problem(rel, line, "", f"{what} {problem}", error.hint,
                        code=error.code)
     lines = text.split("\n")
     here = lines[line - offset] if mark is not None and line - offset < len(lines) else ""
@@ -279,7 +279,8 @@ def _duplicate_problems(rel: str, duplicates: list[tuple[str, int, int]],
 # -- reading files: never follow a link out of the repository, never open ------
 # -- anything but a regular file, never read more than a limit -----------------
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, for messages: "a folder", "a named pipe (FIFO)"."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -309,7 +310,8 @@ def outside_link(path: Path, root: Path, rel: str) -> Problem | None:
         target = os.readlink(path)
     except OSError:
         target = "?"
-    return Problem(rel, 0, "", f"the file is a symbolic link to '{target}', outside the "
+    what = "folder" if path.is_dir() else "file"
+    return Problem(rel, 0, "", f"the {what} is a symbolic link to '{target}', outside the "
                                "repository; links may only point inside it",
                    "replace the link with the file itself", code="file.symlink-outside")
 
@@ -354,7 +356,7 @@ def read_limited(path: Path, root: Path, rel: str, limit: int,
 
 
 def _not_regular(rel: str, mode: int, what: str) -> Problem:
-    return Problem(rel, 0, "", f"expected {what} file; found {_kind(mode)}",
+    return Problem(rel, 0, "", f"expected {what} file; found {file_kind(mode)}",
                    "replace it with a plain text file, or move it out of content/",
                    code="file.not-regular")
 
@@ -521,8 +523,8 @@ def list_documents(folder: Path, root: Path, what: str) -> tuple[list[Path], lis
             problems.append(Problem(
                 path.relative_to(root).as_posix(), 0, "",
                 f"this file is not read: {what} files must end in '.md' (lowercase)",
-                f"rename it to '{path.stem if path.suffix else path.name}.md', or move it "
-                f"out of {folder_rel}/", "warning", "file.ignored"))
+                f"rename it to '{(path.stem if path.suffix else path.name).lower()}.md', "
+                f"or move it out of {folder_rel}/", "warning", "file.ignored"))
     return documents, problems
 
 

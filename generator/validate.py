@@ -29,7 +29,7 @@ from .model import (
     Term,
 )
 from .problems import Problem
-from .source import FieldPath, SourceFile, describe, is_inside
+from .source import FieldPath, SourceFile, describe, file_kind, is_inside
 from .source import field_name as field_label
 from .timecode import format_time, parse_time
 
@@ -367,6 +367,16 @@ def _check_date(check: _Checker, key: str, today: date) -> date | None:
     return value
 
 
+def _linked_outside(recording: Path, audio_dir: Path) -> bool:
+    """Whether a link on the way from content/audio/ to the recording leads out of the
+    repository. Only a link can, so the real path is worked out only when there is one."""
+    steps = [recording, *recording.parents[: len(recording.parts) - len(audio_dir.parts)]]
+    if not any(os.path.islink(step) for step in steps):
+        return False
+    # content/ was resolved, so its parent is the repository's real root.
+    return not is_inside(recording, audio_dir.parent.parent)
+
+
 def _file_mode(path: Path) -> int | None:
     """The st_mode of what `path` leads to, without opening it; None if nothing is there."""
     try:
@@ -417,8 +427,7 @@ def _check_clips(check: _Checker, audio_dir: Path) -> tuple[Clip, ...]:
                             "relative to that folder, e.g. 'src: acme-interview.mp3'",
                             code="clip.src-outside")
                 ok = False
-            # content/ was resolved, so its parent is the repository's real root.
-            elif not is_inside(recording, audio_dir.parent.parent):
+            elif _linked_outside(recording, audio_dir):
                 check.error((*at, "src"),
                             f"'content/audio/{pure.as_posix()}' is a symbolic link to a file "
                             "outside the repository",
@@ -426,9 +435,9 @@ def _check_clips(check: _Checker, audio_dir: Path) -> tuple[Clip, ...]:
                             code="file.symlink-outside")
                 ok = False
             elif (mode := _file_mode(recording)) is not None and not stat.S_ISREG(mode):
-                kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
                 check.error((*at, "src"),
-                            f"'content/audio/{pure.as_posix()}' is {kind}, not a recording",
+                            f"'content/audio/{pure.as_posix()}' is {file_kind(mode)}, "
+                            "not a recording",
                             "give the path of the audio file itself", code="file.not-regular")
                 ok = False
             elif mode is None:
