@@ -496,7 +496,8 @@ def list_documents(folder: Path, root: Path, what: str) -> tuple[list[Path], lis
 
     A story named `acme.markdown` or kept in a subfolder would otherwise vanish
     from the site without a word. Nothing here is opened: `read_markdown` checks
-    each file it is handed. Hidden files (.gitkeep) are passed over quietly.
+    each file it is handed. Hidden files (.gitkeep, .DS_Store) are passed over
+    quietly, unless they look like a story (.acme.md).
     """
     if not folder.is_dir():
         return [], []
@@ -506,10 +507,21 @@ def list_documents(folder: Path, root: Path, what: str) -> tuple[list[Path], lis
         return [], [link]
     documents: list[Path] = []
     problems: list[Problem] = []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.name.startswith("."):
-            continue
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as error:
+        return [], [Problem(folder_rel, 0, "", f"cannot list the folder: {error.strerror}",
+                            "check the folder's permissions", code="file.unreadable")]
+    for entry in entries:
         path = Path(entry.path)
+        if entry.name.startswith("."):
+            if entry.name.endswith(".md"):
+                problems.append(Problem(
+                    path.relative_to(root).as_posix(), 0, "",
+                    "this file is not read: its name starts with '.', which hides it",
+                    f"rename it to '{entry.name.lstrip('.')}' if it is a {what}",
+                    "warning", "file.ignored"))
+            continue
         if entry.is_dir(follow_symlinks=False):
             for inner in _files_below(path):
                 problems.append(Problem(

@@ -123,6 +123,12 @@ def story_linked_inside_the_repository_is_read(lib):
     return []
 
 
+@case
+def story_linked_to_itself(lib):
+    os.symlink("loop.md", lib.content / "stories" / "loop.md")
+    return [("content/stories/loop.md", 0, "file.unreadable", "error")]
+
+
 # -- special files -------------------------------------------------------------------
 
 @case
@@ -175,8 +181,10 @@ def stories_with_other_extensions(lib):
     for name in ("acme.markdown", "ACME.MD", "notes.txt", "README"):
         lib.story(STORY, name)
     (lib.content / "stories" / ".gitkeep").write_text("")  # hidden: passed over quietly
+    lib.story(STORY, ".hidden.md")  # hidden, but it looks like a story
     lib.write("criteria/early.markdown", CRITERION)
     return [("content/criteria/early.markdown", 0, "file.ignored", "warning"),
+            ("content/stories/.hidden.md", 0, "file.ignored", "warning"),
             ("content/stories/ACME.MD", 0, "file.ignored", "warning"),
             ("content/stories/README", 0, "file.ignored", "warning"),
             ("content/stories/acme.markdown", 0, "file.ignored", "warning"),
