@@ -13,9 +13,9 @@ from .library import Library, link
 from .model import Taxonomy
 from .privacy import public_stories
 from .problems import Problem, sort_problems
-from .source import read_markdown, read_yaml
+from .source import list_documents, outside_links_below, read_markdown, read_yaml
+from .validate import case_collisions, check_criterion, check_story, check_taxonomy
 from .vocabularies import vocabularies
-from .validate import check_criterion, check_story, check_taxonomy
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ def load_library(content_dir: Path, today: date | None = None,
 
     criteria = []
     criterion_sources = []
-    criterion_paths = sorted((content_dir / "criteria").glob("*.md"))
+    criterion_paths, found = list_documents(content_dir / "criteria", root, "criterion")
+    problems += found + case_collisions(criterion_paths, root, "criterion")
     for path in criterion_paths:
         source, found = read_markdown(path, root)
         problems += found
@@ -78,7 +79,10 @@ def load_library(content_dir: Path, today: date | None = None,
     stories = []
     clip_specs = []  # every clip that parses, from valid stories and failing ones alike
     audio_dir = content_dir / "audio"
-    for path in sorted((content_dir / "stories").glob("*.md")):
+    story_paths, found = list_documents(content_dir / "stories", root, "story")
+    problems += found + case_collisions(story_paths, root, "story")
+    problems += outside_links_below(audio_dir, root)
+    for path in story_paths:
         source, found = read_markdown(path, root)
         problems += found
         if source is None:

@@ -7,6 +7,7 @@ one run can show every fault in the library at once.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
@@ -34,19 +35,51 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.path, p.line, p.field, p.message))
 
 
+# Characters that are invisible or that move the cursor or the line: C0 and C1
+# controls (ESC, CR, NUL, newline), zero-width and bidi-override characters,
+# line and paragraph separators, BOM, tag characters, and lone surrogates (from
+# file names that are not UTF-8).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8
+        code -= 0xDC00
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def visible(text: str) -> str:
+    """Content text made safe for a terminal or log: ESC shows as the four characters \\x1b."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
 def format_text(problem: Problem) -> str:
-    where = f"{problem.path}:{problem.line}" if problem.line else problem.path
-    field = f" [{problem.field}]" if problem.field else ""
-    text = f"{where}: {problem.severity}{field}: {problem.message}"
+    path = visible(problem.path)
+    where = f"{path}:{problem.line}" if problem.line else path
+    field = f" [{visible(problem.field)}]" if problem.field else ""
+    text = f"{where}: {problem.severity}{field}: {visible(problem.message)}"
     if problem.code:
-        text += f" ({problem.code})"
+        text += f" ({visible(problem.code)})"
     if problem.hint:
-        text += f"\n    hint: {problem.hint}"
+        text += f"\n    hint: {visible(problem.hint)}"
     return text
 
 
 def _github_escape(text: str, *, property_value: bool = False) -> str:
-    # GitHub's workflow-command escaping rules.
+    # GitHub's workflow-command escaping rules, after every line break and other
+    # invisible character is made visible, so content cannot start a line with
+    # "::" and inject a workflow command.
+    text = visible(text)
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_value:
         text = text.replace(":", "%3A").replace(",", "%2C")
@@ -65,13 +98,20 @@ def format_github(problem: Problem) -> str:
     return f"::{problem.severity} {','.join(props)}::{_github_escape(message)}"
 
 
+def _encodable(value):
+    # json escapes control characters itself; a lone surrogate (from a file name
+    # that is not UTF-8) could not be written out as UTF-8, so it becomes "\xe9".
+    return _SURROGATES.sub(_escape, value) if isinstance(value, str) else value
+
+
 def format_json(problems: list[Problem]) -> str:
     errors = sum(p.is_error for p in problems)
     return json.dumps(
         {
             "errors": errors,
             "warnings": len(problems) - errors,
-            "problems": [asdict(p) for p in problems],
+            "problems": [{key: _encodable(value) for key, value in asdict(p).items()}
+                         for p in problems],
         },
         indent=2,
         ensure_ascii=False,

@@ -8,6 +8,10 @@ so a clean library costs little more than the YAML parse itself.
 
 from __future__ import annotations
 
+import codecs
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +27,60 @@ try:  # the C loader is much faster; fall back for Python builds without libyaml
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as FastLoader  # type: ignore[assignment]
 
+# A story or criterion is a few KB; a file far beyond that is a mistake or an
+# attack, and is refused before it is read.
+MAX_DOCUMENT_BYTES = 256 * 1024
+MAX_TAXONOMY_BYTES = 1024 * 1024
+# Content YAML nests four or five levels; libyaml's composer recurses in C and
+# crashes the process on ~100,000 nested brackets.
+MAX_YAML_DEPTH = 32
+
+
+class ContentYAMLError(yaml.MarkedYAMLError):
+    """YAML that parses but that content may not use (aliases, tags, deep nesting)."""
+
+    def __init__(self, problem: str, mark, code: str, hint: str):
+        super().__init__(problem=problem, problem_mark=mark)
+        self.code = code
+        self.hint = hint
+
+
+# Only text that may hold aliases, tags or deep nesting is screened event by event.
+_MAYBE_HOSTILE = re.compile(r"[*&!]|-[ \t]+-|\?[ \t]")
+# Explicit tags content may use: `!!str 2026` keeps a value as text. Others
+# (!!timestamp, !!binary, !!set, !!python/...) make PyYAML's constructors raise
+# plain exceptions, or build values no field takes.
+_ALLOWED_TAGS = (None, "!", "tag:yaml.org,2002:str")
+
+
+def _screen_yaml(text: str) -> None:
+    """Refuse aliases, tags and deep nesting before the C composer sees them."""
+    if not (_MAYBE_HOSTILE.search(text) or text.count("[") + text.count("{") > MAX_YAML_DEPTH):
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=FastLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ContentYAMLError(
+                f"uses the alias '*{event.anchor}'; YAML anchors and aliases are not "
+                "allowed in content", event.start_mark, "yaml.alias",
+                "write the value out in full where it is needed; if the '*' or '&' is part "
+                "of the text, quote the value")
+        if getattr(event, "tag", None) not in _ALLOWED_TAGS:
+            raise ContentYAMLError(
+                f"uses the tag '{event.tag.replace('tag:yaml.org,2002:', '!!')}'; YAML tags "
+                "are not allowed in content",
+                event.start_mark, "yaml.tag",
+                "remove the tag and write the value as plain or quoted text")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise ContentYAMLError(
+                    f"nests lists or mappings more than {MAX_YAML_DEPTH} deep",
+                    event.start_mark, "yaml.too-deep",
+                    "content needs only a few levels; check for unclosed or repeated "
+                    "'[' and '{'")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 class ContentLoader(FastLoader):  # type: ignore[misc,valid-type]
@@ -36,6 +94,7 @@ class ContentLoader(FastLoader):  # type: ignore[misc,valid-type]
 
     def __init__(self, stream):
         super().__init__(stream)
+        self.text = stream
         self.duplicates: list[tuple[str, int, int]] = []
 
     def construct_mapping(self, node, deep=False):
@@ -45,7 +104,7 @@ class ContentLoader(FastLoader):  # type: ignore[misc,valid-type]
                 seen: dict[object, int] = {}
                 for key_node, _ in node.value:
                     if isinstance(key_node, yaml.ScalarNode):
-                        line = key_node.start_mark.line
+                        line = mark_line(self.text, key_node.start_mark)
                         if key_node.value in seen:
                             self.duplicates.append((key_node.value, seen[key_node.value], line))
                         else:
@@ -59,8 +118,18 @@ ContentLoader.yaml_implicit_resolvers = {
 }
 
 
+def mark_line(text: str, mark: yaml.Mark) -> int:
+    """The 0-based line of a YAML mark, counting "\n" only.
+
+    YAML also breaks lines at NEL, LS and PS (U+0085, U+2028, U+2029), where
+    editors and GitHub do not; `mark.index` counts characters, so it is exact.
+    """
+    return text.count("\n", 0, mark.index)
+
+
 def load_yaml(text: str) -> tuple[Any, list[tuple[str, int, int]]]:
     """Parse YAML; return the data and its duplicate keys (0-based lines)."""
+    _screen_yaml(text)
     loader = ContentLoader(text)
     try:
         return loader.get_single_data(), loader.duplicates
@@ -112,21 +181,21 @@ class SourceFile:
         A field that is absent points at the start of the front matter.
         """
         node = self._tree
-        line = self.yaml_line + (node.start_mark.line if node is not None else 0)
         if node is None:
             return self.yaml_line
+        line = self.yaml_line + mark_line(self.yaml_text, node.start_mark)
         for part in path:
             child = None
             if isinstance(node, yaml.MappingNode) and isinstance(part, str):
                 for key, value in node.value:
                     if key.value == part:
-                        line = self.yaml_line + key.start_mark.line
+                        line = self.yaml_line + mark_line(self.yaml_text, key.start_mark)
                         child = value
                         break
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
                 if 0 <= part < len(node.value):
                     child = node.value[part]
-                    line = self.yaml_line + child.start_mark.line
+                    line = self.yaml_line + mark_line(self.yaml_text, child.start_mark)
             if child is None:
                 break
             node = child
@@ -155,15 +224,33 @@ class SourceFile:
         )
 
 
-def _yaml_problem(rel: str, offset: int, error: yaml.YAMLError, what: str) -> Problem:
+def _yaml_problem(rel: str, offset: int, error: yaml.YAMLError, what: str,
+                  text: str) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):  # located by character, not by mark
+        line = offset + text.count("\n", 0, error.position)
+        return Problem(rel, line, "", f"{what} is not valid YAML: it holds the character "
+                                      f"{error.character!r}, which YAML does not allow",
+                       "delete the character, or write it as an escape in a double-quoted "
+                       "value", code="yaml.syntax")
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line = offset + mark.line if mark is not None else offset
+    line = offset + mark_line(text, mark) if mark is not None else offset
     problem = getattr(error, "problem", None) or str(error)
+    if isinstance(error, ContentYAMLError):
+        return Problem(rel, line, "", f"{what} {problem}", error.hint,
+                       code=error.code)
+    lines = text.split("\n")
+    here = lines[line - offset] if mark is not None and line - offset < len(lines) else ""
+    indent = here[: len(here) - len(here.lstrip(" \t"))]
+    if "\t" in indent:
+        return Problem(rel, line, "", f"{what} is not valid YAML: this line is indented "
+                                      "with a tab",
+                       "YAML needs spaces for indentation; replace the tab with spaces "
+                       "(set your editor to insert spaces)", code="yaml.tab")
     context = getattr(error, "context", None)
     context_mark = getattr(error, "context_mark", None)
-    if context and context_mark is not None and offset + context_mark.line != line:
+    if context and context_mark is not None and offset + mark_line(text, context_mark) != line:
         # Point back at where the unclosed construct began, as compilers do.
-        context += f" that starts on line {offset + context_mark.line}"
+        context += f" that starts on line {offset + mark_line(text, context_mark)}"
     detail = f"{context}, {problem}" if context else problem
     return Problem(
         rel,
@@ -173,6 +260,7 @@ def _yaml_problem(rel: str, offset: int, error: yaml.YAMLError, what: str) -> Pr
         "check the indentation and quoting on this line and the one above it; "
         "values containing ': ' or starting with a quote, '[', '{', '*' or '&' "
         "must be quoted",
+        code="yaml.syntax",
     )
 
 
@@ -182,30 +270,148 @@ def _duplicate_problems(rel: str, duplicates: list[tuple[str, int, int]],
         Problem(rel, offset + line, str(key),
                 f"duplicate {what} '{key}' (first given on line {offset + first}); "
                 "only the last value is kept",
-                f"merge the two '{key}' entries into one, or rename one of them")
+                f"merge the two '{key}' entries into one, or rename one of them",
+                code="yaml.duplicate-key")
         for key, first, line in duplicates
     ]
+
+
+# -- reading files: never follow a link out of the repository, never open ------
+# -- anything but a regular file, never read more than a limit -----------------
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, for messages: "a folder", "a named pipe (FIFO)"."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _size(count: int) -> str:
+    return f"{count / (1024 * 1024):.1f} MB" if count >= 1024 * 1024 else f"{count / 1024:.0f} KB"
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Whether `path`, with every symbolic link resolved, lies within `root`."""
+    real = Path(os.path.realpath(path))
+    return real == Path(os.path.realpath(root)) or real.is_relative_to(os.path.realpath(root))
+
+
+def outside_link(path: Path, root: Path, rel: str) -> Problem | None:
+    """A problem when `path` is a symbolic link that leads out of the repository."""
+    if not path.is_symlink() or is_inside(path, root):
+        return None
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    what = "folder" if path.is_dir() else "file"
+    return Problem(rel, 0, "", f"the {what} is a symbolic link to '{target}', outside the "
+                               "repository; links may only point inside it",
+                   "replace the link with the file itself", code="file.symlink-outside")
+
+
+def read_limited(path: Path, root: Path, rel: str, limit: int,
+                 what: str) -> tuple[bytes | None, Problem | None]:
+    """The bytes of a regular file inside the repository, at most `limit` of them.
+
+    Nothing but a regular file is ever opened, and it is opened non-blocking,
+    so a FIFO or device (even one swapped in after the check) cannot hang us.
+    """
+    link = outside_link(path, root, rel)
+    if link is not None:
+        return None, link
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return None, _not_regular(rel, info.st_mode, what)
+        if info.st_size > limit:
+            return None, _too_large(rel, info.st_size, limit, what, exact=True)
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode):
+                return None, _not_regular(rel, info.st_mode, what)
+            chunks, size = [], 0
+            while size <= limit:
+                chunk = os.read(handle, limit + 1 - size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        finally:
+            os.close(handle)
+    except OSError as error:
+        return None, Problem(rel, 0, "", f"cannot read the file: {error.strerror or error}",
+                             "check that the file exists and can be read",
+                             code="file.unreadable")
+    if size > limit:
+        return None, _too_large(rel, size, limit, what, exact=False)
+    return b"".join(chunks), None
+
+
+def _not_regular(rel: str, mode: int, what: str) -> Problem:
+    return Problem(rel, 0, "", f"expected {what} file; found {file_kind(mode)}",
+                   "replace it with a plain text file, or move it out of content/",
+                   code="file.not-regular")
+
+
+def _too_large(rel: str, size: int, limit: int, what: str, exact: bool) -> Problem:
+    found = f"{_size(size)} ({size:,} bytes)" if exact else f"over {limit:,} bytes"
+    return Problem(rel, 0, "", f"the file is {found}; {what} file may be at most "
+                               f"{_size(limit)} ({limit:,} bytes)",
+                   "keep long material out of the front matter, or split the file",
+                   code="file.too-large")
+
+
+# C0 controls and DEL: invisible, and able to confuse terminals and Markdown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def decode_text(data: bytes, rel: str) -> tuple[str | None, Problem | None]:
+    """UTF-8 text (a BOM is dropped) with "\\n" line ends, or a located problem."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        return None, Problem(rel, before.count(b"\n") + 1, "",
+                             f"the file is not UTF-8 text (byte 0x{data[error.start]:02x})",
+                             "save the file with UTF-8 encoding", code="file.not-utf8")
+    # CRLF (Windows) and lone CR (old Mac) line ends; YAML counts both as breaks.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control is not None:
+        return None, Problem(rel, text.count("\n", 0, control.start()) + 1, "",
+                             f"the file holds the invisible control character "
+                             f"{control.group()!r}",
+                             "delete it (it often comes from pasting out of another program)",
+                             code="file.control-character")
+    return text, None
 
 
 def read_markdown(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
     """Read a front-matter Markdown file. Returns None when it cannot be parsed."""
     rel = path.relative_to(root).as_posix()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        return None, [
-            Problem(rel, line, "", "the file is not UTF-8 text",
-                    "save the file with UTF-8 encoding")
-        ]
-    except OSError as error:
-        return None, [Problem(rel, 0, "", f"cannot read the file: {error.strerror}")]
-    text = text.replace("\r\n", "\n")
+    data, problem = read_limited(path, root, rel, MAX_DOCUMENT_BYTES, "a story or criterion")
+    if data is None:
+        return None, [problem] if problem else []
+    text, problem = decode_text(data, rel)
+    if text is None:
+        return None, [problem] if problem else []
 
     opening = _BOUNDARY.match(text)
     closing = _BOUNDARY.search(text, opening.end()) if opening else None
     if opening is None or closing is None:
         found = "no opening '---' line" if opening is None else "no closing '---' line"
+        if not text.strip():
+            found = "an empty file"
         return None, [
             Problem(
                 rel,
@@ -214,6 +420,7 @@ def read_markdown(path: Path, root: Path) -> tuple[SourceFile | None, list[Probl
                 f"expected front matter between two '---' lines at the top of the file; "
                 f"found {found}",
                 "start the file with '---', the YAML fields, then '---' and the body",
+                code="frontmatter.missing",
             )
         ]
     yaml_text = text[opening.end() : closing.start()]
@@ -223,20 +430,23 @@ def read_markdown(path: Path, root: Path) -> tuple[SourceFile | None, list[Probl
     try:
         meta, duplicates = load_yaml(yaml_text) if yaml_text.strip() else ({}, [])
     except yaml.YAMLError as error:
-        return None, [_yaml_problem(rel, yaml_line, error, "the front matter")]
-    except ValueError as error:  # a value the constructor rejects, e.g. bad base64
+        return None, [_yaml_problem(rel, yaml_line, error, "the front matter", yaml_text)]
+    except ValueError as error:  # a value the constructor rejects
         return None, [Problem(rel, yaml_line, "", f"the front matter has a value YAML cannot "
-                                                   f"read: {error}", "quote the value")]
+                                                   f"read: {error}", "quote the value",
+                              code="yaml.syntax")]
     problems = _duplicate_problems(rel, duplicates, yaml_line)
     if not isinstance(meta, dict):
         return None, [
             Problem(
                 rel,
-                yaml_line + 1,
+                # the line where the value begins, past blank lines
+                yaml_line + yaml_text.count("\n", 0, len(yaml_text) - len(yaml_text.lstrip())),
                 "",
                 f"expected the front matter to be a mapping of 'field: value' lines; "
                 f"found {describe(meta)}",
                 "write one 'field: value' per line between the '---' lines",
+                code="frontmatter.not-mapping",
             )
         ]
     source = SourceFile(
@@ -248,31 +458,122 @@ def read_markdown(path: Path, root: Path) -> tuple[SourceFile | None, list[Probl
 def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
     """Read a plain YAML file (taxonomy.yml) into a SourceFile with no body."""
     rel = path.relative_to(root).as_posix()
-    try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return None, [
             Problem(rel, 0, "", "the taxonomy file is missing",
                     f"create {rel} with the vocabularies skills, competitors, roles, "
-                    "objections, stages and deal_sizes")
+                    "objections, stages and deal_sizes", code="file.missing")
         ]
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(rel, 0, "", f"cannot read the file: {error}")]
+    data, problem = read_limited(path, root, rel, MAX_TAXONOMY_BYTES, "the taxonomy")
+    if data is None:
+        return None, [problem] if problem else []
+    text, problem = decode_text(data, rel)
+    if text is None:
+        return None, [problem] if problem else []
     try:
         data, duplicates = load_yaml(text)
     except yaml.YAMLError as error:
-        return None, [_yaml_problem(rel, 1, error, "the file")]
+        return None, [_yaml_problem(rel, 1, error, "the file", text)]
     except ValueError as error:
         return None, [Problem(rel, 1, "", f"the file has a value YAML cannot read: {error}",
-                              "quote the value")]
+                              "quote the value", code="yaml.syntax")]
     problems = _duplicate_problems(rel, duplicates, 1, "id or key")
     if data is None:
         data = {}
     if not isinstance(data, dict):
         return None, [
-            Problem(rel, 1, "", f"expected a mapping of vocabularies; found {describe(data)}")
+            Problem(rel, 1, "", f"expected a mapping of vocabularies; found {describe(data)}",
+                    "write each vocabulary as 'skills:' with its terms indented below it",
+                    code="frontmatter.not-mapping")
         ]
     return SourceFile(rel, path.stem, data, "", 0, text, 1), problems
+
+
+# -- finding the files -----------------------------------------------------------
+
+def list_documents(folder: Path, root: Path, what: str) -> tuple[list[Path], list[Problem]]:
+    """The `*.md` entries directly in `folder`, sorted; anything else there is reported.
+
+    A story named `acme.markdown` or kept in a subfolder would otherwise vanish
+    from the site without a word. Nothing here is opened: `read_markdown` checks
+    each file it is handed. Hidden files (.gitkeep, .DS_Store) are passed over
+    quietly, unless they look like a story (.acme.md).
+    """
+    if not folder.is_dir():
+        return [], []
+    folder_rel = folder.relative_to(root).as_posix()
+    link = outside_link(folder, root, folder_rel)
+    if link is not None:
+        return [], [link]
+    documents: list[Path] = []
+    problems: list[Problem] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as error:
+        return [], [Problem(folder_rel, 0, "", f"cannot list the folder: {error.strerror}",
+                            "check the folder's permissions", code="file.unreadable")]
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.name.startswith("."):
+            if entry.name.endswith(".md"):
+                problems.append(Problem(
+                    path.relative_to(root).as_posix(), 0, "",
+                    "this file is not read: its name starts with '.', which hides it",
+                    f"rename it to '{entry.name.lstrip('.')}' if it is a {what}",
+                    "warning", "file.ignored"))
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            for inner in _files_below(path):
+                problems.append(Problem(
+                    inner.relative_to(root).as_posix(), 0, "",
+                    f"this file is in a subfolder of {folder_rel}/, so it is not read; "
+                    f"every {what} file must sit directly in {folder_rel}/",
+                    f"move it to {folder_rel}/{inner.stem}.md", "warning", "file.ignored"))
+        elif entry.name.endswith(".md"):
+            documents.append(path)
+        else:
+            problems.append(Problem(
+                path.relative_to(root).as_posix(), 0, "",
+                f"this file is not read: {what} files must end in '.md' (lowercase)",
+                f"rename it to '{(path.stem if path.suffix else path.name).lower()}.md', "
+                f"or move it out of {folder_rel}/", "warning", "file.ignored"))
+    return documents, problems
+
+
+def _files_below(folder: Path, depth: int = 0) -> list[Path]:
+    """Non-hidden files under a subfolder, without following links (bounded depth)."""
+    found: list[Path] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return found
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if depth < 8:
+                found += _files_below(Path(entry.path), depth + 1)
+        else:
+            found.append(Path(entry.path))
+    return found
+
+
+def outside_links_below(folder: Path, root: Path) -> list[Problem]:
+    """Every symbolic link under `folder` that leads out of the repository (content/audio)."""
+    if not folder.is_dir():
+        return []
+    link = outside_link(folder, root, folder.relative_to(root).as_posix())
+    if link is not None:
+        return [link]
+    problems = []
+    for current, dirs, files in os.walk(folder):  # does not descend into linked folders
+        dirs.sort()
+        for name in sorted(dirs + files):
+            problem = outside_link(Path(current) / name, root,
+                                   (Path(current) / name).relative_to(root).as_posix())
+            if problem is not None:
+                problems.append(problem)
+    return problems
 
 
 def describe(value: Any) -> str:

@@ -7,7 +7,9 @@ fault. A file with errors yields no model object, and later stages never see it.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -28,12 +30,15 @@ from .model import (
 )
 from .privacy import CONTACT_HINT, CONTACT_WORDS, find_contact_details
 from .problems import Problem
-from .source import FieldPath, SourceFile, describe
+from .source import FieldPath, SourceFile, describe, file_kind, is_inside
 from .source import field_name as field_label
 from .timecode import format_time, parse_time
 from .vocabularies import vocabularies, vocabulary
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Ids that would name a page the site generates itself (stories/index.md is the
+# finder, skills/index.md the overview): a story or term with one would replace it.
+RESERVED_IDS = frozenset({"index"})
 
 
 def story_keys() -> tuple[str, ...]:
@@ -185,6 +190,33 @@ def singular(name: str) -> str:
         return name
 
 
+def _check_reserved(check: _Checker, at: FieldPath, item_id: str, what: str, name: str) -> None:
+    if item_id.lower() in RESERVED_IDS:
+        check.error(at, f"the {what} {name} '{item_id}' is reserved: the site generates a page "
+                        "of that name, and this one would replace it",
+                    f"choose another {name}, e.g. '{item_id.lower()}-{slugify(what)}'",
+                    code="id.reserved")
+
+
+def case_collisions(paths: list[Path], root: Path, what: str) -> list[Problem]:
+    """Files whose ids differ only in case (Acme.md, acme.md): one per id on macOS
+    and Windows checkouts, and the same URL on case-insensitive hosting."""
+    groups: dict[str, list[Path]] = {}
+    for path in paths:
+        groups.setdefault(path.stem.casefold(), []).append(path)
+    problems = []
+    for group in groups.values():
+        # The slug-named file keeps its name; the others are asked to change.
+        keep, *others = sorted(group, key=lambda p: (not SLUG.match(p.stem), p.name))
+        for path in others:
+            problems.append(Problem(
+                path.relative_to(root).as_posix(), 0, "",
+                f"the {what} ids '{keep.stem}' and '{path.stem}' differ only in case; they "
+                "collide on case-insensitive file systems and URLs",
+                "merge the two files, or rename this one", code="id.case-collision"))
+    return problems
+
+
 # -- taxonomy -----------------------------------------------------------------
 
 def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
@@ -200,6 +232,7 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
         entries = source.meta.get(vocabulary)
         found: list[Term] = []
         names: dict[str, str] = {}  # id or alias -> what first claimed it
+        folded: dict[str, str] = {}  # casefolded id -> the id
         if entries is None:
             unreadable.add(vocabulary)
             if vocabulary not in source.meta:
@@ -219,7 +252,14 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
             if not SLUG.match(term_id):
                 check.error(path, f"expected the {singular(vocabulary)} id '{term_id}' to be a "
                                   "lowercase slug (a-z, 0-9 and hyphens)",
-                            f"rename it to '{slugify(term_id)}'")
+                            f"rename it to '{slugify(term_id)}'", code="id.not-slug")
+            _check_reserved(check, path, term_id, singular(vocabulary), "id")
+            if term_id.casefold() in folded and folded[term_id.casefold()] != term_id:
+                check.error(path, f"the {singular(vocabulary)} ids '{folded[term_id.casefold()]}' "
+                                  f"and '{term_id}' differ only in case; their pages would "
+                                  "collide on case-insensitive systems",
+                            "merge the two terms, or rename one", code="id.case-collision")
+            folded.setdefault(term_id.casefold(), term_id)
             if not isinstance(spec, dict):
                 check.error(path, f"expected '{term_id}' to have fields such as title; "
                                   f"found {describe(spec)}",
@@ -256,7 +296,7 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
                 where: FieldPath = path if index == 0 else (*path, "aliases", index - 1)
                 if index and not SLUG.match(name):
                     check.error(where, f"expected the alias '{name}' to be a lowercase slug",
-                                f"use '{slugify(name)}'")
+                                f"use '{slugify(name)}'", code="id.not-slug")
                 if name in names and names[name] != term_id:
                     check.error(where, f"duplicate {singular(vocabulary)} name '{name}': it is "
                                        f"already {names[name]}",
@@ -341,6 +381,24 @@ class ClipSpec:
     end: float | None
 
 
+def _linked_outside(recording: Path, audio_dir: Path) -> bool:
+    """Whether a link on the way from content/audio/ to the recording leads out of the
+    repository. Only a link can, so the real path is worked out only when there is one."""
+    steps = [recording, *recording.parents[: len(recording.parts) - len(audio_dir.parts)]]
+    if not any(os.path.islink(step) for step in steps):
+        return False
+    # content/ was resolved, so its parent is the repository's real root.
+    return not is_inside(recording, audio_dir.parent.parent)
+
+
+def _file_mode(path: Path) -> int | None:
+    """The st_mode of what `path` leads to, without opening it; None if nothing is there."""
+    try:
+        return os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+
+
 def _check_clips(check: _Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[ClipSpec]]:
     """The valid clips, and every clip whose src, start and end parse."""
     value = check.get("clips", False, "a list of clips")
@@ -370,26 +428,43 @@ def _check_clips(check: _Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], li
         else:
             src = src.strip()
             pure = PurePosixPath(src.replace("\\", "/"))
-            if pure.is_absolute() or re.match(r"^[A-Za-z]:", src) or ".." in pure.parts:
+            recording = audio_dir / pure
+            if re.search(r"[\x00-\x1f\x7f]", src):
+                check.error((*at, "src"), f"expected 'src' to be a file name; found {src!r}, "
+                                          "which holds control characters",
+                            "give the recording's plain file name, e.g. 'src: acme.mp3'",
+                            code="clip.src-invalid")
+                ok = False
+            elif pure.is_absolute() or re.match(r"^[A-Za-z]:", src) or ".." in pure.parts:
                 check.error((*at, "src"),
                             f"expected 'src' to be a path inside content/audio/; found '{src}', "
                             "which points outside it",
                             "copy the recording into content/audio/ and give its path "
-                            "relative to that folder, e.g. 'src: acme-interview.mp3'")
+                            "relative to that folder, e.g. 'src: acme-interview.mp3'",
+                            code="clip.src-outside")
                 ok = False
-            elif (audio_dir / pure).exists() and not (audio_dir / pure).is_file():
+            elif _linked_outside(recording, audio_dir):
                 check.error((*at, "src"),
-                            f"'content/audio/{pure.as_posix()}' is a folder, not a recording",
-                            "give the path of the audio file inside it")
+                            f"'content/audio/{pure.as_posix()}' is a symbolic link to a file "
+                            "outside the repository",
+                            "copy the recording into content/audio/ instead of linking to it",
+                            code="file.symlink-outside")
                 ok = False
-            elif not (audio_dir / pure).is_file():
+            elif (mode := _file_mode(recording)) is not None and not stat.S_ISREG(mode):
+                check.error((*at, "src"),
+                            f"'content/audio/{pure.as_posix()}' is {file_kind(mode)}, "
+                            "not a recording",
+                            "give the path of the audio file itself", code="file.not-regular")
+                ok = False
+            elif mode is None:
                 existing = sorted(p.relative_to(audio_dir).as_posix()
                                   for p in audio_dir.rglob("*") if p.is_file()) \
                     if audio_dir.is_dir() else []
                 check.error((*at, "src"),
                             f"the recording 'content/audio/{pure.as_posix()}' does not exist"
                             f"{suggestion(pure.as_posix(), existing)}",
-                            "add the file to content/audio/ or correct the name")
+                            "add the file to content/audio/ or correct the name",
+                            code="clip.src-missing")
                 ok = False
             src = pure.as_posix()
         times: dict[str, float | None] = {}
@@ -468,7 +543,9 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
     check = _Checker(source, problems)
     if not SLUG.match(source.stem):
         check.error((), f"expected the file name to be a lowercase slug (the story's id and URL); "
-                        f"found '{source.stem}'", f"rename the file to '{slugify(source.stem)}.md'")
+                        f"found '{source.stem}'", f"rename the file to '{slugify(source.stem)}.md'",
+                    code="id.not-slug")
+    _check_reserved(check, (), source.stem, "story", "file name")
     check.unknown_keys(source.meta, story_keys(), (), "a story")
     title = check.text("title", what="the story's headline")
     outcome = check.choice("outcome", OUTCOMES)
@@ -571,7 +648,8 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
     if not SLUG.match(source.stem):
         check.error((), f"expected the file name to be a lowercase slug (the criterion's id and "
                         f"URL); found '{source.stem}'",
-                    f"rename the file to '{slugify(source.stem)}.md'")
+                    f"rename the file to '{slugify(source.stem)}.md'", code="id.not-slug")
+    _check_reserved(check, (), source.stem, "criterion", "file name")
     check.unknown_keys(source.meta, CRITERION_KEYS, (), "a criterion")
     title = check.text("title", what="the criterion's name")
     skill = check.term_field("skill", "skills", taxonomy, True)

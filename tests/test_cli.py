@@ -36,7 +36,7 @@ def test_validate_prints_one_located_problem_per_fault(library):
     lines = [line for line in result.stdout.splitlines() if ": error" in line]
     assert lines == [
         "content/stories/escape.md:17: error [clips[0].src]: expected 'src' to be a path inside "
-        "content/audio/; found '../../secret.wav', which points outside it",
+        "content/audio/; found '../../secret.wav', which points outside it (clip.src-outside)",
         "content/stories/future.md:5: error [interviewed]: 'interviewed' is 2031-01-01, which is "
         "in the future (today is 2026-06-01)",
         "content/stories/outcome.md:3: error [outcome]: expected 'outcome' to be one of win, loss, "
@@ -44,7 +44,7 @@ def test_validate_prints_one_located_problem_per_fault(library):
         "content/stories/typo.md:9: error [competitor]: unknown competitor 'globx'; "
         "did you mean 'globex'?",
         "content/stories/yaml.md:14: error: the front matter is not valid YAML: mapping values "
-        "are not allowed in this context",
+        "are not allowed in this context (yaml.syntax)",
     ]
     assert result.stdout.rstrip().endswith("5 errors, 0 warnings")
 

@@ -10,6 +10,7 @@ temporary file renamed into place, and the index is merged under a lock.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -21,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from pydub import AudioSegment
 
@@ -72,6 +74,8 @@ class AudioCache:
 
     def _fingerprint(self, recording: Path) -> tuple[str, dict]:
         stat = recording.stat()
+        if not S_ISREG(stat.st_mode):  # opening a FIFO or device could block forever
+            raise OSError(errno.EINVAL, "not a regular file")
         key = str(recording.resolve())
         with self._lock:
             entry = self._index.get(key)

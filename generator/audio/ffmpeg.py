@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from pydub import AudioSegment
 
@@ -60,6 +61,12 @@ def decode(ffmpeg: Ffmpeg, recording: Path) -> AudioSegment:
             f"'{recording.name}' is not a supported recording format",
             f"use one of {', '.join(SUPPORTED_SUFFIXES)}; convert it with "
             f"ffmpeg -i {recording.name} {recording.stem}.mp3")
+    try:
+        regular = S_ISREG(os.stat(recording).st_mode)
+    except OSError:
+        regular = False
+    if not regular:  # ffmpeg would wait forever on a FIFO
+        raise AudioError(f"the recording '{recording.name}' is missing or not a file")
     command = [ffmpeg.path, "-nostdin", "-v", "error", "-i", str(recording),
                "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "wav", "-"]
     try:
