@@ -53,7 +53,7 @@ def test_a_yaml_error_in_a_docs_page_is_reported_at_its_line(library):
     code, problems = validate_json("--content", str(library.content), cwd=REPO)
     assert code == 1
     assert [(p["path"], p["line"], p["code"], p["severity"]) for p in problems] == [
-        ("docs/guide.md", 3, "docs.front-matter", "error")]
+        ("docs/guide.md", 3, "yaml.syntax", "error")]
     assert "not valid YAML" in problems[0]["message"] and problems[0]["hint"]
 
 

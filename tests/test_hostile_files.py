@@ -27,7 +27,7 @@ from generator.audio import AudioCache, AudioError
 from generator.load import load_library
 from generator.problems import format_github, format_json, format_text
 from generator.source import MAX_DOCUMENT_BYTES
-from generator.validate import CRITERION_KEYS, STORY_KEYS
+from generator.validate import CRITERION_KEYS, story_keys
 
 PLAYBOOK = [sys.executable, "-m", "generator.cli"]
 # A hang is a failure, not a stuck CI job: no case needs more than a few seconds.
@@ -596,7 +596,7 @@ YAMLISH = st.lists(st.one_of(
         "yes", "null", "clips:\n  - src: ", "start: ", "end: ", "transcript: ", "present: ",
         "interview.wav", "../x", "/dev/zero", "index", "anchors:\n  ",
     ]),
-    st.sampled_from([f"{key}: " for key in STORY_KEYS + CRITERION_KEYS]),
+    st.sampled_from([f"{key}: " for key in story_keys() + CRITERION_KEYS]),
     st.text(max_size=8),
 ), max_size=40).map("".join)
 
@@ -606,7 +606,7 @@ VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.text(max_size=8), st.integers(),
                                                            st.booleans()), inner, max_size=4)),
     max_leaves=12)
-DUMPED = st.dictionaries(st.sampled_from(STORY_KEYS + CRITERION_KEYS + ("extra",)), VALUES,
+DUMPED = st.dictionaries(st.sampled_from(story_keys() + CRITERION_KEYS + ("extra",)), VALUES,
                          max_size=8).map(
     lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
 
