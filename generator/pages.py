@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Callable
 
 import jinja2
-import markdown
 from markupsafe import Markup, escape
 
 from .audio import clip_site_path
 from .library import Library, newest_first
 from .links import RelatedIndex, balanced, story_of_the_week, tally
+from .markdown_render import render_markdown
 from .model import Story, Term
 from .timecode import format_time
 
@@ -101,21 +101,6 @@ def finder_url(**filters: str) -> str:
 
 # -- Markdown from content ----------------------------------------------------------
 
-def _narrative_renderer() -> markdown.Markdown:
-    # No "toc" extension: headings without ids keep a story one search document.
-    md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"])
-    # Contributors write Markdown, not HTML: raw HTML is shown as text, so a
-    # pull request cannot slip markup or scripts into the site.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
-
-
-def render_markdown(text: str, renderer: markdown.Markdown) -> Markup:
-    renderer.reset()
-    return Markup(renderer.convert(text))  # noqa: S704 - raw HTML is disabled above
-
-
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
 
 
@@ -176,7 +161,6 @@ class _Renderer:
     def __init__(self, library: Library):
         self.library = library
         self.env = _environment()
-        self.narrative = _narrative_renderer()
         self.related = RelatedIndex(library.stories)
         self._cards: dict[tuple, Markup] = {}
 
@@ -203,7 +187,7 @@ class _Renderer:
             vocabularies=VOCABULARY_TITLES,
             finder_params=FINDER_PARAMS,
             outcome_counts=outcome_counts,
-            markdown=lambda text: render_markdown(text, self.narrative),
+            markdown=render_markdown,  # the content-safety policy: see markdown_render
         )
 
     def card(self, story: Story, url: str, full: bool, filterable: bool) -> Markup:
