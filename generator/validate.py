@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 
+from .markdown_render import add_body_problems
 from .model import (
     GROW_STEPS,
     LOSS_REASONS,
@@ -617,6 +618,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
     if not source.body.strip():
         check.warn((), "the story has no narrative below the front matter",
                    "add the context, what happened and what the buyer said")
+    check.failed |= add_body_problems(problems, source)
 
     if check.failed:
         return None, problems
@@ -716,6 +718,7 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
                             "describe what an observer sees at every level")
             anchors = tuple((level, given[level]) for level in levels if level in given)
 
+    check.failed |= add_body_problems(problems, source)
     if check.failed:
         return None, problems
     assert title and skill and description and present and absent and scale

@@ -12,33 +12,16 @@ import re
 from typing import Callable
 
 import jinja2
-import markdown
 from markupsafe import Markup, escape
 
 from ..library import Library
+from ..markdown_render import render_markdown
 from ..links import RelatedIndex
 from ..model import OUTCOMES, Story
 from ..timecode import format_time
 from ..urls import clip_url, criterion_url, finder_url, page_url, relative, story_url, term_url
 from ..vocabularies import vocabularies
 from .files import GeneratedFile
-
-# -- Markdown from content ----------------------------------------------------------
-
-def _narrative_renderer() -> markdown.Markdown:
-    # No "toc" extension: headings without ids keep a story one search document.
-    md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"])
-    # Contributors write Markdown, not HTML: raw HTML is shown as text, so a
-    # pull request cannot slip markup or scripts into the site.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
-
-
-def render_markdown(text: str, renderer: markdown.Markdown) -> Markup:
-    renderer.reset()
-    return Markup(renderer.convert(text))  # noqa: S704 - raw HTML is disabled above
-
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
 
@@ -88,7 +71,6 @@ class Renderer:
     def __init__(self, library: Library):
         self.library = library
         self.env = _environment()
-        self.narrative = _narrative_renderer()
         self.related = RelatedIndex(library.stories)
         self._cards: dict[tuple, Markup] = {}
 
@@ -111,7 +93,7 @@ class Renderer:
             term=self.term_title,
             vocabularies={v.id: v for v in vocabularies()},
             outcome_counts=outcome_counts,
-            markdown=lambda text: render_markdown(text, self.narrative),
+            markdown=render_markdown,  # bodies: raw HTML shown as text, unsafe URLs dropped
         )
 
     def card(self, story: Story, url: str, full: bool, filterable: bool) -> Markup:
