@@ -433,7 +433,9 @@ def broken_repo(tmp_path):
 
 
 @pytest.mark.parametrize("kind, body, code, line", [
-    ("stories/hostile-story.md", "Intro.\n\n" + PATHOLOGICAL["400-deep list"][0],
+    # 300 levels: as deep as a story file can nest under the 256 KB file limit.
+    ("stories/hostile-story.md",
+     "Intro.\n\n" + "".join("    " * i + "- level\n" for i in range(300)),
      "markdown.too-deep", 23),
     ("stories/hostile-story.md", "Intro.\n\n" + "[" * 50_000, "markdown.too-complex", 3),
     ("criteria/hostile-criterion.md", "Intro.\n\n" + "> " * 300 + "x\n", "markdown.too-deep", 3),
