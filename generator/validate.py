@@ -92,7 +92,7 @@ class _Checker:
                 self.error(
                     (*at, str(key)),
                     f"unknown field '{key}' in {what}{suggestion(str(key), allowed)}",
-                    f"the fields of {what} are: {', '.join(allowed)}",
+                    f"the fields of {what} are: {', '.join(allowed)}", code="field.unknown",
                 )
 
     def get(self, key: str, required: bool, what: str) -> Any:
@@ -101,7 +101,7 @@ class _Checker:
             if required:
                 found = "it is missing" if key not in self.meta else "it is empty"
                 self.error(key, f"'{key}' is required ({what}); {found}",
-                           f"add a line '{key}: ...' to the front matter")
+                           f"add a line '{key}: ...' to the front matter", code="field.required")
             return None
         return value
 
@@ -111,7 +111,7 @@ class _Checker:
             return None
         if isinstance(value, (list, dict)) or isinstance(value, bool):
             self.error(key, f"expected '{key}' to be {what}; found {describe(value)}",
-                       "write the value on one line, or as a YAML block with '|'")
+                       "write the value on one line, or as a YAML block with '|'", code="field.type")
             return None
         return str(value).strip()
 
@@ -124,7 +124,7 @@ class _Checker:
                 key,
                 f"expected '{key}' to be one of {', '.join(options)}; "
                 f"found {describe(value)}{suggestion(str(value), options)}",
-                f"use exactly one of: {', '.join(options)}",
+                f"use exactly one of: {', '.join(options)}", code="field.choice",
             )
             return None
         return str(value)
@@ -133,7 +133,7 @@ class _Checker:
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             self.error(path, f"expected '{field_label(path)}' to be a {vocabulary} id; "
                              f"found {describe(value)}",
-                       f"use an id from '{vocabulary}' in content/taxonomy.yml")
+                       f"use an id from '{vocabulary}' in content/taxonomy.yml", code="term.type")
             return None
         if vocabulary in taxonomy.unreadable:
             return str(value)
@@ -144,7 +144,7 @@ class _Checker:
                 path,
                 f"unknown {singular(vocabulary)} '{value}'{suggestion(str(value), names)}",
                 f"use one of: {_listing(names)}; or add '{value}' to '{vocabulary}' "
-                "in content/taxonomy.yml",
+                "in content/taxonomy.yml", code="term.unknown",
             )
         return resolved
 
@@ -162,11 +162,11 @@ class _Checker:
             value = [value]  # a single id is accepted for a one-item list
         if not isinstance(value, list):
             self.error(key, f"expected '{key}' to be a list of {vocabulary} ids; "
-                            f"found {describe(value)}", f"write it as '{key}: [id, id]'")
+                            f"found {describe(value)}", f"write it as '{key}: [id, id]'", code="field.type")
             return ()
         if not value and required:
             self.error(key, f"'{key}' needs at least one {singular(vocabulary)} id; "
-                            "found an empty list", f"write it as '{key}: [id]'")
+                            "found an empty list", f"write it as '{key}: [id]'", code="field.required")
         return self._unique(key, [self.term((key, i), v, vocabulary, taxonomy)
                                   for i, v in enumerate(value)])
 
@@ -178,7 +178,7 @@ class _Checker:
             if term_id in result:
                 path = (key, index) if isinstance(key, str) else (*key, index)
                 self.warn(path, f"'{term_id}' is listed twice in '{field_label(path[:-1])}' "
-                                "(an alias counts as its id)", "remove the repeated entry")
+                                "(an alias counts as its id)", "remove the repeated entry", code="term.listed-twice")
             else:
                 result.append(term_id)
         return tuple(result)
@@ -239,12 +239,12 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
             if vocabulary not in source.meta:
                 check.error((), f"the vocabulary '{vocabulary}' is missing",
                             f"add '{vocabulary}:' with at least one term, "
-                            "e.g. 'some-id: {title: Some title}'")
+                            "e.g. 'some-id: {title: Some title}'", code="taxonomy.vocabulary-missing")
             entries = {}
         if not isinstance(entries, dict):
             check.error(vocabulary, f"expected '{vocabulary}' to map term ids to "
                                     f"{{title, description}}; found {describe(entries)}",
-                        "write each term as 'id: {title: ...}' on its own line")
+                        "write each term as 'id: {title: ...}' on its own line", code="taxonomy.not-mapping")
             unreadable.add(vocabulary)
             entries = {}
         for term_id, spec in entries.items():
@@ -264,7 +264,7 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
             if not isinstance(spec, dict):
                 check.error(path, f"expected '{term_id}' to have fields such as title; "
                                   f"found {describe(spec)}",
-                            f"write it as '{term_id}: {{title: ...}}'")
+                            f"write it as '{term_id}: {{title: ...}}'", code="taxonomy.not-mapping")
                 continue
             allowed = TERM_KEYS + registered.extra_keys
             check.unknown_keys(spec, allowed, path, f"a {singular(vocabulary)}")
@@ -272,12 +272,12 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
             if not isinstance(title, str) or not title.strip():
                 check.error((*path, "title"),
                             f"'title' is required for {singular(vocabulary)} '{term_id}'; "
-                            f"found {describe(title)}", "add 'title: ...' to the term")
+                            f"found {describe(title)}", "add 'title: ...' to the term", code="field.required")
                 title = term_id
             description = spec.get("description") or ""
             if not isinstance(description, str):
                 check.error((*path, "description"), "expected 'description' to be text; "
-                                                    f"found {describe(description)}")
+                                                    f"found {describe(description)}", code="field.type")
                 description = ""
             aliases = spec.get("aliases") or []
             if isinstance(aliases, str):
@@ -285,12 +285,12 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
             if not isinstance(aliases, list):
                 check.error((*path, "aliases"), "expected 'aliases' to be a list of slugs; "
                                                 f"found {describe(aliases)}",
-                            "write it as 'aliases: [other-name]'")
+                            "write it as 'aliases: [other-name]'", code="field.type")
                 aliases = []
             order = spec.get("order")
             if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
                 check.error((*path, "order"), f"expected 'order' to be a whole number; "
-                                              f"found {describe(order)}")
+                                              f"found {describe(order)}", code="field.type")
                 order = None
             for index, name in enumerate([term_id, *aliases]):
                 name = str(name)
@@ -302,7 +302,7 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
                     check.error(where, f"duplicate {singular(vocabulary)} name '{name}': it is "
                                        f"already {names[name]}",
                                 "every id and alias must be unique within its vocabulary; "
-                                "rename or remove one of them")
+                                "rename or remove one of them", code="taxonomy.duplicate-name")
                     continue
                 names[name] = term_id if index == 0 else f"an alias of '{term_id}'"
                 lookup.setdefault(vocabulary, {})[name] = term_id
@@ -324,7 +324,7 @@ def _check_grow(check: _Checker, at: FieldPath, value: Any) -> tuple:
     if not isinstance(value, dict):
         check.error((*at, "grow"), f"expected 'grow' to map goal, reality, options and will to "
                                    f"lists of questions; found {describe(value)}",
-                    "write 'grow:' then '  goal: [\"What would ...?\"]' and so on")
+                    "write 'grow:' then '  goal: [\"What would ...?\"]' and so on", code="field.type")
         return ()
     check.unknown_keys(value, GROW_STEPS, (*at, "grow"), "'grow'")
     steps = []
@@ -337,7 +337,7 @@ def _check_grow(check: _Checker, at: FieldPath, value: Any) -> tuple:
         if not isinstance(questions, list) or not all(
                 isinstance(q, str) and q.strip() for q in questions):
             check.error((*at, "grow", step), f"expected 'grow.{step}' to be a list of questions; "
-                                             f"found {describe(questions)}")
+                                             f"found {describe(questions)}", code="field.type")
             continue
         steps.append((step, tuple(q.strip() for q in questions)))
     return tuple(steps)
@@ -356,16 +356,16 @@ def _check_date(check: _Checker, key: str, today: date) -> date | None:
             value = date.fromisoformat(value.strip())
         except ValueError:
             check.error(key, f"expected '{key}' to be a date as YYYY-MM-DD; found {describe(value)}",
-                        "write the interview date like 2026-03-14")
+                        "write the interview date like 2026-03-14", code="date.invalid")
             return None
     if not isinstance(value, date):
         check.error(key, f"expected '{key}' to be a date as YYYY-MM-DD; found {describe(value)}",
-                    "write the interview date like 2026-03-14")
+                    "write the interview date like 2026-03-14", code="date.invalid")
         return None
     if value > today:
         check.error(key, f"'{key}' is {value.isoformat()}, which is in the future "
                          f"(today is {today.isoformat()})",
-                    "use the date the buyer interview took place")
+                    "use the date the buyer interview took place", code="date.future")
         return None
     return value
 
@@ -408,7 +408,7 @@ def _check_clips(check: _Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], li
     if not isinstance(value, list):
         check.error("clips", f"expected 'clips' to be a list of {{src, start, end, transcript}}; "
                              f"found {describe(value)}",
-                    "start each clip with '- src: file.mp3' on its own line")
+                    "start each clip with '- src: file.mp3' on its own line", code="field.type")
         return (), []
     clips = []
     specs = []
@@ -417,14 +417,14 @@ def _check_clips(check: _Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], li
         if not isinstance(spec, dict):
             check.error(at, f"expected clip {index + 1} to have src and transcript fields; "
                             f"found {describe(spec)}",
-                        "write it as '- src: file.mp3' with 'transcript: ...' below it")
+                        "write it as '- src: file.mp3' with 'transcript: ...' below it", code="field.type")
             continue
         check.unknown_keys(spec, CLIP_KEYS, at, "a clip")
         ok = True
         src = spec.get("src")
         if not isinstance(src, str) or not src.strip():
             check.error((*at, "src"), f"each clip needs 'src', a recording in content/audio/; "
-                                      f"found {describe(src)}", "add 'src: interview.mp3'")
+                                      f"found {describe(src)}", "add 'src: interview.mp3'", code="field.required")
             ok = False
         else:
             src = src.strip()
@@ -474,14 +474,14 @@ def _check_clips(check: _Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], li
             times[key] = parse_time(raw) if raw is not None else None
             if raw is not None and times[key] is None:
                 check.error((*at, key), f"expected '{key}' as \"mm:ss\", \"h:mm:ss\" or seconds; "
-                                        f"found {describe(raw)}", f"write it like {key}: \"1:05\"")
+                                        f"found {describe(raw)}", f"write it like {key}: \"1:05\"", code="clip.time-invalid")
                 ok = False
         start, end = times["start"], times["end"]
         if start is not None and end is not None and start >= end:
             check.error((*at, "end"),
                         f"expected 'end' after 'start'; found start {format_time(start)} "
                         f"and end {format_time(end)}",
-                        "swap the two values, or correct the one that is wrong")
+                        "swap the two values, or correct the one that is wrong", code="clip.end-before-start")
             ok = False
         if ok:  # src, start and end are usable, whatever else is wrong
             specs.append(ClipSpec(check.source, index, src, start, end))
@@ -490,7 +490,7 @@ def _check_clips(check: _Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], li
             check.error((*at, "transcript"),
                         "each clip needs a 'transcript' of what is said in it; "
                         f"found {describe(transcript)}",
-                        "add 'transcript: ...' so the clip can be read and searched")
+                        "add 'transcript: ...' so the clip can be read and searched", code="field.required")
             ok = False
         if ok:
             clips.append(Clip(src, start, end, transcript.strip()))
@@ -568,7 +568,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
         loss_reason = check.choice("loss_reason", LOSS_REASONS)
     elif "loss_reason" in source.meta and outcome is not None:
         check.error("loss_reason", f"'loss_reason' is only for losses; this story's outcome is "
-                                   f"'{outcome}'", "remove the loss_reason line")
+                                   f"'{outcome}'", "remove the loss_reason line", code="story.loss-reason-not-loss")
     elif "loss_reason" in source.meta:
         # The outcome is bad or missing: a bad loss reason is still a fault of its own.
         check.choice("loss_reason", LOSS_REASONS, required=False)
@@ -580,7 +580,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
         if not isinstance(criteria, dict):
             check.error("criteria", "expected 'criteria' to be a mapping with 'present' and "
                                     f"'absent' lists; found {describe(criteria)}",
-                        "write it as 'criteria: {present: [id], absent: [id]}'")
+                        "write it as 'criteria: {present: [id], absent: [id]}'", code="field.type")
         else:
             check.unknown_keys(criteria, ("present", "absent"), ("criteria",), "'criteria'")
             lists = {}
@@ -590,7 +590,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
                     ids = [ids]
                 if not isinstance(ids, list):
                     check.error(("criteria", key), f"expected 'criteria.{key}' to be a list of "
-                                                   f"criterion ids; found {describe(ids)}")
+                                                   f"criterion ids; found {describe(ids)}", code="field.type")
                     ids = []
                 known = []
                 for index, criterion_id in enumerate(ids):
@@ -599,7 +599,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
                                     f"unknown criterion '{criterion_id}'"
                                     f"{suggestion(str(criterion_id), sorted(criteria_ids))}",
                                     "use the file name (without .md) of a criterion in "
-                                    "content/criteria/")
+                                    "content/criteria/", code="criterion.unknown")
                         known.append(None)
                     else:
                         known.append(str(criterion_id))
@@ -607,7 +607,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
             for criterion_id in set(lists["present"]) & set(lists["absent"]):
                 check.error(("criteria", "absent"),
                             f"criterion '{criterion_id}' is listed as both present and absent",
-                            "keep it in the list that the buyer's account supports")
+                            "keep it in the list that the buyer's account supports", code="criterion.present-and-absent")
             present, absent = lists["present"], lists["absent"]
 
     clips, specs = _check_clips(check, audio_dir)
@@ -617,7 +617,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
     confidential = _check_confidential(check)
     if not source.body.strip():
         check.warn((), "the story has no narrative below the front matter",
-                   "add the context, what happened and what the buyer said")
+                   "add the context, what happened and what the buyer said", code="story.no-narrative")
     check.failed |= add_body_problems(problems, source)
 
     if check.failed:
@@ -668,13 +668,13 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
             scale = str(raw_scale)
         else:
             check.error("scale", f"expected 'scale' to be binary, 3 or 5; found {describe(raw_scale)}",
-                        "use 'scale: binary' for yes/no, or 'scale: 3' or 'scale: 5'")
+                        "use 'scale: binary' for yes/no, or 'scale: 3' or 'scale: 5'", code="field.choice")
 
     weight = source.meta.get("weight", 1)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
         check.error("weight", f"expected 'weight' to be a number greater than 0; "
                               f"found {describe(weight)}",
-                    "use 1 for a normal criterion, 2 for one that counts double")
+                    "use 1 for a normal criterion, 2 for one that counts double", code="criterion.weight")
         weight = 1
 
     anchors: tuple[tuple[str, str], ...] = ()
@@ -683,14 +683,14 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
         # Wrong whatever the scale, so reported even when the scale is bad too.
         check.error("anchors", f"expected 'anchors' to map each level to a behaviour; "
                                f"found {describe(raw)}",
-                    "write one 'level: behaviour' line per level under 'anchors:'")
+                    "write one 'level: behaviour' line per level under 'anchors:'", code="field.type")
     elif scale is not None:
         levels = SCALE_LEVELS[scale]
         if raw is None:
             if scale != "binary":
                 check.error("anchors", f"a {scale}-point scale needs 'anchors' describing "
                                        f"every level ({', '.join(levels)}); they are missing",
-                            "add 'anchors:' with one line per level, e.g. '1: ...'")
+                            "add 'anchors:' with one line per level, e.g. '1: ...'", code="criterion.anchors-missing")
         else:
             given: dict[str, str] = {}
             empty: set[str] = set()  # levels given without a behaviour, already reported
@@ -703,11 +703,11 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
                                  ("yes" if key else "no")),
                                 f"'{key}' is not a level of a {scale} scale; expected "
                                 f"{', '.join(levels)}",
-                                "quote yes/no keys (\"yes\":) and use one key per level")
+                                "quote yes/no keys (\"yes\":) and use one key per level", code="criterion.anchor-level")
                 elif not isinstance(text, str) or not text.strip():
                     empty.add(level)
                     check.error(("anchors", str(key)), f"anchor {level} needs the observable "
-                                                       f"behaviour; found {describe(text)}")
+                                                       f"behaviour; found {describe(text)}", code="field.required")
                 else:
                     given[level] = text.strip()
             missing = [level for level in levels if level not in given and level not in empty]
@@ -715,7 +715,7 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
             if missing and not stray_key:
                 check.error("anchors", f"anchors are missing level{'s' if len(missing) > 1 else ''} "
                                        f"{', '.join(missing)} of the {scale} scale",
-                            "describe what an observer sees at every level")
+                            "describe what an observer sees at every level", code="criterion.anchors-missing")
             anchors = tuple((level, given[level]) for level in levels if level in given)
 
     check.failed |= add_body_problems(problems, source)

@@ -38,11 +38,11 @@ def test_validate_prints_one_located_problem_per_fault(library):
         "content/stories/escape.md:17: error [clips[0].src]: expected 'src' to be a path inside "
         "content/audio/; found '../../secret.wav', which points outside it (clip.src-outside)",
         "content/stories/future.md:5: error [interviewed]: 'interviewed' is 2031-01-01, which is "
-        "in the future (today is 2026-06-01)",
+        "in the future (today is 2026-06-01) (date.future)",
         "content/stories/outcome.md:3: error [outcome]: expected 'outcome' to be one of win, loss, "
-        "no-decision; found the text 'won'; did you mean 'win'?",
+        "no-decision; found the text 'won'; did you mean 'win'? (field.choice)",
         "content/stories/typo.md:9: error [competitor]: unknown competitor 'globx'; "
-        "did you mean 'globex'?",
+        "did you mean 'globex'? (term.unknown)",
         "content/stories/yaml.md:14: error: the front matter is not valid YAML: mapping values "
         "are not allowed in this context (yaml.syntax)",
     ]
@@ -68,7 +68,8 @@ def test_github_format_prints_annotations(library):
     result = run(["validate", "--format", "github"], library.root)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "::error file=content/stories/acme.md,line=9,title=competitor::unknown competitor "
+        "::error file=content/stories/acme.md,line=9,title=competitor (term.unknown)::"
+        "unknown competitor "
         "'globx'; did you mean 'globex'? (hint: use one of: globex, northwind, northwind-ap; "
         "or add 'globx' to 'competitors' in content/taxonomy.yml)"
     ]

@@ -88,7 +88,7 @@ def test_a_link_to_a_story_with_errors_blames_only_the_story(library):
     docs = library.root / "docs"
     docs.mkdir()
     (docs / "guide.md").write_text("See [Acme](stories/acme.md).\n", encoding="utf-8")
-    assert findings(library.root) == [("content/stories/acme.md", 9, "")]
+    assert findings(library.root) == [("content/stories/acme.md", 9, "term.unknown")]
 
 
 def test_the_sample_docs_validate_clean():
