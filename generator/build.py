@@ -18,7 +18,7 @@ from .docs_pages import check_docs
 from .library import Library
 from .load import build_date, load_library
 from .pages import GeneratedFile, render_site
-from .problems import Problem
+from .problems import Problem, apply_severities, sort_problems
 
 DEFAULT_CACHE = ".cache/playbook"  # encoded clips and recording facts; outside site/
 
@@ -33,6 +33,8 @@ class Settings:
     today: date = field(default_factory=build_date)
     public: bool = False  # leave confidential stories out
     check_audio: bool = True  # check clips against their recordings (decodes new ones)
+    # Problem code -> "error", "warning" or "off" (mkdocs.yml: playbook: problems:)
+    severities: dict[str, str] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -68,6 +70,11 @@ class Build:
         return [p for p in self.problems if not p.is_error]
 
 
+def severities(option: dict) -> dict[str, str]:
+    """A `problems:` setting as code -> severity; YAML reads a bare `off` as false."""
+    return {str(name): "off" if value is False else str(value) for name, value in option.items()}
+
+
 def run(settings: Settings, *, generate: bool = True, strict: bool = False) -> Build:
     """Check the library; then, when nothing fails, publish clips and render the pages.
 
@@ -79,7 +86,8 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False) -> B
                           public=settings.public)
     if settings.docs_dir is not None:
         result = check_docs(result, settings.docs_dir, settings.content_dir)
-    checked = Build(result.library, result.problems)
+    problems = sort_problems(apply_severities(result.problems, settings.severities))
+    checked = Build(result.library, problems)
     failing = checked.problems if strict else checked.errors
     if not generate or failing:
         return checked
@@ -87,5 +95,5 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False) -> B
     before = audio.counters.encoded
     clips = publish_clips(result.library.stories, settings.audio_dir, audio)
     files = render_site(result.library, settings.today, clips)
-    return Build(result.library, result.problems, files,
+    return Build(result.library, problems, files,
                  audio.counters.encoded - before, audio.ffmpeg.describe())

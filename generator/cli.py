@@ -3,6 +3,7 @@
     playbook validate [--strict] [--public] [--format text|github|json]
     playbook build [--strict] [--public] [--config-file mkdocs.yml] [--site-dir site]
     playbook pages --out DIR [--public]
+    playbook codes [--format text|markdown]
     playbook serve
 """
 
@@ -45,12 +46,57 @@ def _public(args: argparse.Namespace) -> bool:
         raise SystemExit(f"playbook: {error}") from None
 
 
+def _configured_severities(config_file: str) -> dict[str, str]:
+    """The playbook plugin's `problems:` setting in mkdocs.yml, if there is one.
+
+    Read with a loader that ignores MkDocs' own tags (!ENV, !relative), so
+    validating needs neither MkDocs nor its environment.
+    """
+    import yaml
+
+    from .build import severities
+    from .codes import check_overrides
+
+    class Tolerant(yaml.SafeLoader):
+        pass
+
+    Tolerant.add_multi_constructor("!", lambda loader, suffix, node: None)
+    try:
+        with open(config_file, encoding="utf-8") as stream:
+            config = yaml.load(stream, Loader=Tolerant) or {}
+    except FileNotFoundError:
+        return {}
+    except (OSError, yaml.YAMLError) as error:
+        raise SystemExit(f"playbook: cannot read {config_file}: {error}") from None
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("playbook"), dict):
+            chosen = severities(plugin["playbook"].get("problems") or {})
+            faults = check_overrides(chosen)
+            if faults:
+                raise SystemExit(f"playbook: {config_file}: " + "; ".join(faults))
+            return chosen
+    return {}
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     content = Path(args.content).resolve()
     docs = Path(args.docs).resolve() if args.docs else content.parent / "docs"
+    config_file = args.config_file or str(content.parent / "mkdocs.yml")
     settings = Settings(content, docs_dir=docs, public=_public(args),
-                        check_audio=not args.no_audio)
+                        check_audio=not args.no_audio,
+                        severities=_configured_severities(config_file))
     return _report(run(settings, generate=False), args.format, args.strict)
+
+
+def cmd_codes(args: argparse.Namespace) -> int:
+    from .codes import all_codes, as_markdown
+
+    if args.format == "markdown":
+        print(as_markdown(), end="")
+    else:
+        for code in all_codes().values():
+            print(f"{code.name:32} {code.severity:8} {code.summary}")
+    return 0
 
 
 def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
@@ -158,6 +204,9 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--no-audio", action="store_true",
                           help="skip checking clips against their recordings (no decoding)")
     validate.add_argument("--public", action="store_true", help=PUBLIC_HELP)
+    validate.add_argument("-f", "--config-file",
+                          help="mkdocs.yml whose playbook 'problems:' setting changes "
+                               "severities (default: mkdocs.yml next to the content folder)")
     validate.add_argument("--docs", help="the hand-written pages to check "
                                          "(default: docs, next to the content folder)")
 
@@ -177,6 +226,10 @@ def parser() -> argparse.ArgumentParser:
                        help="hand-written pages to copy in as well (default: docs)")
     pages.add_argument("--strict", action="store_true", help="fail on warnings too")
     pages.add_argument("--public", action="store_true", help=PUBLIC_HELP)
+
+    codes = command("codes", "list every problem code, its default severity and meaning",
+                    cmd_codes, content=False)
+    codes.add_argument("--format", choices=("text", "markdown"), default="text")
     return top
 
 
@@ -186,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `playbook codes | head`: the reader left; nothing to report
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

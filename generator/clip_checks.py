@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .audio import AudioCache, AudioError, clip_bounds
+from .problems import Code
 from .timecode import format_time
+
+# The findings this check reports (listed by `playbook codes`).
+CODES = (
+    Code("clip.unreadable", "error", "a recording that cannot be decoded or read"),
+    Code("clip.start-past-end", "error", "a clip starts after its recording ends"),
+    Code("clip.past-end", "error", "a clip ends after its recording ends"),
+    Code("clip.length", "warning", "a clip under 5 s or over 90 s (coaching clips: 60-90 s)"),
+)
 
 if TYPE_CHECKING:
     from .validate import ClipSpec

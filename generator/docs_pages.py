@@ -21,9 +21,16 @@ from frontmatter.default_handlers import YAMLHandler
 from .library import Library
 from .load import LoadResult
 from .urls import page_url, relative, term_url
-from .problems import Problem, sort_problems
+from .problems import Code, Problem, sort_problems
 from .source import read_markdown
 from .vocabularies import vocabularies
+
+# The findings this check reports (listed by `playbook codes`).
+CODES = (
+    Code("docs.front-matter", "error", "a hand-written page's front matter cannot be read"),
+    Code("docs.broken-link", "error", "a link from docs/ to a page that does not exist"),
+    Code("docs.unreadable", "error", "a hand-written page is not UTF-8 text"),
+)
 
 _FRONT_MATTER = YAMLHandler()  # the boundary rule source.read_markdown uses
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

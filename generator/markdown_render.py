@@ -34,8 +34,18 @@ from markdown import util
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
-from .problems import Problem
+from .problems import Code, Problem
 from .source import SourceFile
+
+# The findings this check reports (listed by `playbook codes`).
+CODES = (
+    Code("markdown.unsafe-url", "error",
+         "a link or image URL other than http, https, mailto or relative"),
+    Code("markdown.too-deep", "error", "a body nested more than 20 levels deep"),
+    Code("markdown.too-large", "error", "a body over 100,000 characters"),
+    Code("markdown.too-complex", "error", "a body shaped so that rendering would stall"),
+    Code("markdown.render-failed", "error", "a body the Markdown renderer could not render"),
+)
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 # Bounds of the pre-scan. Real narratives are a few KB, nest lists three or

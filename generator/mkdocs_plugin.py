@@ -27,7 +27,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import atomic_dir
-from .build import DEFAULT_CACHE, Build, Settings, run
+from .build import DEFAULT_CACHE, Build, Settings, run, severities
+from .codes import check_overrides
 from .privacy import PUBLIC_ENV, public_from_env
 from .problems import format_text, summary
 
@@ -40,6 +41,8 @@ class PlaybookConfig(base.Config):
     cache_dir = c.Type(str, default=DEFAULT_CACHE)  # encoded clips; outside site/
     # Leave confidential stories out (or set PLAYBOOK_PUBLIC=1).
     public = c.Type(bool, default=False)
+    # Problem code -> error, warning or off; `playbook codes` lists the codes.
+    problems = c.Type(dict, default={})
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
@@ -55,10 +58,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if public:
             log.info("playbook: a public build: confidential stories are left out (%s)",
                      "the plugin's 'public' option" if self.config.public else PUBLIC_ENV)
+        chosen = severities(self.config.problems)
+        faults = check_overrides(chosen)
+        if faults:
+            raise PluginError("playbook: " + "; ".join(faults))
         root = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = Path(self.config.content_dir).resolve()
         self.settings = Settings(self.content_dir, docs_dir=Path(config.docs_dir),
-                                 cache_dir=root / self.config.cache_dir, public=public)
+                                 cache_dir=root / self.config.cache_dir, public=public,
+                                 severities=chosen)
         return config
 
     def on_files(self, files: Files, config) -> Files:

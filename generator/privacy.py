@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Criterion, Story
-from .problems import Problem
+from .problems import Code, Problem
+
+# The findings this check reports (listed by `playbook codes`).
+CODES = (
+    Code("privacy.link-to-confidential", "error",
+         "a public page links to a confidential story (in a public build)"),
+)
 
 PUBLIC_ENV = "PLAYBOOK_PUBLIC"
 _TRUE = ("1", "true", "yes", "on")

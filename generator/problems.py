@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
@@ -29,6 +29,35 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+
+@dataclass(frozen=True)
+class Code:
+    """One kind of finding: its stable name, default severity and meaning.
+
+    Each checking module lists the codes it reports in a CODES tuple at its
+    top; `generator.codes` gathers them for `playbook codes` and the guide.
+    """
+
+    name: str  # "term.unknown"
+    severity: Severity
+    summary: str  # what it means, in one line
+
+
+SEVERITY_CHOICES = ("error", "warning", "off")
+
+
+def apply_severities(problems: Iterable[Problem], overrides: dict[str, str]) -> list[Problem]:
+    """Problems with their severity changed as configured ("off" drops them)."""
+    adjusted = []
+    for problem in problems:
+        wanted = overrides.get(problem.code)
+        if wanted == "off":
+            continue
+        if wanted in ("error", "warning") and wanted != problem.severity:
+            problem = replace(problem, severity=wanted)  # type: ignore[arg-type]
+        adjusted.append(problem)
+    return adjusted
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -20,7 +20,32 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from .problems import Problem
+from .problems import Code, Problem
+
+
+# The findings this stage reports (listed by `playbook codes`).
+CODES = (
+    Code("file.symlink-outside", "error",
+         "a symbolic link under content/ leads outside the repository"),
+    Code("file.not-regular", "error", "a FIFO, device or folder stands where a file belongs"),
+    Code("file.too-large", "error", "a file is over the size limit (256 KB for a story or "
+                                    "criterion, 1 MB for taxonomy.yml)"),
+    Code("file.ignored", "warning", "a file in content/stories/ or content/criteria/ that is "
+                                    "not read: another extension, a subfolder, a hidden name"),
+    Code("file.not-utf8", "error", "a file is not UTF-8 text"),
+    Code("file.control-character", "error", "a file holds an invisible control character"),
+    Code("file.unreadable", "error", "a file cannot be read"),
+    Code("file.missing", "error", "a required file (content/taxonomy.yml) is missing"),
+    Code("frontmatter.missing", "error", "no front matter between two '---' lines at the top"),
+    Code("frontmatter.not-mapping", "error",
+         "the front matter is a list, a single value or null, not 'field: value' lines"),
+    Code("yaml.syntax", "error", "the YAML cannot be parsed"),
+    Code("yaml.tab", "error", "YAML indented with a tab"),
+    Code("yaml.alias", "error", "a YAML anchor or alias (not allowed in content)"),
+    Code("yaml.tag", "error", "an explicit YAML tag other than !!str"),
+    Code("yaml.too-deep", "error", "YAML nested deeper than 32 levels"),
+    Code("yaml.duplicate-key", "error", "a key given twice, so only the last value would count"),
+)
 
 try:  # the C loader is much faster; fall back for Python builds without libyaml
     from yaml import CSafeLoader as FastLoader

@@ -30,11 +30,45 @@ from .model import (
     Term,
 )
 from .privacy import CONTACT_HINT, CONTACT_WORDS, find_contact_details
-from .problems import Problem
+from .problems import Code, Problem
 from .source import FieldPath, SourceFile, describe, file_kind, is_inside
 from .source import field_name as field_label
 from .timecode import format_time, parse_time
 from .vocabularies import vocabularies, vocabulary
+
+# The findings this stage reports (listed by `playbook codes`).
+CODES = (
+    Code("field.unknown", "error", "a front-matter field the document kind does not have"),
+    Code("field.required", "error", "a required field is missing or empty"),
+    Code("field.type", "error", "a field holds the wrong kind of value (text, list, mapping)"),
+    Code("field.choice", "error", "a field's value is not one of its allowed choices"),
+    Code("term.unknown", "error", "a taxonomy id or alias that content/taxonomy.yml lacks"),
+    Code("term.type", "error", "a taxonomy reference that is not an id"),
+    Code("term.listed-twice", "warning", "a term given twice in one list (an alias counts)"),
+    Code("taxonomy.vocabulary-missing", "error", "taxonomy.yml lacks a vocabulary"),
+    Code("taxonomy.not-mapping", "error", "a vocabulary or term in taxonomy.yml is not a mapping"),
+    Code("taxonomy.duplicate-name", "error", "two terms of a vocabulary share an id or alias"),
+    Code("date.invalid", "error", "a date that is not YYYY-MM-DD"),
+    Code("date.future", "error", "an interview date after the build date"),
+    Code("id.not-slug", "error", "a file name or taxonomy id that is not a lowercase slug"),
+    Code("id.reserved", "error", "an id the site uses for its own pages ('index')"),
+    Code("id.case-collision", "error", "two ids that differ only by case"),
+    Code("clip.src-outside", "error", "a clip's src leaves content/audio/ (.., absolute, link)"),
+    Code("clip.src-missing", "error", "a clip's recording does not exist"),
+    Code("clip.src-invalid", "error", "a clip's src is not a plain file name or path"),
+    Code("clip.time-invalid", "error", "a clip's start or end is not mm:ss, h:mm:ss or seconds"),
+    Code("clip.end-before-start", "error", "a clip ends before it starts"),
+    Code("story.loss-reason-not-loss", "error", "a loss_reason on a story that is not a loss"),
+    Code("story.no-narrative", "warning", "a story with nothing below its front matter"),
+    Code("story.confidential-type", "error", "'confidential' is not true or false"),
+    Code("criterion.unknown", "error", "a story names a criterion that has no file"),
+    Code("criterion.present-and-absent", "error", "a criterion listed as both present and absent"),
+    Code("criterion.weight", "error", "a criterion's weight is not a number above 0"),
+    Code("criterion.anchors-missing", "error", "a scale level without its anchor"),
+    Code("criterion.anchor-level", "error", "an anchor for a level the scale does not have"),
+    Code("privacy.email", "warning", "an e-mail address in a quote, transcript or body"),
+    Code("privacy.phone", "warning", "a phone number in a quote, transcript or body"),
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Ids that would name a page the site generates itself (stories/index.md is the
