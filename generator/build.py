@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from .audio import AudioCache, publish_clips
-from .docs_pages import check_docs
+from .validate.docs import check_docs
 from .library import Library
 from .load import build_date, load_library
 from .pages import GeneratedFile, render_site

@@ -15,10 +15,12 @@ A configuration can change a code's severity or turn it off, in mkdocs.yml:
 
 from __future__ import annotations
 
-from . import clip_checks, docs_pages, markdown_render, privacy, source, validate
+from . import markdown_render, privacy, source
 from .problems import SEVERITY_CHOICES, Code
+from .validate import clips, criteria, docs, fields, recordings, stories, taxonomy
 
-_MODULES = (source, validate, clip_checks, markdown_render, privacy, docs_pages)
+_MODULES = (source, fields, taxonomy, stories, clips, criteria, recordings, docs,
+            markdown_render, privacy)
 
 
 def all_codes() -> dict[str, Code]:

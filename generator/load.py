@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .audio import AudioCache
-from .clip_checks import check_clips, with_durations
+from .validate.recordings import check_clips, with_durations
 from .library import Library, link
 from .model import Taxonomy
 from .privacy import public_stories

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 from conftest import REPO, STORY, build, make_repo
-from generator.docs_pages import generated_pages
+from generator.validate.docs import generated_pages
 from generator.load import load_library
 from generator.pages import render_site
 from helpers import validate_json

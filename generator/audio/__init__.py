@@ -6,7 +6,7 @@
     publish  every story's clips for the site, as ClipJob records
 
 Checking clips against their recordings is validation's job
-(generator/clip_checks.py); it asks the cache for lengths.
+(generator/validate/recordings.py); it asks the cache for lengths.
 """
 
 import warnings

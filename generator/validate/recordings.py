@@ -11,9 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .audio import AudioCache, AudioError, clip_bounds
-from .problems import Code
-from .timecode import format_time
+from ..audio import AudioCache, AudioError, clip_bounds
+from ..problems import Code
+from ..timecode import format_time
 
 # The findings this check reports (listed by `playbook codes`).
 CODES = (
@@ -24,7 +24,7 @@ CODES = (
 )
 
 if TYPE_CHECKING:
-    from .validate import ClipSpec
+    from .clips import ClipSpec
 
 MIN_CLIP_SECONDS = 5.0
 MAX_CLIP_SECONDS = 90.0

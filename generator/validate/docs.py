@@ -18,12 +18,12 @@ from urllib.parse import unquote
 
 from frontmatter.default_handlers import YAMLHandler
 
-from .library import Library
-from .load import LoadResult
-from .urls import page_url, relative, term_url
-from .problems import Code, Problem, sort_problems
-from .source import read_markdown
-from .vocabularies import vocabularies
+from ..library import Library
+from ..load import LoadResult
+from ..problems import Code, Problem, sort_problems
+from ..source import read_markdown
+from ..urls import page_url, relative, term_url
+from ..vocabularies import vocabularies
 
 # The findings this check reports (listed by `playbook codes`).
 CODES = (

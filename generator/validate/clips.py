@@ -1,0 +1,162 @@
+"""A story's `clips` field: each clip's recording path, cut and transcript.
+
+Checking a clip against its recording's real length is `recordings.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..model import (
+    Clip,
+)
+from ..problems import Code
+from ..source import FieldPath, SourceFile, describe, file_kind, is_inside
+from ..timecode import format_time, parse_time
+from .fields import (
+    Checker,
+    suggestion,
+)
+
+# The findings this module reports (listed by `playbook codes`).
+CODES = (
+    Code("clip.src-outside", "error", "a clip's src leaves content/audio/ (.., absolute, link)"),
+    Code("clip.src-missing", "error", "a clip's recording does not exist"),
+    Code("clip.src-invalid", "error", "a clip's src is not a plain file name or path"),
+    Code("clip.time-invalid", "error", "a clip's start or end is not mm:ss, h:mm:ss or seconds"),
+    Code("clip.end-before-start", "error", "a clip ends before it starts"),
+)
+
+
+CLIP_KEYS = ("src", "start", "end", "transcript")
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """A clip whose recording and cut parse, kept even when its story has other
+    faults, so the audio stage checks it against the recording in the same run."""
+
+    source: SourceFile  # locates problems at the clip's lines
+    index: int  # position in the story's 'clips'
+    src: str  # relative to content/audio/
+    start: float | None
+    end: float | None
+
+
+def _linked_outside(recording: Path, audio_dir: Path) -> bool:
+    """Whether a link on the way from content/audio/ to the recording leads out of the
+    repository. Only a link can, so the real path is worked out only when there is one."""
+    steps = [recording, *recording.parents[: len(recording.parts) - len(audio_dir.parts)]]
+    if not any(os.path.islink(step) for step in steps):
+        return False
+    # content/ was resolved, so its parent is the repository's real root.
+    return not is_inside(recording, audio_dir.parent.parent)
+
+
+def _file_mode(path: Path) -> int | None:
+    """The st_mode of what `path` leads to, without opening it; None if nothing is there."""
+    try:
+        return os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[ClipSpec]]:
+    """The valid clips, and every clip whose src, start and end parse."""
+    value = check.get("clips", False, "a list of clips")
+    if value is None:
+        return (), []
+    if not isinstance(value, list):
+        check.error("clips", f"expected 'clips' to be a list of {{src, start, end, transcript}}; "
+                             f"found {describe(value)}",
+                    "start each clip with '- src: file.mp3' on its own line", code="field.type")
+        return (), []
+    clips = []
+    specs = []
+    for index, spec in enumerate(value):
+        at: FieldPath = ("clips", index)
+        if not isinstance(spec, dict):
+            check.error(at, f"expected clip {index + 1} to have src and transcript fields; "
+                            f"found {describe(spec)}",
+                        "write it as '- src: file.mp3' with 'transcript: ...' below it", code="field.type")
+            continue
+        check.unknown_keys(spec, CLIP_KEYS, at, "a clip")
+        ok = True
+        src = spec.get("src")
+        if not isinstance(src, str) or not src.strip():
+            check.error((*at, "src"), f"each clip needs 'src', a recording in content/audio/; "
+                                      f"found {describe(src)}", "add 'src: interview.mp3'", code="field.required")
+            ok = False
+        else:
+            src = src.strip()
+            pure = PurePosixPath(src.replace("\\", "/"))
+            recording = audio_dir / pure
+            if re.search(r"[\x00-\x1f\x7f]", src):
+                check.error((*at, "src"), f"expected 'src' to be a file name; found {src!r}, "
+                                          "which holds control characters",
+                            "give the recording's plain file name, e.g. 'src: acme.mp3'",
+                            code="clip.src-invalid")
+                ok = False
+            elif pure.is_absolute() or re.match(r"^[A-Za-z]:", src) or ".." in pure.parts:
+                check.error((*at, "src"),
+                            f"expected 'src' to be a path inside content/audio/; found '{src}', "
+                            "which points outside it",
+                            "copy the recording into content/audio/ and give its path "
+                            "relative to that folder, e.g. 'src: acme-interview.mp3'",
+                            code="clip.src-outside")
+                ok = False
+            elif _linked_outside(recording, audio_dir):
+                check.error((*at, "src"),
+                            f"'content/audio/{pure.as_posix()}' is a symbolic link to a file "
+                            "outside the repository",
+                            "copy the recording into content/audio/ instead of linking to it",
+                            code="file.symlink-outside")
+                ok = False
+            elif (mode := _file_mode(recording)) is not None and not stat.S_ISREG(mode):
+                check.error((*at, "src"),
+                            f"'content/audio/{pure.as_posix()}' is {file_kind(mode)}, "
+                            "not a recording",
+                            "give the path of the audio file itself", code="file.not-regular")
+                ok = False
+            elif mode is None:
+                existing = sorted(p.relative_to(audio_dir).as_posix()
+                                  for p in audio_dir.rglob("*") if p.is_file()) \
+                    if audio_dir.is_dir() else []
+                check.error((*at, "src"),
+                            f"the recording 'content/audio/{pure.as_posix()}' does not exist"
+                            f"{suggestion(pure.as_posix(), existing)}",
+                            "add the file to content/audio/ or correct the name",
+                            code="clip.src-missing")
+                ok = False
+            src = pure.as_posix()
+        times: dict[str, float | None] = {}
+        for key in ("start", "end"):
+            raw = spec.get(key)
+            times[key] = parse_time(raw) if raw is not None else None
+            if raw is not None and times[key] is None:
+                check.error((*at, key), f"expected '{key}' as \"mm:ss\", \"h:mm:ss\" or seconds; "
+                                        f"found {describe(raw)}", f"write it like {key}: \"1:05\"", code="clip.time-invalid")
+                ok = False
+        start, end = times["start"], times["end"]
+        if start is not None and end is not None and start >= end:
+            check.error((*at, "end"),
+                        f"expected 'end' after 'start'; found start {format_time(start)} "
+                        f"and end {format_time(end)}",
+                        "swap the two values, or correct the one that is wrong", code="clip.end-before-start")
+            ok = False
+        if ok:  # src, start and end are usable, whatever else is wrong
+            specs.append(ClipSpec(check.source, index, src, start, end))
+        transcript = spec.get("transcript")
+        if not isinstance(transcript, str) or not transcript.strip():
+            check.error((*at, "transcript"),
+                        "each clip needs a 'transcript' of what is said in it; "
+                        f"found {describe(transcript)}",
+                        "add 'transcript: ...' so the clip can be read and searched", code="field.required")
+            ok = False
+        if ok:
+            clips.append(Clip(src, start, end, transcript.strip()))
+    return tuple(clips), specs

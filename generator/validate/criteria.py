@@ -1,0 +1,130 @@
+"""Criteria: scoreable coaching behaviours with a scale, anchors and a weight."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..markdown_render import add_body_problems
+from ..model import (
+    SCALE_LEVELS,
+    SCALES,
+    Criterion,
+    Taxonomy,
+)
+from ..problems import Code, Problem
+from ..source import SourceFile, describe
+from .fields import (
+    SLUG,
+    Checker,
+    check_privacy,
+    check_reserved,
+    slugify,
+)
+
+# The findings this module reports (listed by `playbook codes`).
+CODES = (
+    Code("criterion.weight", "error", "a criterion's weight is not a number above 0"),
+    Code("criterion.anchors-missing", "error", "a scale level without its anchor"),
+    Code("criterion.anchor-level", "error", "an anchor for a level the scale does not have"),
+)
+
+
+CRITERION_KEYS = (
+    "title", "skill", "stage", "scale", "weight", "description", "present", "absent", "anchors",
+)
+
+
+def _anchor_level(key: Any, scale: str) -> str | None:
+    if scale == "binary":
+        # YAML 1.1 reads bare yes/no as booleans.
+        if isinstance(key, bool):
+            return "yes" if key else "no"
+        return str(key).lower() if str(key).lower() in ("yes", "no") else None
+    text = str(key)
+    return text if text in SCALE_LEVELS[scale] else None
+
+
+def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion | None,
+                                                                     list[Problem]]:
+    problems: list[Problem] = []
+    check = Checker(source, problems)
+    if not SLUG.match(source.stem):
+        check.error((), f"expected the file name to be a lowercase slug (the criterion's id and "
+                        f"URL); found '{source.stem}'",
+                    f"rename the file to '{slugify(source.stem)}.md'", code="id.not-slug")
+    check_reserved(check, (), source.stem, "criterion", "file name")
+    check.unknown_keys(source.meta, CRITERION_KEYS, (), "a criterion")
+    title = check.text("title", what="the criterion's name")
+    skill = check.term_field("skill", "skills", taxonomy, True)
+    stage = check.term_field("stage", "stages", taxonomy, False)
+    description = check.text("description", what="a behavioural definition an observer can score")
+    present = check.text("present", what="a quote of the behaviour when present")
+    absent = check.text("absent", what="a quote of the behaviour when absent")
+    check_privacy(check, ("title", "description", "present", "absent", "anchors"))
+
+    raw_scale = check.get("scale", True, "binary, 3 or 5")
+    scale = None
+    if raw_scale is not None:
+        if str(raw_scale) in SCALES and not isinstance(raw_scale, bool):
+            scale = str(raw_scale)
+        else:
+            check.error("scale", f"expected 'scale' to be binary, 3 or 5; found {describe(raw_scale)}",
+                        "use 'scale: binary' for yes/no, or 'scale: 3' or 'scale: 5'", code="field.choice")
+
+    weight = source.meta.get("weight", 1)
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
+        check.error("weight", f"expected 'weight' to be a number greater than 0; "
+                              f"found {describe(weight)}",
+                    "use 1 for a normal criterion, 2 for one that counts double", code="criterion.weight")
+        weight = 1
+
+    anchors: tuple[tuple[str, str], ...] = ()
+    raw = source.meta.get("anchors")
+    if raw is not None and not isinstance(raw, dict):
+        # Wrong whatever the scale, so reported even when the scale is bad too.
+        check.error("anchors", f"expected 'anchors' to map each level to a behaviour; "
+                               f"found {describe(raw)}",
+                    "write one 'level: behaviour' line per level under 'anchors:'", code="field.type")
+    elif scale is not None:
+        levels = SCALE_LEVELS[scale]
+        if raw is None:
+            if scale != "binary":
+                check.error("anchors", f"a {scale}-point scale needs 'anchors' describing "
+                                       f"every level ({', '.join(levels)}); they are missing",
+                            "add 'anchors:' with one line per level, e.g. '1: ...'", code="criterion.anchors-missing")
+        else:
+            given: dict[str, str] = {}
+            empty: set[str] = set()  # levels given without a behaviour, already reported
+            stray_key = False
+            for key, text in raw.items():
+                level = _anchor_level(key, scale)
+                if level is None:
+                    stray_key = True
+                    check.error(("anchors", str(key) if not isinstance(key, bool) else
+                                 ("yes" if key else "no")),
+                                f"'{key}' is not a level of a {scale} scale; expected "
+                                f"{', '.join(levels)}",
+                                "quote yes/no keys (\"yes\":) and use one key per level", code="criterion.anchor-level")
+                elif not isinstance(text, str) or not text.strip():
+                    empty.add(level)
+                    check.error(("anchors", str(key)), f"anchor {level} needs the observable "
+                                                       f"behaviour; found {describe(text)}", code="field.required")
+                else:
+                    given[level] = text.strip()
+            missing = [level for level in levels if level not in given and level not in empty]
+            # A stray key is most likely the missing level mistyped: one report, not two.
+            if missing and not stray_key:
+                check.error("anchors", f"anchors are missing level{'s' if len(missing) > 1 else ''} "
+                                       f"{', '.join(missing)} of the {scale} scale",
+                            "describe what an observer sees at every level", code="criterion.anchors-missing")
+            anchors = tuple((level, given[level]) for level in levels if level in given)
+
+    check.failed |= add_body_problems(problems, source)
+    if check.failed:
+        return None, problems
+    assert title and skill and description and present and absent and scale
+    return Criterion(
+        id=source.stem, path=source.path, title=title, skill=skill, scale=scale,
+        weight=float(weight), description=description, present=present, absent=absent,
+        anchors=anchors, stage=stage, body=source.body,
+    ), problems

@@ -1,0 +1,150 @@
+"""Stories: a buyer's account of one decisive moment."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from ..markdown_render import add_body_problems
+from ..model import (
+    LOSS_REASONS,
+    OUTCOMES,
+    Story,
+    Taxonomy,
+)
+from ..problems import Code, Problem
+from ..source import SourceFile, describe
+from ..vocabularies import vocabularies
+from .clips import ClipSpec, read_clips
+from .fields import (
+    SLUG,
+    Checker,
+    check_date,
+    check_privacy,
+    check_reserved,
+    slugify,
+    suggestion,
+)
+
+# The findings this module reports (listed by `playbook codes`).
+CODES = (
+    Code("story.loss-reason-not-loss", "error", "a loss_reason on a story that is not a loss"),
+    Code("story.no-narrative", "warning", "a story with nothing below its front matter"),
+    Code("story.confidential-type", "error", "'confidential' is not true or false"),
+    Code("criterion.unknown", "error", "a story names a criterion that has no file"),
+    Code("criterion.present-and-absent", "error", "a criterion listed as both present and absent"),
+)
+
+
+def story_keys() -> tuple[str, ...]:
+    """A story's front-matter fields: its own, plus one per vocabulary."""
+    return ("title", "outcome", "interviewed", *(v.field for v in vocabularies()),
+            "criteria", "loss_reason", "quote", "takeaway", "clips", "confidential")
+
+
+def _check_confidential(check: Checker) -> bool:
+    confidential = check.meta.get("confidential", False)
+    if not isinstance(confidential, bool):
+        check.error("confidential", "expected 'confidential' to be true or false; found "
+                                    f"{describe(confidential)}",
+                    "write 'confidential: true' to keep the story out of public builds "
+                    "(playbook build --public), or remove the line",
+                    code="story.confidential-type")
+        return True  # fail closed (the error keeps the story out of every build anyway)
+    return confidential
+
+
+def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
+                audio_dir: Path, today: date,
+                clip_specs: list[ClipSpec] | None = None) -> tuple[Story | None, list[Problem]]:
+    """The story, or None when it has errors; `clip_specs` gets its clips that
+    parse either way, for the audio stage to check."""
+    problems: list[Problem] = []
+    check = Checker(source, problems)
+    if not SLUG.match(source.stem):
+        check.error((), f"expected the file name to be a lowercase slug (the story's id and URL); "
+                        f"found '{source.stem}'", f"rename the file to '{slugify(source.stem)}.md'",
+                    code="id.not-slug")
+    check_reserved(check, (), source.stem, "story", "file name")
+    check.unknown_keys(source.meta, story_keys(), (), "a story")
+    title = check.text("title", what="the story's headline")
+    outcome = check.choice("outcome", OUTCOMES)
+    interviewed = check_date(check, "interviewed", today)
+    terms: dict[str, tuple[str, ...]] = {}
+    for registered in vocabularies():
+        if registered.multiple:
+            terms[registered.id] = check.term_list(registered.field, registered.id, taxonomy,
+                                                   registered.required)
+        else:
+            one = check.term_field(registered.field, registered.id, taxonomy,
+                                   registered.required)
+            terms[registered.id] = (one,) if one else ()
+    quote = check.text("quote", what="the buyer's headline quote")
+    takeaway = check.text("takeaway", what="the behaviour to try next time")
+
+    loss_reason = None
+    if outcome == "loss":
+        loss_reason = check.choice("loss_reason", LOSS_REASONS)
+    elif "loss_reason" in source.meta and outcome is not None:
+        check.error("loss_reason", f"'loss_reason' is only for losses; this story's outcome is "
+                                   f"'{outcome}'", "remove the loss_reason line", code="story.loss-reason-not-loss")
+    elif "loss_reason" in source.meta:
+        # The outcome is bad or missing: a bad loss reason is still a fault of its own.
+        check.choice("loss_reason", LOSS_REASONS, required=False)
+
+    present: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    criteria = check.get("criteria", False, "present/absent criterion ids")
+    if criteria is not None:
+        if not isinstance(criteria, dict):
+            check.error("criteria", "expected 'criteria' to be a mapping with 'present' and "
+                                    f"'absent' lists; found {describe(criteria)}",
+                        "write it as 'criteria: {present: [id], absent: [id]}'", code="field.type")
+        else:
+            check.unknown_keys(criteria, ("present", "absent"), ("criteria",), "'criteria'")
+            lists = {}
+            for key in ("present", "absent"):
+                ids = criteria.get(key) or []
+                if isinstance(ids, str):
+                    ids = [ids]
+                if not isinstance(ids, list):
+                    check.error(("criteria", key), f"expected 'criteria.{key}' to be a list of "
+                                                   f"criterion ids; found {describe(ids)}", code="field.type")
+                    ids = []
+                known = []
+                for index, criterion_id in enumerate(ids):
+                    if str(criterion_id) not in criteria_ids:
+                        check.error(("criteria", key, index),
+                                    f"unknown criterion '{criterion_id}'"
+                                    f"{suggestion(str(criterion_id), sorted(criteria_ids))}",
+                                    "use the file name (without .md) of a criterion in "
+                                    "content/criteria/", code="criterion.unknown")
+                        known.append(None)
+                    else:
+                        known.append(str(criterion_id))
+                lists[key] = check._unique(("criteria", key), known)
+            for criterion_id in set(lists["present"]) & set(lists["absent"]):
+                check.error(("criteria", "absent"),
+                            f"criterion '{criterion_id}' is listed as both present and absent",
+                            "keep it in the list that the buyer's account supports", code="criterion.present-and-absent")
+            present, absent = lists["present"], lists["absent"]
+
+    clips, specs = read_clips(check, audio_dir)
+    if clip_specs is not None:
+        clip_specs.extend(specs)
+    check_privacy(check, ("title", "quote", "takeaway", "clips"))
+    confidential = _check_confidential(check)
+    if not source.body.strip():
+        check.warn((), "the story has no narrative below the front matter",
+                   "add the context, what happened and what the buyer said", code="story.no-narrative")
+    check.failed |= add_body_problems(problems, source)
+
+    if check.failed:
+        return None, problems
+    assert title and outcome and interviewed and quote and takeaway
+    return Story(
+        id=source.stem, path=source.path, title=title, outcome=outcome, interviewed=interviewed,
+        quote=quote, takeaway=takeaway, terms=terms,
+        criteria_present=present, criteria_absent=absent, loss_reason=loss_reason,
+        clips=clips, body=source.body, confidential=confidential,
+    ), problems
