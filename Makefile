@@ -18,7 +18,9 @@ $(STAMP): pyproject.toml
 site: $(STAMP)  ## build the sample playbook into site/
 	$(BIN)/playbook build
 
-test: $(STAMP)  ## run the tests
+test: $(STAMP)  ## lint, type-check and run the tests
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)  ## serve the site with live reload on http://127.0.0.1:8000/

@@ -14,11 +14,11 @@ from datetime import date
 from pathlib import Path
 
 from .audio import AudioCache, publish_clips
-from .validate.docs import check_docs
 from .library import Library
 from .load import build_date, load_library
 from .pages import GeneratedFile, render_site
 from .problems import Problem, apply_severities, sort_problems
+from .validate.docs import check_docs
 
 DEFAULT_CACHE = ".cache/playbook"  # encoded clips and recording facts; outside site/
 

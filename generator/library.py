@@ -65,6 +65,7 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion]) ->
         criteria=tuple(sorted(criteria, key=lambda c: c.id)),
         _stories={s.id: s for s in ordered},
         _criteria={c.id: c for c in criteria},
-        _by_term={v: {t: newest_first(s) for t, s in terms.items()} for v, terms in by_term.items()},
+        _by_term={v: {t: newest_first(s) for t, s in terms.items()}
+                  for v, terms in by_term.items()},
         _evidence={k: newest_first(s) for k, s in evidence.items()},
     )

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .audio import AudioCache
-from .validate.recordings import check_clips, with_durations
 from .library import Library, link
 from .model import Taxonomy
 from .privacy import public_stories
 from .problems import Problem, sort_problems
 from .source import list_documents, outside_links_below, read_markdown, read_yaml
-from .validate import case_collisions, check_criterion, check_story, check_taxonomy
+from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
+from .validate.recordings import check_clips, with_durations
 from .vocabularies import vocabularies
 
 
@@ -36,7 +36,7 @@ def build_date() -> date:
     """Today, or the date of SOURCE_DATE_EPOCH when it is set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.today()
 
 
@@ -77,7 +77,8 @@ def load_library(content_dir: Path, today: date | None = None,
             criteria.append(criterion)
 
     stories = []
-    clip_specs = []  # every clip that parses, from valid stories and failing ones alike
+    # Every clip that parses, from valid stories and failing ones alike.
+    clip_specs: list[ClipSpec] = []
     audio_dir = content_dir / "audio"
     story_paths, found = list_documents(content_dir / "stories", root, "story")
     problems += found + case_collisions(story_paths, root, "story")

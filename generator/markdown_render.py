@@ -281,7 +281,7 @@ def render_body(text: str) -> RenderedBody:
         return RenderedBody(_fallback(text), (BodyFinding(
             1, "markdown.too-deep", "the body nests too deeply to render",
             "flatten nested lists and quotes"),))
-    except Exception as error:  # noqa: BLE001 - a body must never crash the build
+    except Exception as error:
         _RENDERER.clear()
         return RenderedBody(_fallback(text), (BodyFinding(
             1, "markdown.render-failed", f"the body could not be rendered as Markdown "
@@ -293,7 +293,7 @@ def render_body(text: str) -> RenderedBody:
                     "and relative links are allowed", "link to a web page (https://...) or a "
                     "page of this site; until then the link is shown as plain text")
         for raw, scheme in safe_urls.unsafe)
-    return RenderedBody(Markup(output), findings)  # noqa: S704 - escaped by the policy above
+    return RenderedBody(Markup(output), findings)
 
 
 def render_markdown(text: str) -> Markup:

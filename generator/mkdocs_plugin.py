@@ -145,6 +145,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.building is None:
             return
         building, self.building = self.building, None
+        assert self.site is not None  # set with self.building in on_pre_build
         config.site_dir = str(self.site)
         if config.strict and _mkdocs_counted_warnings():
             atomic_dir.discard(building)  # MkDocs aborts a strict build right after this

@@ -169,7 +169,8 @@ def public_stories(stories: list[Story], criteria: list[Criterion],
     confidential = {story.id for story in stories if story.confidential}
     kept = [story for story in stories if not story.confidential]
     problems = []
-    for item in [*kept, *criteria]:
+    items: list[Story | Criterion] = [*kept, *criteria]
+    for item in items:
         linked = sorted(set().union(*(linked_story_ids(text) for text in _texts(item)))
                         & confidential)
         for story_id in linked:

@@ -22,7 +22,6 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .problems import Code, Problem
 
-
 # The findings this stage reports (listed by `playbook codes`).
 CODES = (
     Code("file.symlink-outside", "error",
@@ -90,9 +89,10 @@ def _screen_yaml(text: str) -> None:
                 "allowed in content", event.start_mark, "yaml.alias",
                 "write the value out in full where it is needed; if the '*' or '&' is part "
                 "of the text, quote the value")
-        if getattr(event, "tag", None) not in _ALLOWED_TAGS:
+        tag = getattr(event, "tag", None)
+        if tag not in _ALLOWED_TAGS:
             raise ContentYAMLError(
-                f"uses the tag '{event.tag.replace('tag:yaml.org,2002:', '!!')}'; YAML tags "
+                f"uses the tag '{str(tag).replace('tag:yaml.org,2002:', '!!')}'; YAML tags "
                 "are not allowed in content",
                 event.start_mark, "yaml.tag",
                 "remove the tag and write the value as plain or quoted text")
@@ -108,7 +108,7 @@ def _screen_yaml(text: str) -> None:
             depth -= 1
 
 
-class ContentLoader(FastLoader):  # type: ignore[misc,valid-type]
+class ContentLoader(FastLoader):
     """The C safe loader, minus YAML's implicit dates, noting duplicate keys.
 
     PyYAML turns `2026-13-01` into an exception from `datetime` rather than a
@@ -217,10 +217,10 @@ class SourceFile:
                         line = self.yaml_line + mark_line(self.yaml_text, key.start_mark)
                         child = value
                         break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    child = node.value[part]
-                    line = self.yaml_line + mark_line(self.yaml_text, child.start_mark)
+            elif (isinstance(node, yaml.SequenceNode) and isinstance(part, int)
+                  and 0 <= part < len(node.value)):
+                child = node.value[part]
+                line = self.yaml_line + mark_line(self.yaml_text, child.start_mark)
             if child is None:
                 break
             node = child
@@ -496,22 +496,22 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]
     if text is None:
         return None, [problem] if problem else []
     try:
-        data, duplicates = load_yaml(text)
+        parsed, duplicates = load_yaml(text)
     except yaml.YAMLError as error:
         return None, [_yaml_problem(rel, 1, error, "the file", text)]
     except ValueError as error:
         return None, [Problem(rel, 1, "", f"the file has a value YAML cannot read: {error}",
                               "quote the value", code="yaml.syntax")]
     problems = _duplicate_problems(rel, duplicates, 1, "id or key")
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
+    if parsed is None:
+        parsed = {}
+    if not isinstance(parsed, dict):
         return None, [
-            Problem(rel, 1, "", f"expected a mapping of vocabularies; found {describe(data)}",
+            Problem(rel, 1, "", f"expected a mapping of vocabularies; found {describe(parsed)}",
                     "write each vocabulary as 'skills:' with its terms indented below it",
                     code="frontmatter.not-mapping")
         ]
-    return SourceFile(rel, path.stem, data, "", 0, text, 1), problems
+    return SourceFile(rel, path.stem, parsed, "", 0, text, 1), problems
 
 
 # -- finding the files -----------------------------------------------------------

@@ -28,10 +28,10 @@ def parse_time(value: object) -> float | None:
     match = _CLOCK.match(text)
     if not match:
         return None
-    hours, minutes, seconds = match.groups()
-    if float(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
+    hours, minutes, clock_seconds = match.groups()
+    if float(clock_seconds) >= 60 or (hours is not None and int(minutes) >= 60):
         return None
-    return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+    return int(hours or 0) * 3600 + int(minutes) * 60 + float(clock_seconds)
 
 
 def format_time(seconds: float) -> str:

@@ -48,10 +48,9 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = REPO / ".venv" / "bin"
 sys.path.insert(0, str(REPO))
 
+import audio_benchmark  # noqa: E402  (scripts/audio_benchmark.py, beside this file)
 from generator.load import load_library  # noqa: E402
 from generator.source import _BOUNDARY  # noqa: E402
-
-import audio_benchmark  # noqa: E402  (scripts/audio_benchmark.py, beside this file)
 
 SOURCE_DATE_EPOCH = "1793491200"
 # Above this many stories a measure runs once: a 10,000-story build takes minutes.
@@ -254,11 +253,11 @@ def main() -> None:
             progress("  validate")
             # Validation is cheap; more runs steady its floor-to-cost ratio.
             validate_runs = 5 if count <= REPEAT_UP_TO else 1
-            floor = best_of(validate_runs, lambda: yaml_only(content))
+            floor = best_of(validate_runs, lambda content=content: yaml_only(content))
             loaded = load_library(content)
             assert not loaded.errors, loaded.errors[:3]
             assert len(loaded.library.stories) == count
-            full = best_of(validate_runs, lambda: load_library(content))
+            full = best_of(validate_runs, lambda content=content: load_library(content))
 
             progress("  playbook build")
             ours = run_build([str(BIN / "playbook"), "build", "--site-dir", str(root / "site")],

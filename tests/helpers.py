@@ -95,7 +95,8 @@ def broken_links(site: Path) -> tuple[int, list[str]]:
         if fragment and target.suffix == ".html":
             ids = pages[target].ids if target in pages else _parse(target).ids
             if fragment not in ids:
-                broken.append(f"{where} (no id '{fragment}' on {target.relative_to(site.resolve())})")
+                on = target.relative_to(site.resolve())
+                broken.append(f"{where} (no id '{fragment}' on {on})")
 
     site = site.resolve()
     pages = {page.resolve(): parsed for page, parsed in pages.items()}

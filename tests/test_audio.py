@@ -10,15 +10,15 @@ from pydub import AudioSegment
 from pydub.generators import Sine
 
 from conftest import STORY
-from helpers import decode_as_is
 from generator.audio import (
     TARGET_DBFS,
     AudioCache,
-    find_ffmpeg,
     ClipJob,
+    find_ffmpeg,
     publish,
     publish_clips,
 )
+from helpers import decode_as_is
 
 
 def tone(seconds: float, dbfs: float, freq: int = 440) -> AudioSegment:

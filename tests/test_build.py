@@ -10,9 +10,9 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-
 from conftest import EPOCH, REPO, STORY, build
 from generator.load import load_library
+
 
 class _Links(HTMLParser):
     def __init__(self):

@@ -37,7 +37,8 @@ def _with_problems_setting(library, setting: str) -> None:
     make_repo(library)
     config = library.root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("  - playbook:\n", "  - playbook:\n" + setting), encoding="utf-8")
+    config.write_text(text.replace("  - playbook:\n", "  - playbook:\n" + setting),
+                      encoding="utf-8")
 
 
 def test_mkdocs_yml_can_turn_a_warning_off_and_make_another_an_error(library, tmp_path):

@@ -6,9 +6,9 @@ import json
 from datetime import date
 
 from conftest import REPO, STORY, build, make_repo
-from generator.validate.docs import generated_pages
 from generator.load import load_library
 from generator.pages import render_site
+from generator.validate.docs import generated_pages
 from helpers import validate_json
 
 GUIDE = """\

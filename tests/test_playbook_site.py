@@ -6,11 +6,12 @@ import json
 import re
 from pathlib import Path
 
+from markupsafe import escape
+
 from conftest import EPOCH_DATE, REPO, TAXONOMY, build, make_repo
 from generator.links import RelatedIndex, story_of_the_week
 from generator.load import load_library
 from generator.vocabularies import vocabularies
-from markupsafe import escape
 
 
 def read(site: Path, page: str) -> str:

@@ -349,7 +349,7 @@ def builds(tmp_path_factory):
     The public build goes into the internal build's folder, as a CI job that
     reuses a workspace would, so nothing may be left behind from before.
     """
-    from conftest import Library, TAXONOMY, CRITERION, silent_wav
+    from conftest import CRITERION, TAXONOMY, Library, silent_wav
 
     root = tmp_path_factory.mktemp("privacy")
     lib = Library(root)

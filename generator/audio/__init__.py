@@ -16,7 +16,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", RuntimeWarning)
     import pydub  # noqa: F401
 
-from .cache import AudioCache, Counters  # noqa: E402
+from .cache import AudioCache, Counters
 from .encode import BITRATE, CLIP_MIME, PEAK_CEILING_DBFS, TARGET_DBFS
 from .ffmpeg import SAMPLE_RATE, AudioError, Ffmpeg, decode, find_ffmpeg
 from .publish import ClipAudio, ClipJob, clip_bounds, publish, publish_clips

@@ -47,7 +47,7 @@ def find_ffmpeg() -> Ffmpeg:
     if system:
         return Ffmpeg(system, "system")
     try:
-        import imageio_ffmpeg  # type: ignore[import-untyped]
+        import imageio_ffmpeg
     except ImportError as error:  # pragma: no cover - it is a dependency
         raise AudioError("no ffmpeg found", "install ffmpeg or the imageio-ffmpeg package") \
             from error

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from ..library import newest_first
 from ..links import balanced, tally
@@ -26,8 +27,8 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
             wins = [s for s in stories if s.outcome == "win"]
             losses = [s for s in stories if s.outcome == "loss"]
             path = f"{term_url(vocabulary, term.id)[:-1]}.md"
-            context = dict(vocabulary=vocabulary, term_=term, stories=stories,
-                           counts=outcome_counts(stories))
+            context: dict[str, Any] = dict(vocabulary=vocabulary, term_=term, stories=stories,
+                                           counts=outcome_counts(stories))
             if vocabulary == "skills":
                 # Skill coaching pages are what the sidebar lists under Skills.
                 shown_wins, shown_losses = balanced(wins, losses, limit=6)

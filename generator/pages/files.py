@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -36,19 +37,19 @@ def write_pages(files: list[GeneratedFile] | tuple[GeneratedFile, ...], out_dir:
     site no longer has are removed, so the folder mirrors the library.
     """
     out_dir = Path(out_dir)
-    wanted: dict[Path, Callable[[Path], None]] = {}
+    wanted: dict[Path, Callable[[Path], object]] = {}
     if extra_docs is not None and extra_docs.is_dir():
         for source in sorted(extra_docs.rglob("*")):
             if source.is_file():
-                wanted[out_dir / source.relative_to(extra_docs)] = (
-                    lambda dest, source=source: shutil.copyfile(source, dest))
+                wanted[out_dir / source.relative_to(extra_docs)] = functools.partial(
+                    _copy, source)
     for file in files:
         if file.copy_from is not None:
-            wanted[out_dir / file.path] = lambda dest, src=file.copy_from: shutil.copyfile(src, dest)
+            wanted[out_dir / file.path] = functools.partial(_copy, file.copy_from)
         else:
             data = file.content.encode("utf-8") if isinstance(file.content, str) else \
                 (file.content or b"")
-            wanted[out_dir / file.path] = lambda dest, data=data: _write_if_changed(dest, data)
+            wanted[out_dir / file.path] = functools.partial(_write_if_changed, data)
     for dest, write in sorted(wanted.items()):
         dest.parent.mkdir(parents=True, exist_ok=True)
         write(dest)
@@ -61,7 +62,11 @@ def write_pages(files: list[GeneratedFile] | tuple[GeneratedFile, ...], out_dir:
     return len(wanted)
 
 
-def _write_if_changed(dest: Path, data: bytes) -> None:
+def _copy(source: Path, dest: Path) -> None:
+    shutil.copyfile(source, dest)
+
+
+def _write_if_changed(data: bytes, dest: Path) -> None:
     # Leave unchanged files alone so a watching server rebuilds only on change.
     if dest.is_file() and dest.read_bytes() == data:
         return

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import jinja2
 from markupsafe import Markup, escape
 
 from ..library import Library
-from ..markdown_render import render_markdown
 from ..links import RelatedIndex
+from ..markdown_render import render_markdown
 from ..model import OUTCOMES, Story
 from ..timecode import format_time
 from ..urls import clip_url, criterion_url, finder_url, page_url, relative, story_url, term_url

@@ -82,17 +82,20 @@ def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[
         if not isinstance(spec, dict):
             check.error(at, f"expected clip {index + 1} to have src and transcript fields; "
                             f"found {describe(spec)}",
-                        "write it as '- src: file.mp3' with 'transcript: ...' below it", code="field.type")
+                        "write it as '- src: file.mp3' with 'transcript: ...' below it",
+                        code="field.type")
             continue
         check.unknown_keys(spec, CLIP_KEYS, at, "a clip")
         ok = True
-        src = spec.get("src")
-        if not isinstance(src, str) or not src.strip():
+        raw_src = spec.get("src")
+        src = ""
+        if not isinstance(raw_src, str) or not raw_src.strip():
             check.error((*at, "src"), f"each clip needs 'src', a recording in content/audio/; "
-                                      f"found {describe(src)}", "add 'src: interview.mp3'", code="field.required")
+                                      f"found {describe(raw_src)}", "add 'src: interview.mp3'",
+                                      code="field.required")
             ok = False
         else:
-            src = src.strip()
+            src = raw_src.strip()
             pure = PurePosixPath(src.replace("\\", "/"))
             recording = audio_dir / pure
             if re.search(r"[\x00-\x1f\x7f]", src):
@@ -139,14 +142,16 @@ def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[
             times[key] = parse_time(raw) if raw is not None else None
             if raw is not None and times[key] is None:
                 check.error((*at, key), f"expected '{key}' as \"mm:ss\", \"h:mm:ss\" or seconds; "
-                                        f"found {describe(raw)}", f"write it like {key}: \"1:05\"", code="clip.time-invalid")
+                                        f"found {describe(raw)}", f"write it like {key}: \"1:05\"",
+                                        code="clip.time-invalid")
                 ok = False
         start, end = times["start"], times["end"]
         if start is not None and end is not None and start >= end:
             check.error((*at, "end"),
                         f"expected 'end' after 'start'; found start {format_time(start)} "
                         f"and end {format_time(end)}",
-                        "swap the two values, or correct the one that is wrong", code="clip.end-before-start")
+                        "swap the two values, or correct the one that is wrong",
+                        code="clip.end-before-start")
             ok = False
         if ok:  # src, start and end are usable, whatever else is wrong
             specs.append(ClipSpec(check.source, index, src, start, end))
@@ -155,8 +160,9 @@ def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[
             check.error((*at, "transcript"),
                         "each clip needs a 'transcript' of what is said in it; "
                         f"found {describe(transcript)}",
-                        "add 'transcript: ...' so the clip can be read and searched", code="field.required")
+                        "add 'transcript: ...' so the clip can be read and searched",
+                        code="field.required")
             ok = False
-        if ok:
+        if ok and isinstance(transcript, str):
             clips.append(Clip(src, start, end, transcript.strip()))
     return tuple(clips), specs

@@ -68,14 +68,17 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
         if str(raw_scale) in SCALES and not isinstance(raw_scale, bool):
             scale = str(raw_scale)
         else:
-            check.error("scale", f"expected 'scale' to be binary, 3 or 5; found {describe(raw_scale)}",
-                        "use 'scale: binary' for yes/no, or 'scale: 3' or 'scale: 5'", code="field.choice")
+            check.error("scale", "expected 'scale' to be binary, 3 or 5; "
+                                 f"found {describe(raw_scale)}",
+                        "use 'scale: binary' for yes/no, or 'scale: 3' or 'scale: 5'",
+                        code="field.choice")
 
     weight = source.meta.get("weight", 1)
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
         check.error("weight", f"expected 'weight' to be a number greater than 0; "
                               f"found {describe(weight)}",
-                    "use 1 for a normal criterion, 2 for one that counts double", code="criterion.weight")
+                    "use 1 for a normal criterion, 2 for one that counts double",
+                    code="criterion.weight")
         weight = 1
 
     anchors: tuple[tuple[str, str], ...] = ()
@@ -84,14 +87,16 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
         # Wrong whatever the scale, so reported even when the scale is bad too.
         check.error("anchors", f"expected 'anchors' to map each level to a behaviour; "
                                f"found {describe(raw)}",
-                    "write one 'level: behaviour' line per level under 'anchors:'", code="field.type")
+                    "write one 'level: behaviour' line per level under 'anchors:'",
+                    code="field.type")
     elif scale is not None:
         levels = SCALE_LEVELS[scale]
         if raw is None:
             if scale != "binary":
                 check.error("anchors", f"a {scale}-point scale needs 'anchors' describing "
                                        f"every level ({', '.join(levels)}); they are missing",
-                            "add 'anchors:' with one line per level, e.g. '1: ...'", code="criterion.anchors-missing")
+                            "add 'anchors:' with one line per level, e.g. '1: ...'",
+                            code="criterion.anchors-missing")
         else:
             given: dict[str, str] = {}
             empty: set[str] = set()  # levels given without a behaviour, already reported
@@ -104,19 +109,23 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
                                  ("yes" if key else "no")),
                                 f"'{key}' is not a level of a {scale} scale; expected "
                                 f"{', '.join(levels)}",
-                                "quote yes/no keys (\"yes\":) and use one key per level", code="criterion.anchor-level")
+                                "quote yes/no keys (\"yes\":) and use one key per level",
+                                code="criterion.anchor-level")
                 elif not isinstance(text, str) or not text.strip():
                     empty.add(level)
                     check.error(("anchors", str(key)), f"anchor {level} needs the observable "
-                                                       f"behaviour; found {describe(text)}", code="field.required")
+                                                       f"behaviour; found {describe(text)}",
+                                                       code="field.required")
                 else:
                     given[level] = text.strip()
             missing = [level for level in levels if level not in given and level not in empty]
             # A stray key is most likely the missing level mistyped: one report, not two.
             if missing and not stray_key:
-                check.error("anchors", f"anchors are missing level{'s' if len(missing) > 1 else ''} "
+                plural = "s" if len(missing) > 1 else ""
+                check.error("anchors", f"anchors are missing level{plural} "
                                        f"{', '.join(missing)} of the {scale} scale",
-                            "describe what an observer sees at every level", code="criterion.anchors-missing")
+                            "describe what an observer sees at every level",
+                            code="criterion.anchors-missing")
             anchors = tuple((level, given[level]) for level in levels if level in given)
 
     check.failed |= add_body_problems(problems, source)

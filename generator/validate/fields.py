@@ -100,9 +100,10 @@ class Checker:
         value = self.get(key, required, what)
         if value is None:
             return None
-        if isinstance(value, (list, dict)) or isinstance(value, bool):
+        if isinstance(value, (list, dict, bool)):
             self.error(key, f"expected '{key}' to be {what}; found {describe(value)}",
-                       "write the value on one line, or as a YAML block with '|'", code="field.type")
+                       "write the value on one line, or as a YAML block with '|'",
+                       code="field.type")
             return None
         return str(value).strip()
 
@@ -153,11 +154,13 @@ class Checker:
             value = [value]  # a single id is accepted for a one-item list
         if not isinstance(value, list):
             self.error(key, f"expected '{key}' to be a list of {vocabulary} ids; "
-                            f"found {describe(value)}", f"write it as '{key}: [id, id]'", code="field.type")
+                            f"found {describe(value)}", f"write it as '{key}: [id, id]'",
+                            code="field.type")
             return ()
         if not value and required:
             self.error(key, f"'{key}' needs at least one {singular(vocabulary)} id; "
-                            "found an empty list", f"write it as '{key}: [id]'", code="field.required")
+                            "found an empty list", f"write it as '{key}: [id]'",
+                            code="field.required")
         return self._unique(key, [self.term((key, i), v, vocabulary, taxonomy)
                                   for i, v in enumerate(value)])
 
@@ -169,7 +172,8 @@ class Checker:
             if term_id in result:
                 path = (key, index) if isinstance(key, str) else (*key, index)
                 self.warn(path, f"'{term_id}' is listed twice in '{field_label(path[:-1])}' "
-                                "(an alias counts as its id)", "remove the repeated entry", code="term.listed-twice")
+                                "(an alias counts as its id)", "remove the repeated entry",
+                                code="term.listed-twice")
             else:
                 result.append(term_id)
         return tuple(result)
@@ -219,7 +223,8 @@ def check_date(check: Checker, key: str, today: date) -> date | None:
         try:
             value = date.fromisoformat(value.strip())
         except ValueError:
-            check.error(key, f"expected '{key}' to be a date as YYYY-MM-DD; found {describe(value)}",
+            check.error(key, f"expected '{key}' to be a date as YYYY-MM-DD; "
+                             f"found {describe(value)}",
                         "write the interview date like 2026-03-14", code="date.invalid")
             return None
     if not isinstance(value, date):

@@ -87,7 +87,8 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
         loss_reason = check.choice("loss_reason", LOSS_REASONS)
     elif "loss_reason" in source.meta and outcome is not None:
         check.error("loss_reason", f"'loss_reason' is only for losses; this story's outcome is "
-                                   f"'{outcome}'", "remove the loss_reason line", code="story.loss-reason-not-loss")
+                                   f"'{outcome}'", "remove the loss_reason line",
+                                   code="story.loss-reason-not-loss")
     elif "loss_reason" in source.meta:
         # The outcome is bad or missing: a bad loss reason is still a fault of its own.
         check.choice("loss_reason", LOSS_REASONS, required=False)
@@ -109,9 +110,10 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
                     ids = [ids]
                 if not isinstance(ids, list):
                     check.error(("criteria", key), f"expected 'criteria.{key}' to be a list of "
-                                                   f"criterion ids; found {describe(ids)}", code="field.type")
+                                                   f"criterion ids; found {describe(ids)}",
+                                                   code="field.type")
                     ids = []
-                known = []
+                known: list[str | None] = []
                 for index, criterion_id in enumerate(ids):
                     if str(criterion_id) not in criteria_ids:
                         check.error(("criteria", key, index),
@@ -126,7 +128,8 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
             for criterion_id in set(lists["present"]) & set(lists["absent"]):
                 check.error(("criteria", "absent"),
                             f"criterion '{criterion_id}' is listed as both present and absent",
-                            "keep it in the list that the buyer's account supports", code="criterion.present-and-absent")
+                            "keep it in the list that the buyer's account supports",
+                            code="criterion.present-and-absent")
             present, absent = lists["present"], lists["absent"]
 
     clips, specs = read_clips(check, audio_dir)
@@ -136,7 +139,8 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
     confidential = _check_confidential(check)
     if not source.body.strip():
         check.warn((), "the story has no narrative below the front matter",
-                   "add the context, what happened and what the buyer said", code="story.no-narrative")
+                   "add the context, what happened and what the buyer said",
+                   code="story.no-narrative")
     check.failed |= add_body_problems(problems, source)
 
     if check.failed:

@@ -50,12 +50,14 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
             if vocabulary not in source.meta:
                 check.error((), f"the vocabulary '{vocabulary}' is missing",
                             f"add '{vocabulary}:' with at least one term, "
-                            "e.g. 'some-id: {title: Some title}'", code="taxonomy.vocabulary-missing")
+                            "e.g. 'some-id: {title: Some title}'",
+                            code="taxonomy.vocabulary-missing")
             entries = {}
         if not isinstance(entries, dict):
             check.error(vocabulary, f"expected '{vocabulary}' to map term ids to "
                                     f"{{title, description}}; found {describe(entries)}",
-                        "write each term as 'id: {title: ...}' on its own line", code="taxonomy.not-mapping")
+                        "write each term as 'id: {title: ...}' on its own line",
+                        code="taxonomy.not-mapping")
             unreadable.add(vocabulary)
             entries = {}
         for term_id, spec in entries.items():
@@ -83,12 +85,14 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
             if not isinstance(title, str) or not title.strip():
                 check.error((*path, "title"),
                             f"'title' is required for {singular(vocabulary)} '{term_id}'; "
-                            f"found {describe(title)}", "add 'title: ...' to the term", code="field.required")
+                            f"found {describe(title)}", "add 'title: ...' to the term",
+                            code="field.required")
                 title = term_id
             description = spec.get("description") or ""
             if not isinstance(description, str):
                 check.error((*path, "description"), "expected 'description' to be text; "
-                                                    f"found {describe(description)}", code="field.type")
+                                                    f"found {describe(description)}",
+                                                    code="field.type")
                 description = ""
             aliases = spec.get("aliases") or []
             if isinstance(aliases, str):
@@ -135,7 +139,8 @@ def _check_grow(check: Checker, at: FieldPath, value: Any) -> tuple:
     if not isinstance(value, dict):
         check.error((*at, "grow"), f"expected 'grow' to map goal, reality, options and will to "
                                    f"lists of questions; found {describe(value)}",
-                    "write 'grow:' then '  goal: [\"What would ...?\"]' and so on", code="field.type")
+                    "write 'grow:' then '  goal: [\"What would ...?\"]' and so on",
+                    code="field.type")
         return ()
     check.unknown_keys(value, GROW_STEPS, (*at, "grow"), "'grow'")
     steps = []
