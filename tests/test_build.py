@@ -84,13 +84,49 @@ def test_the_sidebar_does_not_list_every_story(sample_site):
         assert not [h for h in hrefs if re.search(r"stories/[a-z0-9-]+/", h)], hrefs
 
 
-def test_no_google_fonts_or_cdn(sample_site):
-    for page in sample_site.rglob("*.html"):
-        html = page.read_text(encoding="utf-8")
-        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
-        for href in links_in(page):
-            assert not href.startswith(("http://", "https://")) or "squidfunk" in href \
-                or "mkdocs" in href, f"{page}: {href}"
+class _Fetched(HTMLParser):
+    """What a browser downloads by itself when it opens a page (not links it may follow)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        rel = (attrs.get("rel") or "").split()
+        if tag == "link" and not {"canonical", "alternate"} & set(rel):
+            self.urls.append(attrs.get("href") or "")
+        for name in ("src", "poster", "data"):
+            if attrs.get(name) and tag in {"script", "img", "audio", "video", "source",
+                                           "iframe", "embed", "object", "track", "input"}:
+                self.urls.append(attrs[name])
+        if attrs.get("srcset"):
+            self.urls += [part.split()[0] for part in attrs["srcset"].split(",") if part.strip()]
+        if attrs.get("style"):
+            self.urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", attrs["style"])
+
+
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+
+
+def test_nothing_is_fetched_from_another_host(sample_site):
+    # Every page, stylesheet and script of the built site: a browser opening
+    # the site must not download a font, script or image from anywhere else.
+    fetched = []
+    for page in sorted(sample_site.rglob("*.html")):
+        parser = _Fetched()
+        parser.feed(page.read_text(encoding="utf-8"))
+        fetched += [(page, url) for url in parser.urls]
+    assert len(fetched) > 100
+    assert [(p.name, u) for p, u in fetched if EXTERNAL.match(u)] == []
+    for sheet in sorted(sample_site.rglob("*.css")):
+        css = sheet.read_text(encoding="utf-8")
+        urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", css) + re.findall(
+            r"@import\s+['\"]([^'\"]+)", css)
+        assert [u for u in urls if EXTERNAL.match(u)] == [], sheet
+    for script in sorted(sample_site.rglob("*.js")):
+        code = script.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in code and "fonts.gstatic" not in code, script
 
 
 def test_the_same_input_builds_the_same_site(tmp_path):
