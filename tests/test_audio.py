@@ -9,7 +9,6 @@ import pytest
 from pydub import AudioSegment
 from pydub.generators import Sine
 
-from conftest import STORY
 from generator.audio import (
     TARGET_DBFS,
     AudioCache,
@@ -18,7 +17,7 @@ from generator.audio import (
     publish,
     publish_clips,
 )
-from helpers import decode_as_is
+from helpers import STORY, decode_as_is
 
 
 def tone(seconds: float, dbfs: float, freq: int = 440) -> AudioSegment:

@@ -10,8 +10,8 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import EPOCH, REPO, STORY, build
 from generator.load import load_library
+from helpers import EPOCH, REPO, STORY, build
 
 
 class _Links(HTMLParser):
@@ -218,7 +218,7 @@ def test_the_sample_clip_is_a_13_second_mono_cut_of_the_interview(sample_site):
 
 
 def test_a_second_build_encodes_nothing(library, tmp_path):
-    from conftest import make_repo
+    from helpers import make_repo
 
     root = make_repo(library)
     first = build(root, tmp_path / "one")

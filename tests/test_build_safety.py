@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EPOCH, build, make_repo
 from generator.audio import find_ffmpeg
-from helpers import broken_links, copy_of_the_sample, decode_as_is
+from helpers import EPOCH, broken_links, build, copy_of_the_sample, decode_as_is, make_repo
 
 
 def files_in(folder: Path) -> dict[str, bytes]:

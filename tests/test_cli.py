@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, STORY
+from helpers import REPO, STORY
 
 PLAYBOOK = [sys.executable, "-m", "generator.cli"]
 

@@ -6,9 +6,8 @@ import re
 import subprocess
 import sys
 
-from conftest import REPO, STORY, build, make_repo
 from generator.codes import all_codes
-from helpers import validate_json
+from helpers import REPO, STORY, build, make_repo, validate_json
 
 CODE_LITERAL = re.compile(r'"((?:file|yaml|frontmatter|id|clip|field|term|taxonomy|date|story|'
                           r'criterion|markdown|privacy|docs)\.[a-z-]+)"')

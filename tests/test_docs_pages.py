@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from conftest import REPO, STORY, build, make_repo
 from generator.load import load_library
 from generator.pages import render_site
 from generator.validate.docs import generated_pages
-from helpers import validate_json
+from helpers import REPO, STORY, build, make_repo, validate_json
 
 GUIDE = """\
 ---

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import REPO, build, make_repo
 from generator.load import load_library
 from generator.pages import render_site
+from helpers import REPO, build, make_repo
 
 
 def test_every_generated_page_names_its_source_and_only_sections_are_in_the_nav():

@@ -22,12 +22,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CRITERION, STORY, TAXONOMY, TODAY, Library, build, make_repo, silent_wav
 from generator.audio import AudioCache, AudioError
 from generator.load import load_library
 from generator.problems import format_github, format_json, format_text
 from generator.source import MAX_DOCUMENT_BYTES
 from generator.validate import CRITERION_KEYS, story_keys
+from helpers import CRITERION, STORY, TAXONOMY, TODAY, Library, build, make_repo, silent_wav
 
 PLAYBOOK = [sys.executable, "-m", "generator.cli"]
 # A hang is a failure, not a stuck CI job: no case needs more than a few seconds.

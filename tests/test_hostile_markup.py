@@ -25,8 +25,8 @@ import pytest
 import yaml
 from test_browser import _PagesHandler, browser  # noqa: F401 - the browser fixture
 
-from conftest import EPOCH, Library, build, make_repo, silent_wav
 from generator.markdown_render import render_body, unsafe_scheme
+from helpers import EPOCH, Library, build, make_repo, silent_wav
 
 # Each vector sets window.__pwned when it runs.
 VECTORS = {

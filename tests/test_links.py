@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from conftest import REPO
 from generator.links import (
     RelatedIndex,
     balanced,
@@ -14,6 +13,7 @@ from generator.links import (
 )
 from generator.load import load_library
 from generator.model import Story
+from helpers import REPO
 
 
 def story(id: str, *, days_ago: int = 0, competitor=None, objections=(), skills=("discovery",),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import os
 
-from conftest import CRITERION, REPO, STORY
-from helpers import validate_json
+from helpers import CRITERION, REPO, STORY, validate_json
 
 
 def validate(library) -> dict[str, list[tuple]]:

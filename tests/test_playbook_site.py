@@ -8,9 +8,9 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from conftest import REPO, TAXONOMY, build, make_repo
 from generator.load import load_library
 from generator.vocabularies import vocabularies
+from helpers import REPO, TAXONOMY, build, make_repo
 
 
 def read(site: Path, page: str) -> str:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EPOCH, STORY, make_repo
 from generator.privacy import find_contact_details
+from helpers import EPOCH, STORY, make_repo
 
 # -- contact details ---------------------------------------------------------------
 
@@ -158,8 +158,8 @@ def test_contact_details_in_a_criterion_warn_at_their_lines(library):
 
 
 def test_the_sample_playbook_has_no_contact_details():
-    from conftest import REPO
     from generator.load import load_library
+    from helpers import REPO
 
     result = load_library(REPO / "content")
     assert [p for p in result.problems if p.code.startswith("privacy.")] == []
@@ -187,8 +187,8 @@ def test_confidential_is_read_as_a_boolean(library, value, expected):
 
 
 def test_a_public_load_leaves_confidential_stories_out_of_every_index(library):
-    from conftest import TODAY
     from generator.load import load_library
+    from helpers import TODAY
 
     library.story(STORY.replace("outcome: loss\n", "outcome: loss\nconfidential: true\n"),
                   "globex-secret.md")
@@ -211,8 +211,8 @@ LINKS = [
 
 @pytest.mark.parametrize("link", LINKS)
 def test_a_link_to_a_confidential_story_fails_a_public_build(library, link):
-    from conftest import TODAY
     from generator.load import load_library
+    from helpers import TODAY
 
     library.story(STORY.replace("outcome: loss\n", "outcome: loss\nconfidential: true\n"),
                   "globex-secret.md")
@@ -225,8 +225,8 @@ def test_a_link_to_a_confidential_story_fails_a_public_build(library, link):
 
 
 def test_a_mention_that_is_not_a_link_is_not_a_link_to_a_confidential_story(library):
-    from conftest import TODAY
     from generator.load import load_library
+    from helpers import TODAY
 
     library.story(STORY.replace("outcome: loss\n", "outcome: loss\nconfidential: true\n"),
                   "globex-secret.md")
@@ -238,8 +238,8 @@ def test_a_mention_that_is_not_a_link_is_not_a_link_to_a_confidential_story(libr
 
 
 def test_a_criterion_linking_to_a_confidential_story_fails_a_public_build(library):
-    from conftest import TODAY
     from generator.load import load_library
+    from helpers import TODAY
 
     library.story(STORY.replace("outcome: loss\n", "outcome: loss\nconfidential: true\n"),
                   "globex-secret.md")
@@ -349,7 +349,7 @@ def builds(tmp_path_factory):
     The public build goes into the internal build's folder, as a CI job that
     reuses a workspace would, so nothing may be left behind from before.
     """
-    from conftest import CRITERION, TAXONOMY, Library, silent_wav
+    from helpers import CRITERION, TAXONOMY, Library, silent_wav
 
     root = tmp_path_factory.mktemp("privacy")
     lib = Library(root)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CRITERION, STORY, TAXONOMY
 from generator.problems import Problem
+from helpers import CRITERION, STORY, TAXONOMY
 
 
 def only(problems: list[Problem]) -> Problem:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import EPOCH, STORY, TAXONOMY, make_repo
 from generator import vocabularies
 from generator.cli import main
 from generator.links import RelatedIndex
 from generator.vocabularies import Vocabulary
+from helpers import EPOCH, STORY, TAXONOMY, make_repo
 
 INDUSTRIES = Vocabulary("industries", "industry", "industry", "Industries", "Industry",
                         "industries", "industry", related_weight=3.0)
