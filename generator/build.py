@@ -59,6 +59,7 @@ class Build:
     problems: list[Problem]  # sorted by file and line
     files: tuple[GeneratedFile, ...] = ()  # empty unless generated
     clips_encoded: int = 0  # clips encoded by this run (the rest came from the cache)
+    recordings_decoded: int = 0  # recordings decoded by this run, validation included
     ffmpeg: str = ""  # which ffmpeg the audio stage used, for the build log
 
     @property
@@ -95,5 +96,5 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False) -> B
     before = audio.counters.encoded
     clips = publish_clips(result.library.stories, settings.audio_dir, audio)
     files = render_site(result.library, settings.today, clips)
-    return Build(result.library, problems, files,
-                 audio.counters.encoded - before, audio.ffmpeg.describe())
+    return Build(result.library, problems, files, audio.counters.encoded - before,
+                 audio.counters.decoded, audio.used_ffmpeg())

@@ -86,9 +86,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 + f"\n{summary(self.build.problems)}"
             )
         clips = sum(1 for f in self.build.files if f.copy_from is not None)
-        log.info("playbook: %d clip%s (%d encoded, the rest from %s) with ffmpeg %s",
-                 clips, "" if clips == 1 else "s", self.build.clips_encoded,
-                 self.settings.cache_dir, self.build.ffmpeg)
+        log.info("playbook: %d clip%s (%d encoded, the rest from %s; %d recording%s "
+                 "decoded) with ffmpeg %s", clips, "" if clips == 1 else "s",
+                 self.build.clips_encoded, self.settings.cache_dir,
+                 self.build.recordings_decoded, "" if self.build.recordings_decoded == 1 else "s",
+                 self.build.ffmpeg)
         for record in self.build.files:
             if record.copy_from is not None:
                 file = File.generated(config, record.path, abs_src_path=str(record.copy_from))

@@ -221,3 +221,32 @@ def test_published_clips_have_stable_site_paths(recording_library, tmp_path):
     result = recording_library.load_with_audio(cache)
     clips = publish_clips(result.library.stories, recording_library.content / "audio", cache)
     assert sorted(clips) == ["stories/acme/clip-1.mp3", "stories/globex-soc2/clip-1.mp3"]
+
+
+def test_a_cold_build_decodes_each_recording_once_and_a_warm_one_runs_no_ffmpeg(tmp_path):
+    from generator.build import Settings, run
+    from helpers import EPOCH_DATE, copy_of_the_sample
+
+    root = copy_of_the_sample(tmp_path / "repo")
+    # An ffmpeg that notes every time it is started, then runs the real one.
+    started = tmp_path / "started.log"
+    wrapper = tmp_path / "ffmpeg"
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> {started}\nexec {find_ffmpeg().path} "$@"\n')
+    wrapper.chmod(0o755)
+    os.environ["PLAYBOOK_FFMPEG"] = str(wrapper)
+    try:
+        settings = Settings((root / "content").resolve(), today=EPOCH_DATE)
+        cold = run(settings)
+        recordings = {clip.src for story in cold.library.stories for clip in story.clips}
+        assert len(recordings) >= 5 and cold.clips_encoded >= len(recordings)
+        assert cold.recordings_decoded == len(recordings)
+        decodes = [line for line in started.read_text().splitlines() if line.endswith("-f wav -")]
+        assert len(decodes) == len(recordings)  # ffmpeg agrees with the counters
+        started.unlink()
+
+        warm = run(settings)
+        assert (warm.recordings_decoded, warm.clips_encoded) == (0, 0)
+        assert not started.exists(), "a warm build started ffmpeg"
+        assert warm.ffmpeg == "none needed"
+    finally:
+        del os.environ["PLAYBOOK_FFMPEG"]

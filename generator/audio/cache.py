@@ -46,14 +46,32 @@ class Counters:
 class AudioCache:
     """Decoded facts and encoded clips, keyed on content, kept between builds."""
 
+    # Decoded recordings kept between validation (which needs their length) and
+    # publishing (which cuts them), so a cold build decodes each once; bounded,
+    # so a large new library re-decodes rather than holding every recording.
+    MAX_KEPT_BYTES = 256 * 1024 * 1024
+
     def __init__(self, cache_dir: Path, ffmpeg: Ffmpeg | None = None, workers: int | None = None):
         self.dir = Path(cache_dir)
-        self.ffmpeg = ffmpeg or find_ffmpeg()
+        self._ffmpeg = ffmpeg
         self.workers = workers or os.cpu_count() or 2
         self.counters = Counters()
         self._index_path = self.dir / "recordings.json"
         self._index: dict[str, dict] = self._load_index()
         self._lock = threading.Lock()
+        self._kept: dict[str, AudioSegment] = {}
+        self._kept_bytes = 0
+
+    @property
+    def ffmpeg(self) -> Ffmpeg:
+        """Found on first use: a warm build, which decodes nothing, starts no ffmpeg."""
+        if self._ffmpeg is None:
+            self._ffmpeg = find_ffmpeg()
+        return self._ffmpeg
+
+    def used_ffmpeg(self) -> str:
+        """Which ffmpeg this cache ran, for the build log."""
+        return self._ffmpeg.describe() if self._ffmpeg is not None else "none needed"
 
     # -- the recording index: path, size and mtime -> content hash and length --
 
@@ -113,7 +131,20 @@ class AudioCache:
             with self._lock:
                 self._index[key] = {**entry, "seconds": len(segment) / 1000.0}
                 entry = self._index[key]
+                size = len(segment.raw_data)
+                if key not in self._kept and self._kept_bytes + size <= self.MAX_KEPT_BYTES:
+                    self._kept[key] = segment
+                    self._kept_bytes += size
         return entry["seconds"]
+
+    def decoded(self, recording: Path) -> AudioSegment:
+        """The recording's audio: the copy kept from measuring it, else a new decode."""
+        key = str(recording.resolve())
+        with self._lock:
+            segment = self._kept.pop(key, None)
+            if segment is not None:
+                self._kept_bytes -= len(segment.raw_data)
+        return segment if segment is not None else self.decode(recording)
 
     def knows_length(self, recording: Path) -> bool:
         try:

@@ -59,7 +59,7 @@ def publish(cache: AudioCache, jobs: list[ClipJob]) -> list[ClipAudio | AudioErr
             missing = {dest: (start, end) for start, end, dest in wanted.values()
                        if not dest.is_file()}
             if missing and segment is None:
-                segment = cache.decode(recording)
+                segment = cache.decoded(recording)
             for dest, (start, end) in missing.items():
                 assert segment is not None
                 cache.make_clip(segment, start, end, dest)
