@@ -215,8 +215,20 @@ def guarded(browser):  # noqa: F811 - the fixture imported above
 
 
 def _assert_not_pwned(page):
-    assert page.evaluate("window.__pwned") is None
-    assert "PWNED" not in page.title()
+    # A click may have started a navigation: read the page it lands on, not one
+    # that is being torn down (Playwright then loses the script context).
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(5):
+        page.wait_for_load_state("load")
+        try:
+            pwned, title = page.evaluate("window.__pwned"), page.title()
+            break
+        except PlaywrightError as error:
+            if "context was destroyed" not in str(error) or attempt == 4:
+                raise
+    assert pwned is None
+    assert "PWNED" not in title
 
 
 PAGES = ["stories/hostile-story/", "criteria/hostile-criterion/", "competitors/globex/",
