@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .model import LOSS_REASONS, OUTCOMES, SCALES, SCALE_LEVELS, Taxonomy
+from .model import LOSS_REASONS, OUTCOMES, SCALE_LEVELS, SCALES, Taxonomy
 from .source import read_yaml
 from .validate import RESERVED_IDS, SLUG, check_taxonomy, slugify, suggestion
 

@@ -16,11 +16,11 @@ from datetime import date
 from pathlib import Path
 
 from ..library import Library
-from . import criteria, facets, finder, home, stories
+from . import criteria, facets, finder, home, redirects, stories
 from .files import GeneratedFile, write_pages
 from .render import Renderer
 
-FAMILIES = (home, finder, stories, criteria, facets)
+FAMILIES = (home, finder, stories, criteria, facets, redirects)
 
 __all__ = ["FAMILIES", "GeneratedFile", "render_site", "write_pages"]
 
