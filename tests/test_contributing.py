@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_browser import base_url, browser, page  # noqa: F401  (fixtures)
 
 from conftest import EPOCH, EPOCH_DATE, REPO, STORY, Library, make_repo, silent_wav
 from generator.build import Settings, run
 from generator.links import story_of_the_week
 from generator.load import load_library
 from helpers import decode_as_is, validate_json
-from test_browser import base_url, browser, page  # noqa: F401  (fixtures)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
@@ -82,19 +82,21 @@ def _answer_prompts(cwd: Path, args: list[str], answers: list[tuple[str, str]]) 
     process = subprocess.Popen([sys.executable, "-m", "generator.cli", *args], cwd=cwd,
                                env=ENV, stdin=terminal, stdout=terminal, stderr=terminal)
     os.close(terminal)
-    seen = ""
+    seen = transcript = ""
 
     def read_until(marker: str) -> None:
-        nonlocal seen
+        nonlocal seen, transcript
         deadline = time.monotonic() + 60  # a guard against hanging, not a timing check
         while marker not in seen:
             assert time.monotonic() < deadline, f"no prompt {marker!r}; got:\n{seen}"
             ready, _, _ = select.select([controller], [], [], 1)
             if ready:
                 try:
-                    seen += os.read(controller, 4096).decode("utf-8", "replace")
+                    chunk = os.read(controller, 4096).decode("utf-8", "replace")
                 except OSError:  # the command exited
                     break
+                seen += chunk
+                transcript += chunk
     try:
         for prompt, answer in answers:
             read_until(prompt)
@@ -107,7 +109,7 @@ def _answer_prompts(cwd: Path, args: list[str], answers: list[tuple[str, str]]) 
         if process.poll() is None:
             process.kill()
         os.close(controller)
-    return seen
+    return transcript
 
 
 def test_new_story_prompts_on_a_terminal_offer_choices_and_accept_aliases(library):
@@ -221,16 +223,16 @@ def test_redirects_refuse_a_shared_old_id_a_live_page_and_a_bad_id(library):
     found = {(p.path, p.line, p.code) for p in library.load().problems
              if p.code.startswith("redirect.")}
     assert found == {
-        ("content/stories/second.md", 2, "redirect.shadows-page"),
-        ("content/stories/third.md", 2, "redirect.duplicate"),
-        ("content/stories/third.md", 2, "redirect.invalid"),
+        ("content/stories/second.md", 3, "redirect.shadows-page"),
+        ("content/stories/third.md", 3, "redirect.duplicate"),
+        ("content/stories/third.md", 3, "redirect.invalid"),
     }
 
 
 def test_the_sample_keeps_the_renamed_storys_old_url(sample_site):
-    page = (sample_site / "stories" / "matched-reference-beat-globex" / "index.html").read_text()
-    assert 'href="../reference-call-that-sounded-like-us/"' in page
-    assert "location.hash" in page and 'http-equiv="refresh"' in page
+    moved = (sample_site / "stories" / "matched-reference-beat-globex" / "index.html").read_text()
+    assert 'href="../reference-call-that-sounded-like-us/"' in moved
+    assert "location.hash" in moved and 'http-equiv="refresh"' in moved
 
 
 def test_a_renamed_storys_old_url_lands_on_the_new_page_under_a_sub_path(page, base_url):  # noqa: F811
@@ -301,7 +303,7 @@ def test_the_guides_example_clip_runs_60_to_90_seconds(guide):
 def test_contributing_covers_preview_timestamps_and_new():
     text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for needed in ("make serve", "playbook audio", "--at", "playbook new story",
-                   "playbook validate", "redirect_from", "Add file"):
+                   "make validate", "redirect_from", "Add file"):
         assert needed in text, needed
 
 
