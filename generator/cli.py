@@ -205,8 +205,10 @@ def cmd_audio(args: argparse.Namespace) -> int:
     try:
         ffmpeg = find_ffmpeg()
         if args.at is None:
-            print(recording_facts(ffmpeg, recording).describe())
-            print(f"preview a moment: playbook audio {recording} --at 1:30 --for 75")
+            facts = recording_facts(ffmpeg, recording)
+            print(facts.describe())
+            print(f"preview a moment: playbook audio {recording} "
+                  f"--at {format_time(facts.seconds / 3)} --for 75")
             return 0
         start, seconds = parse_time(args.at), args.seconds
         if start is None or seconds <= 0:

@@ -43,8 +43,8 @@ def flag(name: str) -> str:
 
 
 def story_id_from(title: str) -> str:
-    """A lowercase slug of the title, cut at a word boundary."""
-    slug = slugify(title)
+    """A lowercase slug of the title, cut at a word boundary ("Northwind's" -> "northwinds")."""
+    slug = slugify(title.replace("'", "").replace("\u2019", ""))
     if len(slug) > ID_LENGTH:
         slug = slug[:ID_LENGTH].rsplit("-", 1)[0]
     return slug

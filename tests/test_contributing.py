@@ -58,7 +58,7 @@ def test_new_story_from_flags_only_validates_once_its_placeholders_are_filled(li
                       "--competitor", "northwind-ap", "--objections", "pricing",
                       cwd=library.root)
     assert result.returncode == 0, result.stderr
-    rel = "content/stories/northwind-the-cheaper-quote.md"
+    rel = "content/stories/northwind-the-cheaper-quote.md"  # apostrophes dropped
     written = library.root / rel
     assert written.is_file(), result.stdout
     # Unfilled, the check points at each placeholder line.
