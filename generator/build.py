@@ -35,6 +35,8 @@ class Settings:
     check_audio: bool = True  # check clips against their recordings (decodes new ones)
     # Problem code -> "error", "warning" or "off" (mkdocs.yml: playbook: problems:)
     severities: dict[str, str] = field(default_factory=dict)
+    site_url: str = ""  # mkdocs.yml site_url: the feed's links are absolute under it
+    site_name: str = "Playbook"
 
     @property
     def root(self) -> Path:
@@ -95,6 +97,7 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False) -> B
     assert audio is not None
     before = audio.counters.encoded
     clips = publish_clips(result.library.stories, settings.audio_dir, audio)
-    files = render_site(result.library, settings.today, clips)
+    files = render_site(result.library, settings.today, clips, site_url=settings.site_url,
+                        site_name=settings.site_name)
     return Build(result.library, problems, files, audio.counters.encoded - before,
                  audio.counters.decoded, audio.used_ffmpeg())

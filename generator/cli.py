@@ -5,6 +5,8 @@
     playbook pages --out DIR [--public]
     playbook codes [--format text|markdown]
     playbook serve
+    playbook new story|criterion [--title ...]
+    playbook audio RECORDING [--at mm:ss --for SECONDS]
 """
 
 from __future__ import annotations
@@ -178,6 +180,53 @@ def cmd_pages(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .load import build_date
+    from .scaffold import ScaffoldError
+    from .scaffold import run as scaffold
+
+    given = {k: v for k, v in vars(args).items() if k not in ("kind", "content", "func",
+                                                               "command")}
+    try:
+        path = scaffold(args.kind, Path(args.content), given, build_date())
+    except ScaffoldError as error:
+        print(f"playbook new {args.kind}: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}: fill in the empty fields it marks, then run `playbook validate`")
+    return 0
+
+
+def cmd_audio(args: argparse.Namespace) -> int:
+    from .audio import find_ffmpeg
+    from .audio.preview import recording_facts, write_preview
+    from .timecode import format_time, parse_time
+
+    recording = Path(args.recording)
+    try:
+        ffmpeg = find_ffmpeg()
+        if args.at is None:
+            facts = recording_facts(ffmpeg, recording)
+            print(facts.describe())
+            print(f"preview a moment: playbook audio {recording} "
+                  f"--at {format_time(facts.seconds / 3)} --for 75")
+            return 0
+        start, seconds = parse_time(args.at), args.seconds
+        if start is None or seconds <= 0:
+            print(f"playbook audio: --at takes mm:ss, h:mm:ss or seconds (found '{args.at}'), "
+                  "and --for a number of seconds above 0", file=sys.stderr)
+            return 2
+        out = Path(args.out or f".cache/playbook/preview/{recording.stem}-"
+                              f"{format_time(start).replace(':', 'm')}s.mp3")
+        start, end = write_preview(ffmpeg, recording, start, seconds, out)
+    except AudioError as error:
+        hint = f"\n    hint: {error.hint}" if error.hint else ""
+        print(f"playbook audio: {error.message}{hint}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({format_time(start)}-{format_time(end)}); play it, then copy the "
+          f'times into the story\'s clip: start: "{format_time(start)}" end: "{format_time(end)}"')
+    return 0
+
+
 PUBLIC_HELP = ("a public build: leave out stories marked 'confidential: true', with their "
                "clips, and every list and count they were in (or set PLAYBOOK_PUBLIC=1)")
 
@@ -230,6 +279,23 @@ def parser() -> argparse.ArgumentParser:
     codes = command("codes", "list every problem code, its default severity and meaning",
                     cmd_codes, content=False)
     codes.add_argument("--format", choices=("text", "markdown"), default="text")
+
+    new = command("new", "start a new story or criterion file (prompts for what is missing "
+                         "on a terminal)", cmd_new)
+    new.add_argument("kind", choices=("story", "criterion"))
+    for name in ("title", "id", "outcome", "loss-reason", "interviewed", "buyer-role", "stage",
+                 "skills", "competitor", "deal-size", "objections", "skill", "scale", "weight"):
+        new.add_argument(f"--{name}", help="comma-separated ids" if name in (
+            "skills", "objections") else None)
+
+    audio = command("audio", "print a recording's length and format, or write a preview "
+                             "of a moment", cmd_audio, content=False)
+    audio.add_argument("recording", help="an interview recording, e.g. content/audio/x.mp3")
+    audio.add_argument("--at", help="where the preview starts: mm:ss, h:mm:ss or seconds")
+    audio.add_argument("--for", dest="seconds", type=float, default=75.0,
+                       help="the preview's length in seconds (default: 75)")
+    audio.add_argument("--out", help="where to write the preview "
+                                     "(default: .cache/playbook/preview/)")
     return top
 
 

@@ -8,8 +8,9 @@ the same on every build.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from .library import newest_first
 from .model import Story
@@ -90,16 +91,22 @@ class RelatedIndex:
 def story_of_the_week(stories, today: date) -> Story | None:
     """One story per ISO week, the same for everyone who builds that week.
 
-    A multiplicative hash of the week spreads consecutive weeks over the
-    library; stories are taken in id order so adding one story moves the pick
-    only when it lands before it.
+    Only stories interviewed before the week's Monday take part, so a story
+    dated this week never changes the pick; it joins the draw next week.
+    Among those, each story gets a score from a hash of the week and its id,
+    and the highest wins (rendezvous hashing): adding an older story changes
+    the pick only if that story itself wins, and consecutive weeks spread
+    over the library. None when no story predates the week.
     """
-    ordered = sorted(stories, key=lambda s: s.id)
-    if not ordered:
-        return None
+    monday = today - timedelta(days=today.weekday())
     year, week, _ = today.isocalendar()
-    key = year * 100 + week
-    return ordered[((key * 2654435761) & 0xFFFFFFFF) % len(ordered)]
+
+    def score(story: Story) -> tuple[bytes, str]:
+        digest = hashlib.sha256(f"{year}-W{week:02d}/{story.id}".encode()).digest()
+        return digest, story.id
+
+    eligible = [story for story in stories if story.interviewed < monday]
+    return max(eligible, key=score) if eligible else None
 
 
 def tally(stories, vocabulary: str) -> list[tuple[str, int]]:

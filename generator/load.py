@@ -15,6 +15,7 @@ from .problems import Problem, sort_problems
 from .source import list_documents, outside_links_below, read_markdown, read_yaml
 from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
 from .validate.recordings import check_clips, with_durations
+from .validate.redirects import RedirectClaim, check_claims
 from .vocabularies import vocabularies
 
 
@@ -70,8 +71,9 @@ def load_library(content_dir: Path, today: date | None = None,
     # Stories may name any criterion that has a file, even one with errors,
     # so one broken criterion does not cascade into every story citing it.
     criterion_ids = {path.stem for path in criterion_paths}
+    criterion_redirects: list[RedirectClaim] = []
     for source in criterion_sources:
-        criterion, found = check_criterion(source, taxonomy)
+        criterion, found = check_criterion(source, taxonomy, criterion_redirects)
         problems += found
         if criterion is not None:
             criteria.append(criterion)
@@ -83,16 +85,20 @@ def load_library(content_dir: Path, today: date | None = None,
     story_paths, found = list_documents(content_dir / "stories", root, "story")
     problems += found + case_collisions(story_paths, root, "story")
     problems += outside_links_below(audio_dir, root)
+    story_redirects: list[RedirectClaim] = []
     for path in story_paths:
         source, found = read_markdown(path, root)
         problems += found
         if source is None:
             continue
         story, found = check_story(source, taxonomy, criterion_ids, audio_dir, today,
-                                   clip_specs)
+                                   clip_specs, story_redirects)
         problems += found
         if story is not None:
             stories.append(story)
+
+    problems += check_claims(story_redirects, {p.stem for p in story_paths}, "story", "stories")
+    problems += check_claims(criterion_redirects, criterion_ids, "criterion", "criteria")
 
     if audio is not None:
         found, durations = check_clips(clip_specs, audio_dir, audio)

@@ -66,7 +66,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.content_dir = Path(self.config.content_dir).resolve()
         self.settings = Settings(self.content_dir, docs_dir=Path(config.docs_dir),
                                  cache_dir=root / self.config.cache_dir, public=public,
-                                 severities=chosen)
+                                 severities=chosen, site_url=config.site_url or "",
+                                 site_name=config.site_name)
         return config
 
     def on_files(self, files: Files, config) -> Files:

@@ -80,6 +80,7 @@ class Story:
     clips: tuple[Clip, ...] = ()
     body: str = ""
     confidential: bool = False  # internal only: public builds leave it out
+    redirect_from: tuple[str, ...] = ()  # old ids whose URLs lead here
 
     def facet(self, name: str) -> tuple[str, ...]:
         """The story's term ids in one vocabulary (by id, field or parameter)."""
@@ -130,3 +131,4 @@ class Criterion:
     anchors: tuple[tuple[str, str], ...]  # (level, behaviour) in SCALE_LEVELS order
     stage: str | None = None
     body: str = ""
+    redirect_from: tuple[str, ...] = ()  # old ids whose URLs lead here

@@ -68,8 +68,10 @@ def _environment() -> jinja2.Environment:
 class Renderer:
     """Renders pages of one library; page families call `page`."""
 
-    def __init__(self, library: Library):
+    def __init__(self, library: Library, site_url: str = "", site_name: str = "Playbook"):
         self.library = library
+        self.site_url = site_url  # absolute links where a page needs them (the feed)
+        self.site_name = site_name
         self.env = _environment()
         self.related = RelatedIndex(library.stories)
         self._cards: dict[tuple, Markup] = {}

@@ -20,6 +20,7 @@ from .fields import (
     check_reserved,
     slugify,
 )
+from .redirects import RedirectClaim, read_redirects
 
 # The findings this module reports (listed by `playbook codes`).
 CODES = (
@@ -31,6 +32,7 @@ CODES = (
 
 CRITERION_KEYS = (
     "title", "skill", "stage", "scale", "weight", "description", "present", "absent", "anchors",
+    "redirect_from",
 )
 
 
@@ -44,8 +46,9 @@ def _anchor_level(key: Any, scale: str) -> str | None:
     return text if text in SCALE_LEVELS[scale] else None
 
 
-def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion | None,
-                                                                     list[Problem]]:
+def check_criterion(source: SourceFile, taxonomy: Taxonomy,
+                    redirects: list[RedirectClaim] | None = None) -> tuple[Criterion | None,
+                                                                           list[Problem]]:
     problems: list[Problem] = []
     check = Checker(source, problems)
     if not SLUG.match(source.stem):
@@ -128,6 +131,7 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
                             code="criterion.anchors-missing")
             anchors = tuple((level, given[level]) for level in levels if level in given)
 
+    redirect_from = read_redirects(check, "criterion", redirects)
     check.failed |= add_body_problems(problems, source)
     if check.failed:
         return None, problems
@@ -135,5 +139,5 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy) -> tuple[Criterion |
     return Criterion(
         id=source.stem, path=source.path, title=title, skill=skill, scale=scale,
         weight=float(weight), description=description, present=present, absent=absent,
-        anchors=anchors, stage=stage, body=source.body,
+        anchors=anchors, stage=stage, body=source.body, redirect_from=redirect_from,
     ), problems

@@ -25,6 +25,7 @@ from .fields import (
     slugify,
     suggestion,
 )
+from .redirects import RedirectClaim, read_redirects
 
 # The findings this module reports (listed by `playbook codes`).
 CODES = (
@@ -39,7 +40,8 @@ CODES = (
 def story_keys() -> tuple[str, ...]:
     """A story's front-matter fields: its own, plus one per vocabulary."""
     return ("title", "outcome", "interviewed", *(v.field for v in vocabularies()),
-            "criteria", "loss_reason", "quote", "takeaway", "clips", "confidential")
+            "criteria", "loss_reason", "quote", "takeaway", "clips", "confidential",
+            "redirect_from")
 
 
 def _check_confidential(check: Checker) -> bool:
@@ -56,7 +58,8 @@ def _check_confidential(check: Checker) -> bool:
 
 def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
                 audio_dir: Path, today: date,
-                clip_specs: list[ClipSpec] | None = None) -> tuple[Story | None, list[Problem]]:
+                clip_specs: list[ClipSpec] | None = None,
+                redirects: list[RedirectClaim] | None = None) -> tuple[Story | None, list[Problem]]:
     """The story, or None when it has errors; `clip_specs` gets its clips that
     parse either way, for the audio stage to check."""
     problems: list[Problem] = []
@@ -137,6 +140,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
         clip_specs.extend(specs)
     check_privacy(check, ("title", "quote", "takeaway", "clips"))
     confidential = _check_confidential(check)
+    redirect_from = read_redirects(check, "story", redirects)
     if not source.body.strip():
         check.warn((), "the story has no narrative below the front matter",
                    "add the context, what happened and what the buyer said",
@@ -150,5 +154,5 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
         id=source.stem, path=source.path, title=title, outcome=outcome, interviewed=interviewed,
         quote=quote, takeaway=takeaway, terms=terms,
         criteria_present=present, criteria_absent=absent, loss_reason=loss_reason,
-        clips=clips, body=source.body, confidential=confidential,
+        clips=clips, body=source.body, confidential=confidential, redirect_from=redirect_from,
     ), problems

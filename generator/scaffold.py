@@ -1,0 +1,339 @@
+"""`playbook new story|criterion`: start a content file that the check accepts once filled.
+
+Each field comes from a flag, or, when stdin is a terminal, from a prompt that
+offers the taxonomy's choices and accepts aliases. Without a terminal a missing
+field fails at once with the flags to pass, so a script never hangs. What only
+the author can write (the quote, the takeaway, the narrative) is left empty
+with a comment saying what goes there: `playbook validate` points at each
+empty field until it is filled.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .model import LOSS_REASONS, OUTCOMES, SCALE_LEVELS, SCALES, Taxonomy
+from .source import read_yaml
+from .validate import RESERVED_IDS, SLUG, check_taxonomy, slugify, suggestion
+
+ID_LENGTH = 60  # long enough for a headline's gist, short enough to paste
+
+
+class ScaffoldError(Exception):
+    """Input that cannot make a file; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the flag's dest and the front-matter key
+    question: str
+    required: bool = True
+    choices: tuple[str, ...] = ()  # fixed choices (outcome, scale)
+    vocabulary: str = ""  # taxonomy choices (ids or aliases)
+    multiple: bool = False  # a comma-separated list
+
+
+def flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def story_id_from(title: str) -> str:
+    """A lowercase slug of the title, cut at a word boundary ("Northwind's" -> "northwinds")."""
+    slug = slugify(title.replace("'", "").replace("\u2019", ""))
+    if len(slug) > ID_LENGTH:
+        slug = slug[:ID_LENGTH].rsplit("-", 1)[0]
+    return slug
+
+
+def yaml_text(value: str) -> str:
+    # A JSON string is a valid YAML double-quoted scalar: colons, quotes and
+    # leading dashes in a title stay text.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def load_taxonomy(content_dir: Path) -> Taxonomy:
+    source, problems = read_yaml(content_dir / "taxonomy.yml", content_dir.parent)
+    if source is None:
+        where = problems[0].path if problems else f"{content_dir}/taxonomy.yml"
+        raise ScaffoldError(f"cannot read the taxonomy ({where}); run `playbook validate` "
+                            "to see why")
+    taxonomy, _ = check_taxonomy(source)
+    return taxonomy
+
+
+class Answers:
+    """Field values from flags, then from prompts on a terminal."""
+
+    def __init__(self, given: dict[str, str | None], taxonomy: Taxonomy, interactive: bool,
+                 ask: Callable[[str], str] = input, say: Callable[[str], None] = print):
+        self.given = given
+        self.taxonomy = taxonomy
+        self.interactive = interactive
+        self.ask = ask
+        self.say = say
+
+    def check_missing(self, fields: list[Field], command: str) -> None:
+        """Without a terminal, fail at once naming every missing required field."""
+        if self.interactive:
+            return
+        missing = [f for f in fields if f.required and not self.given.get(f.name)]
+        if missing:
+            flags = " ".join(f"{flag(f.name)} ..." for f in missing)
+            raise ScaffoldError(
+                f"missing {', '.join(flag(f.name) for f in missing)}, and there is no terminal "
+                f"to ask on (stdin is not a terminal); pass them as flags: "
+                f"playbook new {command} {flags}")
+
+    def options(self, field: Field) -> list[str]:
+        if field.vocabulary:
+            return [f"{t.id} ({t.title})" for t in self.taxonomy.terms[field.vocabulary]]
+        return list(field.choices)
+
+    def parse(self, field: Field, raw: str) -> str | list[str] | None:
+        """A raw answer as the field's value; raises ScaffoldError when it is not allowed."""
+        raw = raw.strip()
+        if not raw or raw.lower() == "none":
+            if field.required:
+                raise ScaffoldError(f"{flag(field.name)} is required ({field.question})")
+            return None
+        if not field.vocabulary and not field.choices:
+            return raw
+        values = [v.strip() for v in raw.split(",") if v.strip()] if field.multiple else [raw]
+        resolved: list[str] = []
+        for value in values:
+            if field.vocabulary:
+                found = self.taxonomy.resolve(field.vocabulary, value)
+                names = self.taxonomy.names(field.vocabulary)
+            else:
+                found = value if value in field.choices else None
+                names = list(field.choices)
+            if found is None:
+                raise ScaffoldError(
+                    f"unknown {field.name.replace('_', ' ')} '{value}'"
+                    f"{suggestion(value, names)}; choose from: "
+                    f"{', '.join(self.options(field))}")
+            if found not in resolved:
+                resolved.append(found)
+        return resolved if field.multiple else resolved[0]
+
+    def value(self, field: Field, prompting: bool, default: str = ""):
+        raw = self.given.get(field.name)
+        if raw is not None or not (self.interactive and prompting):
+            return self.parse(field, raw or "")
+        options = self.options(field)
+        if options:
+            self.say(f"{field.question}. Choices: {', '.join(options)}")
+        hint = " (optional: Enter to skip)" if not field.required else \
+            (f" [{default}]" if default else "")
+        if field.multiple:
+            hint = " (comma-separated)" + hint
+        while True:
+            try:
+                answer = self.ask(f"{field.name.replace('_', ' ')}{hint}: ")
+            except EOFError:
+                raise ScaffoldError(f"no answer for {flag(field.name)}; nothing was written") \
+                    from None
+            try:
+                return self.parse(field, answer or default)
+            except ScaffoldError as error:
+                self.say(f"  {error}")
+
+
+STORY_FIELDS = [
+    Field("title", "The story's headline: what happened, in the buyer's terms"),
+    Field("outcome", "How the deal ended", choices=OUTCOMES),
+    Field("interviewed", "The interview date, YYYY-MM-DD"),
+    Field("buyer_role", "Who the buyer was", vocabulary="roles"),
+    Field("stage", "Where the decisive moment happened", vocabulary="stages"),
+    Field("skills", "The skills it teaches", vocabulary="skills", multiple=True),
+    Field("competitor", "The competitor in the deal", required=False, vocabulary="competitors"),
+    Field("deal_size", "The deal's size", required=False, vocabulary="deal_sizes"),
+    Field("objections", "Objections the buyer raised", required=False,
+          vocabulary="objections", multiple=True),
+]
+LOSS_REASON = Field("loss_reason", "Why it was lost", choices=LOSS_REASONS)
+
+CRITERION_FIELDS = [
+    Field("title", "The behaviour, as a short phrase (\"Surfaces the security review early\")"),
+    Field("skill", "The skill it scores", vocabulary="skills"),
+    Field("scale", "How it is scored: binary (yes/no), 3 or 5 levels", choices=SCALES),
+    Field("stage", "The stage it belongs to", required=False, vocabulary="stages"),
+]
+
+
+def _free_path(folder: Path, item_id: str, what: str, claimed: set[str]) -> Path:
+    if not SLUG.match(item_id):
+        raise ScaffoldError(f"the {what} id '{item_id}' is not a lowercase slug; use "
+                            f"--id {slugify(item_id)}")
+    if item_id in RESERVED_IDS:
+        raise ScaffoldError(f"the {what} id '{item_id}' is reserved; choose another with --id")
+    taken = {p.stem.casefold() for p in folder.glob("*.md")} if folder.is_dir() else set()
+    if item_id.casefold() in taken or item_id in claimed:
+        why = "an old id that redirects to another page" if item_id in claimed else \
+            f"already a {what}: {folder.name}/{item_id}.md"
+        raise ScaffoldError(f"the id '{item_id}' is {why}; nothing was written. Choose "
+                            f"another with --id, e.g. --id {item_id}-2")
+    return folder / f"{item_id}.md"
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as out:  # never overwrite someone's file
+        out.write(text)
+
+
+def new_story(content_dir: Path, answers: Answers, today: date, story_id: str | None,
+              claimed: set[str]) -> Path:
+    answers.check_missing(STORY_FIELDS, "story")
+    prompting = any(f.required and not answers.given.get(f.name) for f in STORY_FIELDS)
+    values = {}
+    for field in STORY_FIELDS:
+        default = today.isoformat() if field.name == "interviewed" else ""
+        values[field.name] = answers.value(field, prompting, default)
+        if field.name == "title":
+            story_id = story_id or story_id_from(str(values["title"]))
+            path = _free_path(content_dir / "stories", story_id, "story", claimed)
+        if field.name == "interviewed":
+            values["interviewed"] = _date(str(values["interviewed"]), today)
+    if values["outcome"] == "loss":
+        answers.check_missing([LOSS_REASON], "story")
+        values["loss_reason"] = answers.value(LOSS_REASON, prompting)
+    elif answers.given.get("loss_reason"):
+        raise ScaffoldError("--loss-reason is only for losses; leave it out")
+    text = render_story(values)
+    _write(path, text)
+    return path
+
+
+def _date(raw: str, today: date) -> str:
+    try:
+        value = date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ScaffoldError(f"--interviewed must be a date as YYYY-MM-DD, like "
+                            f"{today.isoformat()}; found '{raw}'") from None
+    if value > today:
+        raise ScaffoldError(f"--interviewed {value} is in the future (today is {today})")
+    return value.isoformat()
+
+
+def render_story(values: dict) -> str:
+    lines = ["---", f"title: {yaml_text(values['title'])}", f"outcome: {values['outcome']}"]
+    if values.get("loss_reason"):
+        lines.append(f"loss_reason: {values['loss_reason']}")
+    lines += [
+        f"interviewed: {values['interviewed']}",
+        f"buyer_role: {values['buyer_role']}",
+        f"stage: {values['stage']}",
+        f"skills: [{', '.join(values['skills'])}]",
+    ]
+    if values.get("competitor"):
+        lines.append(f"competitor: {values['competitor']}")
+    if values.get("deal_size"):
+        lines.append(f"deal_size: {values['deal_size']}")
+    if values.get("objections"):
+        lines.append(f"objections: [{', '.join(values['objections'])}]")
+    lines += [
+        "# Fill in the two fields below; `playbook validate` points at each until it is.",
+        "quote:      # the buyer's own words, verbatim, from the interview (one to three "
+        "sentences)",
+        "takeaway:   # the one behaviour a rep should try next time, as an instruction",
+        "# criteria:                   # optional: ids from content/criteria/ the account shows",
+        "#   present: [next-step-with-date]",
+        "#   absent: [security-early]",
+        "# clips:                      # optional: 60-90 s of the interview around the moment",
+        "#   - src: recording.mp3      # a file in content/audio/",
+        "#     start: \"4:05\"           # find it: playbook audio content/audio/recording.mp3 "
+        "--at 4:05 --for 75",
+        "#     end: \"5:20\"",
+        "#     transcript: >-",
+        "#       What the buyer says in the clip, word for word.",
+        "---",
+        "## Context",
+        "",
+        "What the deal was, who was involved, and where it stood.",
+        "",
+        "## What happened",
+        "",
+        "The decisive moment, in order.",
+        "",
+        "## What the buyer said",
+        "",
+        "The buyer's account in their words; name people by role, never by contact details.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def new_criterion(content_dir: Path, answers: Answers, criterion_id: str | None,
+                  claimed: set[str]) -> Path:
+    answers.check_missing(CRITERION_FIELDS, "criterion")
+    prompting = any(f.required and not answers.given.get(f.name) for f in CRITERION_FIELDS)
+    values = {}
+    for field in CRITERION_FIELDS:
+        values[field.name] = answers.value(field, prompting)
+        if field.name == "title":
+            criterion_id = criterion_id or story_id_from(str(values["title"]))
+            path = _free_path(content_dir / "criteria", criterion_id, "criterion", claimed)
+    weight = answers.given.get("weight") or "1"
+    try:
+        if float(weight) <= 0:
+            raise ValueError
+    except ValueError:
+        raise ScaffoldError(f"--weight must be a number above 0 (1 is normal, 2 counts "
+                            f"double); found '{weight}'") from None
+    lines = ["---", f"title: {yaml_text(values['title'])}", f"skill: {values['skill']}"]
+    if values.get("stage"):
+        lines.append(f"stage: {values['stage']}")
+    lines += [
+        f"scale: {values['scale']}",
+        f"weight: {weight}",
+        "# Fill in the fields below; `playbook validate` points at each until it is.",
+        "description:   # what an observer sees or hears when the rep does it",
+        "present:       # a line a rep says when the behaviour is there",
+        "absent:        # a line a rep says when it is missing",
+        "anchors:       # what the behaviour looks like at each level of the scale",
+    ]
+    for level in SCALE_LEVELS[values["scale"]]:
+        key = f'"{level}"' if values["scale"] == "binary" else level
+        lines.append(f"  {key}:")
+    lines += ["---", "Coaching notes: how to coach it, the usual failure, a drill.", ""]
+    _write(path, "\n".join(lines))
+    return path
+
+
+def claimed_ids(folder: Path) -> set[str]:
+    """Old ids that files in `folder` keep as redirects (`redirect_from`)."""
+    import yaml
+
+    claimed: set[str] = set()
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        try:
+            text = path.read_text(encoding="utf-8")
+            head = text.split("---", 2)[1] if text.startswith("---") else ""
+            meta = yaml.safe_load(head) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, IndexError):
+            continue
+        old = meta.get("redirect_from") if isinstance(meta, dict) else None
+        if isinstance(old, list):
+            claimed.update(str(item) for item in old)
+    return claimed
+
+
+def run(kind: str, content_dir: Path, given: dict[str, str | None], today: date,
+        interactive: bool | None = None) -> Path:
+    """Write a new story or criterion; returns its path. Raises ScaffoldError."""
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    taxonomy = load_taxonomy(content_dir)
+    answers = Answers(given, taxonomy, interactive,
+                      say=lambda text: print(text, file=sys.stderr))
+    folder = content_dir / ("stories" if kind == "story" else "criteria")
+    claimed = claimed_ids(folder)
+    if kind == "story":
+        return new_story(content_dir, answers, today, given.get("id"), claimed)
+    return new_criterion(content_dir, answers, given.get("id"), claimed)
