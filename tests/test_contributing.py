@@ -19,11 +19,20 @@ import pytest
 import yaml
 from test_browser import base_url, browser, page  # noqa: F401  (fixtures)
 
-from helpers import EPOCH, EPOCH_DATE, REPO, STORY, Library, make_repo, silent_wav
 from generator.build import Settings, run
 from generator.links import story_of_the_week
 from generator.load import load_library
-from helpers import decode_as_is, validate_json
+from helpers import (
+    EPOCH,
+    EPOCH_DATE,
+    REPO,
+    STORY,
+    Library,
+    decode_as_is,
+    make_repo,
+    silent_wav,
+    validate_json,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
