@@ -16,7 +16,7 @@ library (tests cross-check the `krippendorff` package).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 from itertools import combinations
 
@@ -49,10 +49,10 @@ def pairwise_agreement(matrix: Matrix, within: float = 0) -> float | None:
     return agreeing / total if total else None
 
 
-def coincidences(matrix: Matrix) -> Counter[tuple[float, float]]:
+def coincidences(matrix: Matrix) -> dict[tuple[float, float], float]:
     """The coincidence matrix o_ck: each ordered pair of values within a unit,
     weighted 1 / (m_u - 1) where m_u is the number of ratings the unit got."""
-    found: Counter[tuple[float, float]] = Counter()
+    found: dict[tuple[float, float], float] = defaultdict(float)
     for row in matrix:
         values = rated(row)
         if len(values) < 2:
@@ -74,7 +74,7 @@ def krippendorff_alpha(matrix: Matrix, metric: str = "nominal") -> float | None:
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
     o = coincidences(matrix)
-    marginals: Counter[float] = Counter()
+    marginals: dict[float, float] = defaultdict(float)
     for (first, _), weight in o.items():
         marginals[first] += weight
     n = sum(marginals.values())

@@ -14,6 +14,7 @@ from .privacy import public_stories
 from .problems import Problem, sort_problems
 from .source import list_documents, outside_links_below, read_markdown, read_yaml
 from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
+from .validate.calibration import load_sessions
 from .validate.recordings import check_clips, with_durations
 from .vocabularies import vocabularies
 
@@ -102,6 +103,8 @@ def load_library(content_dir: Path, today: date | None = None,
     if public:  # confidential stories go before linking, so no index or page sees them
         stories, found = public_stories(stories, criteria, root)
         problems += found
-    library = link(taxonomy, stories, criteria)
+    sessions, found = load_sessions(content_dir, root, criteria, criterion_ids, today, audio)
+    problems += found
+    library = link(taxonomy, stories, criteria, sessions)
     return LoadResult(library, sort_problems(problems))
 
