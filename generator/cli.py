@@ -79,13 +79,23 @@ def _configured_severities(config_file: str) -> dict[str, str]:
     return {}
 
 
+def _insight_options(config_file: str):
+    from .options import read_options
+
+    try:
+        return read_options(config_file)
+    except ValueError as error:
+        raise SystemExit(f"playbook: {error}") from None
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     content = Path(args.content).resolve()
     docs = Path(args.docs).resolve() if args.docs else content.parent / "docs"
     config_file = args.config_file or str(content.parent / "mkdocs.yml")
     settings = Settings(content, docs_dir=docs, public=_public(args),
                         check_audio=not args.no_audio,
-                        severities=_configured_severities(config_file))
+                        severities=_configured_severities(config_file),
+                        insights=_insight_options(config_file))
     return _report(run(settings, generate=False), args.format, args.strict)
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from ..library import Library
+from ..options import InsightOptions
 from . import criteria, facets, finder, home, stories
 from .files import GeneratedFile, write_pages
 from .render import Renderer
@@ -25,13 +26,14 @@ FAMILIES = (home, finder, stories, criteria, facets)
 __all__ = ["FAMILIES", "GeneratedFile", "render_site", "write_pages"]
 
 
-def render_site(library: Library, today: date, clips: dict[str, Path]) -> tuple[GeneratedFile, ...]:
+def render_site(library: Library, today: date, clips: dict[str, Path],
+                options: InsightOptions | None = None) -> tuple[GeneratedFile, ...]:
     """Every generated file of the playbook: the pages, then the clips they play.
 
     `clips` maps each clip's site path (see urls.clip_url) to its encoded file,
     as the audio stage published it.
     """
-    renderer = Renderer(library)
+    renderer = Renderer(library, options)
     files = [file for family in FAMILIES for file in family.generate(renderer, today)]
     files += [GeneratedFile(path, copy_from=source) for path, source in sorted(clips.items())]
     return tuple(files)

@@ -18,6 +18,7 @@ from ..library import Library
 from ..links import RelatedIndex
 from ..markdown_render import render_markdown
 from ..model import OUTCOMES, Story
+from ..options import InsightOptions
 from ..timecode import format_time
 from ..urls import clip_url, criterion_url, finder_url, page_url, relative, story_url, term_url
 from ..vocabularies import vocabularies
@@ -68,8 +69,9 @@ def _environment() -> jinja2.Environment:
 class Renderer:
     """Renders pages of one library; page families call `page`."""
 
-    def __init__(self, library: Library):
+    def __init__(self, library: Library, options: InsightOptions | None = None):
         self.library = library
+        self.options = options or InsightOptions()
         self.env = _environment()
         self.related = RelatedIndex(library.stories)
         self._cards: dict[tuple, Markup] = {}
