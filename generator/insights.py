@@ -159,3 +159,62 @@ def stale_stories(library: Library, today: date, options: InsightOptions) -> tup
     cutoff = months_before(today, options.stale_after_months)
     return tuple(reversed(newest_first([s for s in library.stories
                                         if s.interviewed < cutoff])))
+
+
+# -- chart geometry: the SVG templates only draw what this lays out ----------------
+
+CHART_WIDTH = 360  # viewBox units; readable without scaling on a 390 px phone
+LABEL_WIDTH = 118
+ROW_HEIGHT = 34
+BAR_SPACE = 22  # tallest bar
+AXIS_HEIGHT = 18
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    count: int
+    quarter: str
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    title: str
+    total: int
+    y: float  # top of the row
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class ChartLayout:
+    chart: Chart
+    width: int
+    height: int
+    rows: tuple[ChartRow, ...]
+    axis: tuple[tuple[float, str], ...]  # (x centre, quarter label)
+    axis_y: float
+
+
+def layout(chart: Chart) -> ChartLayout:
+    """Small multiples: one row of bars per series, one bar per quarter."""
+    columns = max(len(chart.quarters), 1)
+    column = (CHART_WIDTH - LABEL_WIDTH) / columns
+    peak = max(chart.peak, 1)
+    rows = []
+    for index, series in enumerate(chart.series):
+        top = index * ROW_HEIGHT
+        bars = []
+        for q, count in enumerate(series.counts):
+            height = round(BAR_SPACE * count / peak, 2) if count else 0.0
+            bars.append(Bar(round(LABEL_WIDTH + q * column + 3, 2),
+                            round(top + 6 + BAR_SPACE - height, 2), round(column - 6, 2),
+                            height, count, chart.labels[q]))
+        rows.append(ChartRow(series.title, series.total, top, tuple(bars)))
+    axis_y = len(rows) * ROW_HEIGHT + 12
+    axis = tuple((round(LABEL_WIDTH + (q + 0.5) * column, 2), label)
+                 for q, label in enumerate(chart.labels))
+    return ChartLayout(chart, CHART_WIDTH, int(axis_y + AXIS_HEIGHT - 6), tuple(rows), axis,
+                       axis_y)

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from ..library import Library
 from ..options import InsightOptions
-from . import criteria, facets, finder, home, stories
+from . import calibration, criteria, facets, finder, home, insights, stories
 from .files import GeneratedFile, write_pages
 from .render import Renderer
 
-FAMILIES = (home, finder, stories, criteria, facets)
+FAMILIES = (home, finder, stories, criteria, facets, calibration, insights)
 
 __all__ = ["FAMILIES", "GeneratedFile", "render_site", "write_pages"]
 
