@@ -67,3 +67,93 @@ def test_pairwise_agreement_counts_pairs_of_raters_per_call():
     assert pairwise_agreement(units, within=1) == pytest.approx(2 / 4)
     assert pairwise_agreement(units, within=2) == pytest.approx(4 / 4)
     assert pairwise_agreement([[1, None], [None, 2]]) is None
+
+
+SESSION = """\
+date: 2026-05-20
+raters:
+  dana: Dana Whitfield
+  marco: Marco Ruiz
+criteria: [security-early]
+calls:
+  - id: acme-discovery
+    title: Acme, discovery
+    scores:
+      dana: {security-early: 3}
+      marco: {security-early: 2}
+  - id: beta-demo
+    title: Beta, demo
+    scores:
+      dana: {security-early: 1}
+      marco: {security-early: 1}
+"""
+
+
+def _codes(result):
+    return [(p.path, p.line, p.field, p.code) for p in result.problems]
+
+
+def test_a_valid_session_is_loaded_with_its_scores(library):
+    library.write("calibration/round-one.yml", SESSION)
+    result = library.load()
+    assert result.problems == []
+    (session,) = result.library.calibrations
+    assert session.calls[0].scores == {"dana": {"security-early": "3"},
+                                       "marco": {"security-early": "2"}}
+
+
+def test_unknown_raters_criteria_and_levels_are_located(library):
+    library.write("calibration/round-one.yml", SESSION
+                  .replace("      marco: {security-early: 2}", "      marko: {security-early: 2}")
+                  .replace("      dana: {security-early: 1}", "      dana: {security-early: 4}")
+                  .replace("criteria: [security-early]", "criteria: [security-early, secrity]"))
+    path = "content/calibration/round-one.yml"
+    assert _codes(library.load()) == [
+        (path, 5, "criteria", "calibration.unscored"),  # no call has two valid ratings left
+        (path, 5, "criteria[1]", "calibration.unknown-criterion"),
+        (path, 11, "calls[0].scores.marko", "calibration.unknown-rater"),
+        (path, 15, "calls[1].scores.dana.security-early", "calibration.level"),
+    ]
+
+
+def test_a_session_needs_two_raters(library):
+    library.write("calibration/solo.yml", SESSION.replace("  marco: Marco Ruiz\n", "")
+                  .replace("      marco: {security-early: 2}\n", "")
+                  .replace("      marco: {security-early: 1}\n", ""))
+    assert ("content/calibration/solo.yml", 2, "raters", "calibration.too-few-raters") in \
+        _codes(library.load())
+
+
+def test_calibrate_on_the_sample_flags_exactly_the_criterion_below_threshold():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import EPOCH, REPO
+
+    def calibrate(*args):
+        return subprocess.run([sys.executable, "-m", "generator.cli", "calibrate", *args],
+                              cwd=REPO, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+                              capture_output=True, text=True)
+
+    report = json.loads(calibrate("--format", "json").stdout)
+    assert report["needs_calibration"] == ["multi-threaded"]
+    statuses = {c["id"]: c["status"] for c in report["criteria"]}
+    assert len(statuses) == 4 and list(statuses.values()).count("calibrated") == 3
+    assert calibrate().returncode == 0
+    strict = calibrate("--strict")
+    assert strict.returncode == 1 and "multi-threaded needs calibration" in strict.stdout
+
+
+def test_session_and_criterion_pages_show_the_figures(sample_site):
+    session = (sample_site / "calibration" / "2026-q3-discovery-round-one" / "index.html"
+               ).read_text(encoding="utf-8")
+    assert session.count('class="pb-matrix__split"') == 6  # 3 + 3 split rows
+    assert "Needs calibration" in session and "0.589" in session
+    criterion = (sample_site / "criteria" / "multi-threaded" / "index.html").read_text(
+        encoding="utf-8")
+    assert "Needs calibration" in criterion
+    other = (sample_site / "criteria" / "value-before-price" / "index.html").read_text(
+        encoding="utf-8")
+    assert "Not yet calibrated" in other
