@@ -14,8 +14,10 @@ from datetime import date
 from pathlib import Path
 
 from .audio import AudioCache, publish_clips
+from .audio.publish import publish_calibration_clips
 from .library import Library
 from .load import build_date, load_library
+from .options import InsightOptions
 from .pages import GeneratedFile, render_site
 from .problems import Problem, apply_severities, sort_problems
 from .validate.docs import check_docs
@@ -37,6 +39,8 @@ class Settings:
     severities: dict[str, str] = field(default_factory=dict)
     site_url: str = ""  # mkdocs.yml site_url: the feed's links are absolute under it
     site_name: str = "Playbook"
+    # Calibration threshold, stale and gap limits (mkdocs.yml: playbook: calibration/insights)
+    insights: InsightOptions = field(default_factory=InsightOptions)
 
     @property
     def root(self) -> Path:
@@ -86,7 +90,7 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False) -> B
     audio = settings.audio_cache() if settings.check_audio or generate else None
     result = load_library(settings.content_dir, settings.today,
                           audio=audio if settings.check_audio else None,
-                          public=settings.public)
+                          public=settings.public, options=settings.insights)
     if settings.docs_dir is not None:
         result = check_docs(result, settings.docs_dir, settings.content_dir)
     problems = sort_problems(apply_severities(result.problems, settings.severities))
@@ -97,7 +101,8 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False) -> B
     assert audio is not None
     before = audio.counters.encoded
     clips = publish_clips(result.library.stories, settings.audio_dir, audio)
-    files = render_site(result.library, settings.today, clips, site_url=settings.site_url,
-                        site_name=settings.site_name)
+    clips.update(publish_calibration_clips(result.library, settings.audio_dir, audio))
+    files = render_site(result.library, settings.today, clips, settings.insights,
+                        site_url=settings.site_url, site_name=settings.site_name)
     return Build(result.library, problems, files, audio.counters.encoded - before,
                  audio.counters.decoded, audio.used_ffmpeg())

@@ -4,6 +4,7 @@
     playbook build [--strict] [--public] [--config-file mkdocs.yml] [--site-dir site]
     playbook pages --out DIR [--public]
     playbook codes [--format text|markdown]
+    playbook calibrate [SESSION] [--strict] [--format text|json]
     playbook serve
     playbook new story|criterion [--title ...]
     playbook audio RECORDING [--at mm:ss --for SECONDS]
@@ -80,13 +81,23 @@ def _configured_severities(config_file: str) -> dict[str, str]:
     return {}
 
 
+def _insight_options(config_file: str):
+    from .options import read_options
+
+    try:
+        return read_options(config_file)
+    except ValueError as error:
+        raise SystemExit(f"playbook: {error}") from None
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     content = Path(args.content).resolve()
     docs = Path(args.docs).resolve() if args.docs else content.parent / "docs"
     config_file = args.config_file or str(content.parent / "mkdocs.yml")
     settings = Settings(content, docs_dir=docs, public=_public(args),
                         check_audio=not args.no_audio,
-                        severities=_configured_severities(config_file))
+                        severities=_configured_severities(config_file),
+                        insights=_insight_options(config_file))
     return _report(run(settings, generate=False), args.format, args.strict)
 
 
@@ -99,6 +110,26 @@ def cmd_codes(args: argparse.Namespace) -> int:
         for code in all_codes().values():
             print(f"{code.name:32} {code.severity:8} {code.summary}")
     return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibration import run_calibrate
+    from .load import load_library
+    from .options import read_options
+    from .problems import format_text
+
+    content = Path(args.content).resolve()
+    try:
+        options = read_options(args.config_file or str(content.parent / "mkdocs.yml"))
+    except ValueError as error:
+        raise SystemExit(f"playbook: {error}") from None
+    result = load_library(content)
+    broken = [p for p in result.errors if p.path.startswith("content/calibration/")]
+    for problem in broken:
+        print(format_text(problem), file=sys.stderr)
+    code = run_calibrate(result.library, args.session, options.calibration_threshold,
+                         args.format, args.strict, sys.stdout)
+    return code or (1 if broken else 0)
 
 
 def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
@@ -296,6 +327,15 @@ def parser() -> argparse.ArgumentParser:
                        help="the preview's length in seconds (default: 75)")
     audio.add_argument("--out", help="where to write the preview "
                                      "(default: .cache/playbook/preview/)")
+
+    calibrate = command("calibrate", "inter-rater agreement per criterion of a calibration "
+                                     "session (default: the newest)", cmd_calibrate)
+    calibrate.add_argument("session", nargs="?", help="the session's id (its file name)")
+    calibrate.add_argument("--strict", action="store_true",
+                           help="exit 1 when a criterion is below the threshold")
+    calibrate.add_argument("--format", choices=("text", "json"), default="text")
+    calibrate.add_argument("-f", "--config-file", help="mkdocs.yml with the playbook's "
+                           "'calibration: threshold:' (default: next to the content folder)")
     return top
 
 

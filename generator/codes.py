@@ -17,10 +17,21 @@ from __future__ import annotations
 
 from . import markdown_render, privacy, source
 from .problems import SEVERITY_CHOICES, Code
-from .validate import clips, criteria, docs, fields, recordings, redirects, stories, taxonomy
+from .validate import (
+    calibration,
+    clips,
+    criteria,
+    docs,
+    fields,
+    recordings,
+    redirects,
+    stories,
+    taxonomy,
+)
+from .validate import insights as insight_checks
 
 _MODULES = (source, fields, taxonomy, stories, clips, criteria, recordings, docs,
-            markdown_render, privacy, redirects)
+            markdown_render, privacy, redirects, calibration, insight_checks)
 
 
 def all_codes() -> dict[str, Code]:

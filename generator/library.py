@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .model import Criterion, Story, Taxonomy
+from .model import CalibrationSession, Criterion, Story, Taxonomy
 from .vocabularies import vocabularies, vocabulary
 
 
@@ -20,6 +20,7 @@ class Library:
     _by_term: dict[str, dict[str, tuple[Story, ...]]] = field(repr=False, compare=False)
     # (criterion id, "present" | "absent") -> stories, newest first
     _evidence: dict[tuple[str, str], tuple[Story, ...]] = field(repr=False, compare=False)
+    calibrations: tuple[CalibrationSession, ...] = ()  # oldest first, then by id
 
     def story(self, story_id: str) -> Story:
         return self._stories[story_id]
@@ -46,7 +47,8 @@ def newest_first(stories: list[Story] | tuple[Story, ...]) -> tuple[Story, ...]:
     return tuple(sorted(stories, key=lambda s: (-s.interviewed.toordinal(), s.id)))
 
 
-def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion]) -> Library:
+def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
+         calibrations: list[CalibrationSession] | None = None) -> Library:
     ordered = tuple(sorted(stories, key=lambda s: s.id))
     names = [v.id for v in vocabularies()]
     by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in names}
@@ -68,4 +70,5 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion]) ->
         _by_term={v: {t: newest_first(s) for t, s in terms.items()}
                   for v, terms in by_term.items()},
         _evidence={k: newest_first(s) for k, s in evidence.items()},
+        calibrations=tuple(sorted(calibrations or (), key=lambda c: (c.date, c.id))),
     )

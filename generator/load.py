@@ -10,10 +10,13 @@ from pathlib import Path
 from .audio import AudioCache
 from .library import Library, link
 from .model import Taxonomy
+from .options import InsightOptions
 from .privacy import public_stories
 from .problems import Problem, sort_problems
 from .source import list_documents, outside_links_below, read_markdown, read_yaml
 from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
+from .validate.calibration import load_sessions
+from .validate.insights import check_insights
 from .validate.recordings import check_clips, with_durations
 from .validate.redirects import RedirectClaim, check_claims
 from .vocabularies import vocabularies
@@ -42,7 +45,8 @@ def build_date() -> date:
 
 
 def load_library(content_dir: Path, today: date | None = None,
-                 audio: AudioCache | None = None, public: bool = False) -> LoadResult:
+                 audio: AudioCache | None = None, public: bool = False,
+                 options: InsightOptions | None = None) -> LoadResult:
     """Read, validate and link the library; with `audio`, check clips against recordings."""
     content_dir = Path(content_dir).resolve()
     root = content_dir.parent  # problems name paths from the repository root
@@ -108,6 +112,9 @@ def load_library(content_dir: Path, today: date | None = None,
     if public:  # confidential stories go before linking, so no index or page sees them
         stories, found = public_stories(stories, criteria, root)
         problems += found
-    library = link(taxonomy, stories, criteria)
+    sessions, found = load_sessions(content_dir, root, criteria, criterion_ids, today, audio)
+    problems += found
+    library = link(taxonomy, stories, criteria, sessions)
+    problems += check_insights(library, content_dir, today, options or InsightOptions())
     return LoadResult(library, sort_problems(problems))
 

@@ -29,6 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from . import atomic_dir
 from .build import DEFAULT_CACHE, Build, Settings, run, severities
 from .codes import check_overrides
+from .options import insight_options
 from .privacy import PUBLIC_ENV, public_from_env
 from .problems import format_text, summary
 
@@ -43,6 +44,9 @@ class PlaybookConfig(base.Config):
     public = c.Type(bool, default=False)
     # Problem code -> error, warning or off; `playbook codes` lists the codes.
     problems = c.Type(dict, default={})
+    # calibration: {threshold: 85}; insights: {stale_after_months: 18, ...} (see options.py)
+    calibration = c.Type(dict, default={})
+    insights = c.Type(dict, default={})
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
@@ -62,12 +66,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         faults = check_overrides(chosen)
         if faults:
             raise PluginError("playbook: " + "; ".join(faults))
+        try:
+            insights = insight_options(self.config.calibration, self.config.insights)
+        except ValueError as error:
+            raise PluginError(f"playbook: {error}") from None
         root = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = Path(self.config.content_dir).resolve()
         self.settings = Settings(self.content_dir, docs_dir=Path(config.docs_dir),
                                  cache_dir=root / self.config.cache_dir, public=public,
-                                 severities=chosen, site_url=config.site_url or "",
-                                 site_name=config.site_name)
+                                 severities=chosen, insights=insights,
+                                 site_url=config.site_url or "", site_name=config.site_name)
         return config
 
     def on_files(self, files: Files, config) -> Files:

@@ -132,3 +132,42 @@ class Criterion:
     stage: str | None = None
     body: str = ""
     redirect_from: tuple[str, ...] = ()  # old ids whose URLs lead here
+
+
+@dataclass(frozen=True)
+class CalibrationCall:
+    """One call that every rater of a calibration session scored on their own."""
+
+    id: str
+    title: str
+    # rater id -> criterion id -> level (as in SCALE_LEVELS); missing ratings are absent
+    scores: Mapping[str, Mapping[str, str]]
+    clips: tuple[Clip, ...] = ()
+
+
+@dataclass(frozen=True)
+class SplitMoment:
+    """A moment of a call where the raters' scores split, and why."""
+
+    call: str
+    at: float | None  # seconds into the call's recording
+    quote: str
+    split: str  # what the raters heard differently
+    criterion: str | None = None
+
+
+@dataclass(frozen=True)
+class CalibrationSession:
+    """content/calibration/<id>.yml: managers scoring the same calls on draft criteria."""
+
+    id: str
+    path: str
+    title: str
+    date: date
+    raters: tuple[tuple[str, str], ...]  # (id, display name) in file order
+    criteria: tuple[str, ...]
+    calls: tuple[CalibrationCall, ...]
+    moments: tuple[SplitMoment, ...] = ()
+
+    def rater_name(self, rater_id: str) -> str:
+        return dict(self.raters).get(rater_id, rater_id)

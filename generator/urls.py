@@ -62,6 +62,14 @@ def finder_url(**filters: str) -> str:
     return "stories/" + (f"?{query}" if query else "")
 
 
+def calibration_url(session_id: str | None = None) -> str:
+    return f"calibration/{session_id}/" if session_id else "calibration/"
+
+
+def calibration_clip_url(session_id: str, call_id: str, number: int) -> str:
+    return f"calibration/{session_id}/{call_id}-clip-{number}.{CLIP_FORMAT}"
+
+
 def clip_url(story_id: str, number: int) -> str:
     """A published clip's permanent path: next to its story's page."""
     return f"stories/{story_id}/clip-{number}.{CLIP_FORMAT}"

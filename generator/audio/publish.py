@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydub import AudioSegment
 
-from ..urls import clip_url
+from ..urls import calibration_clip_url, clip_url
 from .cache import AudioCache
 from .ffmpeg import AudioError
 
@@ -85,6 +85,22 @@ def publish_clips(stories, audio_dir: Path, cache: AudioCache) -> dict[str, Path
     published = {}
     for path, result in zip(paths, publish(cache, jobs), strict=True):
         if isinstance(result, AudioError):  # checked before; a file changed mid-build
+            raise result
+        published[path] = result.file
+    return published
+
+
+def publish_calibration_clips(library, audio_dir: Path, cache: AudioCache) -> dict[str, Path]:
+    """Encode (or reuse) the clips of calibration calls; site path -> encoded file."""
+    jobs, paths = [], []
+    for session in library.calibrations:
+        for call in session.calls:
+            for number, clip in enumerate(call.clips, start=1):
+                jobs.append(ClipJob(audio_dir / clip.src, clip.start, clip.end))
+                paths.append(calibration_clip_url(session.id, call.id, number))
+    published = {}
+    for path, result in zip(paths, publish(cache, jobs) if jobs else [], strict=True):
+        if isinstance(result, AudioError):
             raise result
         published[path] = result.file
     return published

@@ -16,23 +16,25 @@ from datetime import date
 from pathlib import Path
 
 from ..library import Library
-from . import criteria, facets, feed, finder, home, redirects, stories
+from ..options import InsightOptions
+from . import calibration, criteria, facets, feed, finder, home, insights, redirects, stories
 from .files import GeneratedFile, write_pages
 from .render import Renderer
 
-FAMILIES = (home, finder, stories, criteria, facets, redirects, feed)
+FAMILIES = (home, finder, stories, criteria, facets, calibration, insights, redirects, feed)
 
 __all__ = ["FAMILIES", "GeneratedFile", "render_site", "write_pages"]
 
 
-def render_site(library: Library, today: date, clips: dict[str, Path], *, site_url: str = "",
+def render_site(library: Library, today: date, clips: dict[str, Path],
+                options: InsightOptions | None = None, *, site_url: str = "",
                 site_name: str = "Playbook") -> tuple[GeneratedFile, ...]:
     """Every generated file of the playbook: the pages, then the clips they play.
 
     `clips` maps each clip's site path (see urls.clip_url) to its encoded file,
     as the audio stage published it.
     """
-    renderer = Renderer(library, site_url=site_url, site_name=site_name)
+    renderer = Renderer(library, options, site_url=site_url, site_name=site_name)
     files = [file for family in FAMILIES for file in family.generate(renderer, today)]
     files += [GeneratedFile(path, copy_from=source) for path, source in sorted(clips.items())]
     return tuple(files)

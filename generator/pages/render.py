@@ -14,12 +14,24 @@ from collections.abc import Callable
 import jinja2
 from markupsafe import Markup, escape
 
+from ..calibration import latest_agreement
 from ..library import Library
 from ..links import RelatedIndex
 from ..markdown_render import render_markdown
 from ..model import OUTCOMES, Story
+from ..options import InsightOptions
 from ..timecode import format_time
-from ..urls import clip_url, criterion_url, finder_url, page_url, relative, story_url, term_url
+from ..urls import (
+    calibration_clip_url,
+    calibration_url,
+    clip_url,
+    criterion_url,
+    finder_url,
+    page_url,
+    relative,
+    story_url,
+    term_url,
+)
 from ..vocabularies import vocabularies
 from .files import GeneratedFile
 
@@ -68,8 +80,10 @@ def _environment() -> jinja2.Environment:
 class Renderer:
     """Renders pages of one library; page families call `page`."""
 
-    def __init__(self, library: Library, site_url: str = "", site_name: str = "Playbook"):
+    def __init__(self, library: Library, options: InsightOptions | None = None,
+                 site_url: str = "", site_name: str = "Playbook"):
         self.library = library
+        self.options = options or InsightOptions()
         self.site_url = site_url  # absolute links where a page needs them (the feed)
         self.site_name = site_name
         self.env = _environment()
@@ -96,6 +110,11 @@ class Renderer:
             vocabularies={v.id: v for v in vocabularies()},
             outcome_counts=outcome_counts,
             markdown=render_markdown,  # bodies: raw HTML shown as text, unsafe URLs dropped
+            calibration_url=calibration_url,
+            calibration_clip_url=calibration_clip_url,
+            # A criterion's figures from its newest calibration session, or None.
+            calibration_of=lambda criterion_id: latest_agreement(
+                self.library, criterion_id, self.options.calibration_threshold),
         )
 
     def card(self, story: Story, url: str, full: bool, filterable: bool) -> Markup:

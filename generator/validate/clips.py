@@ -45,6 +45,7 @@ class ClipSpec:
     src: str  # relative to content/audio/
     start: float | None
     end: float | None
+    at: FieldPath = ()  # where the 'clips' field sits: () for a story, ("calls", 2) ...
 
 
 def _linked_outside(recording: Path, audio_dir: Path) -> bool:

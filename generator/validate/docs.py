@@ -49,6 +49,8 @@ def generated_pages(library: Library) -> set[str]:
         directory = vocabulary.folder
         found.add(f"{directory}/index.md")
         found |= {f"{directory}/{term.id}.md" for term in library.taxonomy.terms[vocabulary.id]}
+    found |= {"insights.md", "calibration/index.md"}
+    found |= {f"calibration/{session.id}.md" for session in library.calibrations}
     return found
 
 

@@ -46,7 +46,7 @@ def check_clips(specs: list[ClipSpec], audio_dir: Path, cache: AudioCache):
     failed: set[str] = set()
     for spec in specs:
         source, story_id = spec.source, spec.source.stem
-        at = ("clips", spec.index)
+        at = (*spec.at, "clips", spec.index)
         length = lengths[audio_dir / spec.src]
         if isinstance(length, AudioError):
             problems.append(source.problem((*at, "src"), length.message, length.hint,

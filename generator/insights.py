@@ -1,0 +1,220 @@
+"""Library insights: coverage, trends by quarter, win/loss balance, gaps and stale stories.
+
+Plain computations on the linked library, shared by the /insights/ page and
+by validation (which warns about gaps and stale stories).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .library import Library, newest_first
+from .model import LOSS_REASONS, OUTCOMES, Story
+from .options import InsightOptions
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day when it is shorter)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarters(stories: tuple[Story, ...] | list[Story]) -> list[tuple[int, int]]:
+    """Every quarter from the first interview to the last, empty ones included."""
+    if not stories:
+        return []
+    first = quarter_of(min(s.interviewed for s in stories))
+    last = quarter_of(max(s.interviewed for s in stories))
+    found = []
+    year, q = first
+    while (year, q) <= last:
+        found.append((year, q))
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    return found
+
+
+@dataclass(frozen=True)
+class Series:
+    """One row of a chart: a term's count in each quarter."""
+
+    id: str
+    title: str
+    counts: tuple[int, ...]  # one per quarter
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    quarters: tuple[tuple[int, int], ...]
+    series: tuple[Series, ...]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(f"Q{q} {year % 100:02d}" for year, q in self.quarters)
+
+    @property
+    def peak(self) -> int:
+        return max((c for s in self.series for c in s.counts), default=0)
+
+
+def objections_by_quarter(library: Library) -> Chart:
+    spans = quarters(library.stories)
+    rows = []
+    for term in library.taxonomy.terms["objections"]:
+        counts = [0] * len(spans)
+        for story in library.stories_by("objections", term.id):
+            counts[spans.index(quarter_of(story.interviewed))] += 1
+        rows.append(Series(term.id, term.title, tuple(counts)))
+    rows.sort(key=lambda s: (-s.total, s.title))
+    return Chart("Objections raised, by quarter of interview", tuple(spans), tuple(rows))
+
+
+def loss_reasons_by_quarter(library: Library, titles: dict[str, str]) -> Chart:
+    spans = quarters(library.stories)
+    rows = []
+    for reason in LOSS_REASONS:
+        counts = [0] * len(spans)
+        for story in library.stories:
+            if story.outcome == "loss" and story.loss_reason == reason:
+                counts[spans.index(quarter_of(story.interviewed))] += 1
+        rows.append(Series(reason, titles.get(reason, reason), tuple(counts)))
+    return Chart("Why we lost, by quarter of interview", tuple(spans), tuple(rows))
+
+
+def coverage(library: Library, vocabulary: str) -> list[tuple[str, str, dict[str, int]]]:
+    """(term id, title, outcome -> count) for every term, in taxonomy order."""
+    table = []
+    for term in library.taxonomy.terms[vocabulary]:
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for story in library.stories_by(vocabulary, term.id):
+            counts[story.outcome] += 1
+        table.append((term.id, term.title, counts))
+    return table
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A place where the library is thin: a taxonomy term coaching cannot draw on."""
+
+    vocabulary: str  # where the term is: its line in taxonomy.yml locates the warning
+    term: str
+    title: str
+    message: str  # what is missing
+    hint: str  # what story would close it
+
+
+def gaps(library: Library, today: date, options: InsightOptions) -> list[Gap]:
+    found = []
+    for term in library.taxonomy.terms["skills"]:
+        stories = library.stories_by("skills", term.id)
+        wins = sum(s.outcome == "win" for s in stories)
+        losses = sum(s.outcome == "loss" for s in stories)
+        if not stories:
+            found.append(Gap("skills", term.id, term.title, "has no story at all",
+                             "add a win and a loss where this skill decided the deal"))
+        elif not wins or not losses:
+            missing = "win" if not wins else "loss"
+            found.append(Gap("skills", term.id, term.title,
+                             f"has no {missing} story ({wins} win{'s' * (wins != 1)}, "
+                             f"{losses} loss{'es' * (losses != 1)})",
+                             f"coaching needs both sides: add a {missing} story tagged with "
+                             "this skill"))
+    since = months_before(today, options.competitor_months)
+    for term in library.taxonomy.terms["competitors"]:
+        stories = library.stories_by("competitors", term.id)
+        if not any(s.interviewed >= since for s in stories):
+            last = (f"the newest is from {stories[0].interviewed.isoformat()}" if stories
+                    else "there is none")
+            found.append(Gap("competitors", term.id, term.title,
+                             f"has no story from the last {options.competitor_months} months "
+                             f"({last})",
+                             "interview a buyer from a recent deal against this competitor"))
+    for term in library.taxonomy.terms["objections"]:
+        stories = library.stories_by("objections", term.id)
+        if stories and all(s.outcome == "loss" for s in stories):
+            found.append(Gap("objections", term.id, term.title,
+                             f"appears only in losses ({len(stories)})",
+                             "find a win where this objection was answered, so reps hear "
+                             "what worked"))
+    return found
+
+
+def stale_stories(library: Library, today: date, options: InsightOptions) -> tuple[Story, ...]:
+    """Stories interviewed more than `stale_after_months` ago, oldest first."""
+    cutoff = months_before(today, options.stale_after_months)
+    return tuple(reversed(newest_first([s for s in library.stories
+                                        if s.interviewed < cutoff])))
+
+
+# -- chart geometry: the SVG templates only draw what this lays out ----------------
+
+CHART_WIDTH = 360  # viewBox units; readable without scaling on a 390 px phone
+LABEL_WIDTH = 118
+ROW_HEIGHT = 34
+BAR_SPACE = 22  # tallest bar
+AXIS_HEIGHT = 18
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    count: int
+    quarter: str
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    title: str
+    total: int
+    y: float  # top of the row
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class ChartLayout:
+    chart: Chart
+    width: int
+    height: int
+    rows: tuple[ChartRow, ...]
+    axis: tuple[tuple[float, str], ...]  # (x centre, quarter label)
+    axis_y: float
+
+
+def layout(chart: Chart) -> ChartLayout:
+    """Small multiples: one row of bars per series, one bar per quarter."""
+    columns = max(len(chart.quarters), 1)
+    column = (CHART_WIDTH - LABEL_WIDTH) / columns
+    peak = max(chart.peak, 1)
+    rows = []
+    for index, series in enumerate(chart.series):
+        top = index * ROW_HEIGHT
+        bars = []
+        for q, count in enumerate(series.counts):
+            height = round(BAR_SPACE * count / peak, 2) if count else 0.0
+            bars.append(Bar(round(LABEL_WIDTH + q * column + 3, 2),
+                            round(top + 6 + BAR_SPACE - height, 2), round(column - 6, 2),
+                            height, count, chart.labels[q]))
+        rows.append(ChartRow(series.title, series.total, top, tuple(bars)))
+    axis_y = len(rows) * ROW_HEIGHT + 12
+    axis = tuple((round(LABEL_WIDTH + (q + 0.5) * column, 2), label)
+                 for q, label in enumerate(chart.labels))
+    return ChartLayout(chart, CHART_WIDTH, int(axis_y + AXIS_HEIGHT - 6), tuple(rows), axis,
+                       axis_y)

@@ -1,0 +1,81 @@
+"""Settings for calibration and insights, from the playbook plugin in mkdocs.yml.
+
+    plugins:
+      - playbook:
+          calibration:
+            threshold: 85            # % of rater pairs that must agree (default 85)
+          insights:
+            stale_after_months: 18   # a story older than this is stale
+            competitor_months: 12    # a competitor without a story this recent is a gap
+            gaps_from_stories: 10    # report coverage gaps once the library has this many
+
+Read by the `playbook` command without MkDocs, and by the plugin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class InsightOptions:
+    # Binary and 3-point criteria: exact agreement; 5-point: agreement within one level.
+    calibration_threshold: float = 0.85
+    stale_after_months: int = 18
+    competitor_months: int = 12
+    # Below this many stories every skill is a gap; the warnings would be noise.
+    gaps_from_stories: int = 10
+
+
+def insight_options(calibration: dict | None, insights: dict | None) -> InsightOptions:
+    """The options from the plugin's `calibration:` and `insights:` settings.
+
+    Raises ValueError naming the setting when a value is out of range or unknown.
+    """
+    values: dict[str, Any] = {}
+    calibration = calibration or {}
+    for key, value in calibration.items():
+        if key != "threshold":
+            raise ValueError(f"unknown setting 'calibration: {key}'; expected 'threshold'")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                not 0 < value <= 100:
+            raise ValueError(f"'calibration: threshold' must be a percentage from 1 to 100; "
+                             f"found {value!r}")
+        values["calibration_threshold"] = value / 100
+    names = [f.name for f in fields(InsightOptions) if f.name != "calibration_threshold"]
+    for key, value in (insights or {}).items():
+        if key not in names:
+            raise ValueError(f"unknown setting 'insights: {key}'; expected one of "
+                             f"{', '.join(names)}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"'insights: {key}' must be a whole number of 0 or more; "
+                             f"found {value!r}")
+        values[key] = value
+    return InsightOptions(**values)
+
+
+def read_options(config_file: str) -> InsightOptions:
+    """The options of the playbook plugin in `config_file`; defaults when it has none."""
+
+    class Tolerant(yaml.SafeLoader):  # MkDocs' own tags (!ENV) are not ours to read
+        pass
+
+    Tolerant.add_multi_constructor("!", lambda loader, suffix, node: None)
+    try:
+        with open(config_file, encoding="utf-8") as stream:
+            config = yaml.load(stream, Loader=Tolerant) or {}
+    except FileNotFoundError:
+        return InsightOptions()
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"cannot read {config_file}: {error}") from None
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("playbook"), dict):
+            settings = plugin["playbook"]
+            try:
+                return insight_options(settings.get("calibration"), settings.get("insights"))
+            except ValueError as error:
+                raise ValueError(f"{config_file}: {error}") from None
+    return InsightOptions()

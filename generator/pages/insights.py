@@ -1,0 +1,33 @@
+"""Insights at /insights/: coverage, trends by quarter, balance, gaps, stale stories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from ..insights import (
+    coverage,
+    gaps,
+    layout,
+    loss_reasons_by_quarter,
+    objections_by_quarter,
+    stale_stories,
+)
+from .files import GeneratedFile
+from .render import Renderer, outcome_counts
+
+LOSS_REASON_TITLES = {"qualification": "Qualification", "execution": "Execution",
+                      "competition": "Competition"}
+
+
+def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
+    library, options = renderer.library, renderer.options
+    yield renderer.page(
+        "insights.md.j2", "insights.md", in_nav=True,
+        counts=outcome_counts(library.stories),
+        skills=coverage(library, "skills"), competitors=coverage(library, "competitors"),
+        objections_chart=layout(objections_by_quarter(library)),
+        reasons_chart=layout(loss_reasons_by_quarter(library, LOSS_REASON_TITLES)),
+        gaps=gaps(library, today, options),
+        gaps_reported=len(library.stories) >= options.gaps_from_stories,
+        stale=stale_stories(library, today, options), options=options, today=today)

@@ -1,0 +1,92 @@
+"""Insights: gap and stale warnings at their lines, and the /insights/ page."""
+
+from __future__ import annotations
+
+from conftest import STORY, TODAY
+from generator.load import load_library
+from generator.options import InsightOptions
+
+
+def _stories(library, count: int, **changes: str) -> None:
+    """`count` copies of the fixture story (a loss), named s0.md, s1.md, ..."""
+    text = STORY
+    for old, new in changes.items():
+        text = text.replace(old, new)
+    for index in range(count):
+        library.story(text, f"s{index}.md")
+
+
+def test_a_stale_story_is_a_warning_at_its_interviewed_line(library):
+    library.story(STORY.replace("interviewed: 2026-03-14", "interviewed: 2024-11-30"), "old.md")
+    library.story(STORY.replace("interviewed: 2026-03-14", "interviewed: 2024-12-01"), "edge.md")
+    result = library.load()  # today 2026-06-01: 18 months back is 2024-12-01
+    found = [(p.path, p.line, p.field, p.severity) for p in result.problems
+             if p.code == "insights.stale"]
+    assert found == [("content/stories/old.md", 5, "interviewed", "warning")]
+    assert result.errors == []
+
+
+def test_stale_after_months_is_configurable(library):
+    library.story(STORY.replace("interviewed: 2026-03-14", "interviewed: 2025-11-30"), "old.md")
+    result = load_library(library.content, today=TODAY,
+                          options=InsightOptions(stale_after_months=6))
+    assert [(p.path, p.line) for p in result.problems if p.code == "insights.stale"] == [
+        ("content/stories/old.md", 5)]
+
+
+def test_gaps_are_warnings_at_the_terms_lines_in_the_taxonomy(library):
+    # Ten losses: discovery has no win, stakeholder-engagement no story at all,
+    # northwind no story, the security objection only losses.
+    _stories(library, 9)
+    result = library.load()
+    found = sorted((p.line, p.field, p.severity) for p in result.problems
+                   if p.code == "insights.gap" and p.path == "content/taxonomy.yml")
+    assert found == [
+        (2, "skills.discovery", "warning"),
+        (3, "skills.stakeholder-engagement", "warning"),
+        (6, "competitors.northwind", "warning"),
+        (12, "objections.security", "warning"),
+    ]
+    assert not [p for p in result.problems if p.code == "insights.gap"
+                and p.path != "content/taxonomy.yml"]
+
+
+def test_gaps_wait_for_a_library_large_enough_to_have_them(library):
+    _stories(library, 3)  # four stories in all, under the default of ten
+    assert [p for p in library.load().problems if p.code == "insights.gap"] == []
+
+
+def test_a_win_closes_the_skill_gap_and_a_recent_story_the_competitor_gap(library):
+    _stories(library, 8)
+    library.story(STORY.replace("outcome: loss\nloss_reason: execution\n", "outcome: win\n")
+                  .replace("competitor: globex", "competitor: northwind")
+                  .replace("skills: [discovery]",
+                           "skills: [discovery, stakeholder-engagement]"), "won.md")
+    library.story(STORY.replace("skills: [discovery]", "skills: [stakeholder-engagement]"),
+                  "lost.md")
+    fields = [p.field for p in library.load().problems if p.code == "insights.gap"]
+    assert fields == []
+
+
+def test_validate_fails_on_gaps_only_with_strict(library):
+    from conftest import REPO
+    from helpers import validate_json
+
+    _stories(library, 9)
+    code, problems = validate_json("--content", str(library.content), "--no-audio", cwd=REPO)
+    assert code == 0 and {p["code"] for p in problems} == {"insights.gap"}
+    code, _ = validate_json("--content", str(library.content), "--no-audio", "--strict",
+                            cwd=REPO)
+    assert code == 1
+
+
+def test_the_insights_page_has_coverage_charts_and_data_tables(sample_site):
+    html = (sample_site / "insights" / "index.html").read_text(encoding="utf-8")
+    article = html.split("<article")[1].split("</article>")[0]
+    assert article.count('<svg viewBox="0 0 360') == 2 and "<script" not in article
+    assert "<title id=\"chart-objections-title\">Objections raised, by quarter of interview" \
+        in html
+    assert html.count("<caption>") == 2  # each chart's figures as a table
+    assert "ERP native AP module" in html
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="insights/"' in home
