@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .audio import AudioCache, publish_clips
-from .audio.publish import publish_calibration_clips
+from .audio import AudioCache
+from .audio.publish import calibration_clip_jobs, publish_jobs, story_clip_jobs
 from .library import Library
 from .load import build_date, load_library
 from .options import InsightOptions
@@ -100,8 +100,8 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False) -> B
         return checked
     assert audio is not None
     before = audio.counters.encoded
-    clips = publish_clips(result.library.stories, settings.audio_dir, audio)
-    clips.update(publish_calibration_clips(result.library, settings.audio_dir, audio))
+    clips = publish_jobs(audio, story_clip_jobs(result.library.stories, settings.audio_dir)
+                         + calibration_clip_jobs(result.library, settings.audio_dir))
     files = render_site(result.library, settings.today, clips, settings.insights,
                         site_url=settings.site_url, site_name=settings.site_name)
     return Build(result.library, problems, files, audio.counters.encoded - before,

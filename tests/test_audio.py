@@ -237,7 +237,9 @@ def test_a_cold_build_decodes_each_recording_once_and_a_warm_one_runs_no_ffmpeg(
     try:
         settings = Settings((root / "content").resolve(), today=EPOCH_DATE)
         cold = run(settings)
-        recordings = {clip.src for story in cold.library.stories for clip in story.clips}
+        recordings = {clip.src for story in cold.library.stories for clip in story.clips} | {
+            clip.src for session in cold.library.calibrations for call in session.calls
+            for clip in call.clips}
         assert len(recordings) >= 5 and cold.clips_encoded >= len(recordings)
         assert cold.recordings_decoded == len(recordings)
         decodes = [line for line in started.read_text().splitlines() if line.endswith("-f wav -")]

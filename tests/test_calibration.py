@@ -130,7 +130,7 @@ def test_calibrate_on_the_sample_flags_exactly_the_criterion_below_threshold():
     import subprocess
     import sys
 
-    from conftest import EPOCH, REPO
+    from helpers import EPOCH, REPO
 
     def calibrate(*args):
         return subprocess.run([sys.executable, "-m", "generator.cli", "calibrate", *args],

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import STORY, TODAY
 from generator.load import load_library
 from generator.options import InsightOptions
+from helpers import STORY, TODAY
 
 
 def _stories(library, count: int, **changes: str) -> None:
@@ -69,8 +69,7 @@ def test_a_win_closes_the_skill_gap_and_a_recent_story_the_competitor_gap(librar
 
 
 def test_validate_fails_on_gaps_only_with_strict(library):
-    from conftest import REPO
-    from helpers import validate_json
+    from helpers import REPO, validate_json
 
     _stories(library, 9)
     code, problems = validate_json("--content", str(library.content), "--no-audio", cwd=REPO)

@@ -75,32 +75,32 @@ def publish(cache: AudioCache, jobs: list[ClipJob]) -> list[ClipAudio | AudioErr
     return [result for result in results if result is not None]
 
 
-def publish_clips(stories, audio_dir: Path, cache: AudioCache) -> dict[str, Path]:
-    """Encode (or reuse) every clip; site path -> encoded file in the cache."""
-    jobs, paths = [], []
-    for story in stories:
-        for number, clip in enumerate(story.clips, start=1):
-            jobs.append(ClipJob(audio_dir / clip.src, clip.start, clip.end))
-            paths.append(clip_url(story.id, number))
+def story_clip_jobs(stories, audio_dir: Path) -> list[tuple[str, ClipJob]]:
+    """(site path, job) for every clip of every story."""
+    return [(clip_url(story.id, number), ClipJob(audio_dir / clip.src, clip.start, clip.end))
+            for story in stories for number, clip in enumerate(story.clips, start=1)]
+
+
+def calibration_clip_jobs(library, audio_dir: Path) -> list[tuple[str, ClipJob]]:
+    """(site path, job) for every clip of every calibration call."""
+    return [(calibration_clip_url(session.id, call.id, number),
+             ClipJob(audio_dir / clip.src, clip.start, clip.end))
+            for session in library.calibrations for call in session.calls
+            for number, clip in enumerate(call.clips, start=1)]
+
+
+def publish_jobs(cache: AudioCache, jobs: list[tuple[str, ClipJob]]) -> dict[str, Path]:
+    """Encode (or reuse) the clips, all in one pass so each recording is decoded
+    at most once; site path -> encoded file in the cache."""
     published = {}
-    for path, result in zip(paths, publish(cache, jobs), strict=True):
+    results = publish(cache, [job for _, job in jobs]) if jobs else []
+    for (path, _), result in zip(jobs, results, strict=True):
         if isinstance(result, AudioError):  # checked before; a file changed mid-build
             raise result
         published[path] = result.file
     return published
 
 
-def publish_calibration_clips(library, audio_dir: Path, cache: AudioCache) -> dict[str, Path]:
-    """Encode (or reuse) the clips of calibration calls; site path -> encoded file."""
-    jobs, paths = [], []
-    for session in library.calibrations:
-        for call in session.calls:
-            for number, clip in enumerate(call.clips, start=1):
-                jobs.append(ClipJob(audio_dir / clip.src, clip.start, clip.end))
-                paths.append(calibration_clip_url(session.id, call.id, number))
-    published = {}
-    for path, result in zip(paths, publish(cache, jobs) if jobs else [], strict=True):
-        if isinstance(result, AudioError):
-            raise result
-        published[path] = result.file
-    return published
+def publish_clips(stories, audio_dir: Path, cache: AudioCache) -> dict[str, Path]:
+    """Encode (or reuse) every story's clips; site path -> encoded file in the cache."""
+    return publish_jobs(cache, story_clip_jobs(stories, audio_dir))
