@@ -246,6 +246,7 @@
     var timer = null;
     function changed() {
       writeQuery();
+      list.removeAttribute("data-finder-ready");
       clearTimeout(timer);
       timer = setTimeout(run, 150);
     }
