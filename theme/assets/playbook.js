@@ -273,6 +273,19 @@
     readQuery();
     writeQuery(); // aliases in the URL become the terms' ids
     run();
+    // Material's search also reads ?q= and opens itself over the finder with
+    // it once its index loads; the finder already shows those words, so close it.
+    var words = input.value.trim();
+    var toggle = document.querySelector("[data-md-toggle=search]");
+    var headerInput = document.querySelector(".md-search__input");
+    var started = Date.now();
+    var watch = words && toggle && headerInput && setInterval(function () {
+      if (toggle.checked && headerInput.value.trim() === words) {
+        toggle.checked = false;
+        headerInput.blur();
+      }
+      if (Date.now() - started > 4000) clearInterval(watch);
+    }, 50);
   }
 
   // The header search hands its words to the finder: Enter in the search box
