@@ -26,7 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import atomic_dir
+from . import atomic_dir, search_index
 from .build import DEFAULT_CACHE, Build, Settings, run, severities
 from .codes import check_overrides
 from .options import insight_options
@@ -153,6 +153,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     @event_priority(-100)  # last: the search index and others are written by now
     def on_post_build(self, *, config):
+        if self.config.enabled:
+            # The finder's index, over the pages just written (the fresh folder).
+            try:
+                search_index.build_index(Path(config.site_dir))
+            except search_index.SearchIndexError as error:
+                raise PluginError(str(error)) from error
         if self.building is None:
             return
         building, self.building = self.building, None

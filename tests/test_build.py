@@ -66,8 +66,10 @@ def test_every_link_in_the_site_resolves(sample_site):
 def test_story_pages_link_their_criteria_and_the_list_links_every_story(sample_site):
     library = load_library(REPO / "content").library
     listing = links_in(sample_site / "stories" / "index.html")
-    for story in library.stories:
+    newest = sorted(library.stories, key=lambda s: (-s.interviewed.toordinal(), s.id))
+    for story in newest[:12]:  # the rest the finder renders from its index
         assert f"{story.id}/" in listing
+    for story in library.stories:
         page = sample_site / "stories" / story.id / "index.html"
         hrefs = links_in(page)
         for criterion_id in story.criteria_present + story.criteria_absent:

@@ -20,6 +20,7 @@ import time
 from html.parser import HTMLParser
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import yaml
@@ -175,7 +176,8 @@ def test_title_and_description_are_escaped_in_the_head(hostile_site):
 def test_the_search_index_holds_hostile_text_only_escaped(hostile_site):
     index = json.loads((hostile_site / "search" / "search_index.json").read_text("utf-8"))
     docs = [doc for doc in index["docs"] if WORD in doc["title"] + doc["text"]]
-    assert any(doc["location"].startswith("stories/hostile-story/") for doc in docs)
+    # Stories are searched in the finder (test_the_finder_shows_hostile_text_as_text).
+    assert any(doc["location"].startswith("criteria/hostile-criterion/") for doc in docs)
     for doc in docs:
         # Material shows title and text as HTML in its results.
         for key in ("title", "text"):
@@ -292,6 +294,28 @@ def test_searching_for_hostile_text_runs_no_script(guarded, hostile_url, query):
         page.wait_for_load_state("load")
         page.wait_for_timeout(300)
         _assert_not_pwned(page)
+
+
+@pytest.mark.parametrize("query", [WORD, "onerror", "img src", "window pwned"])
+def test_the_finder_shows_hostile_text_as_text(guarded, hostile_url, query):
+    """The finder renders results from the search index as text nodes, never as HTML."""
+    page, _ = guarded
+    page.goto(hostile_url + "stories/?" + urlencode({"q": query}))
+    page.wait_for_selector("[data-finder-list][data-finder-ready], "
+                           "[data-finder-empty]:not([hidden])")
+    cards = page.locator("[data-finder-list] > li")
+    assert cards.count() >= 1
+    card = cards.first
+    assert card.locator(".pb-card__title").get_attribute("href").endswith("hostile-story/")
+    for part in (".pb-card__title", ".pb-card__quote", ".pb-card__excerpt"):
+        text = card.locator(part).inner_text()
+        assert "<img src=x onerror=window.__pwned=1>" in text or "onerror" in text, part
+    # Only the finder's own elements: no element came from the content.
+    tags = card.evaluate("li => [...li.querySelectorAll('*')].map(e => e.tagName.toLowerCase())")
+    assert set(tags) <= {"p", "span", "a", "mark", "time"}, tags
+    for index in range(cards.count()):
+        cards.nth(index).hover(force=True)
+    _assert_not_pwned(page)
 
 
 # -- the URL policy ------------------------------------------------------------------

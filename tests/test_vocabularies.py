@@ -51,7 +51,9 @@ def test_a_new_vocabulary_needs_only_its_registry_record(library, tmp_path, monk
     assert "../../stories/retail-twin/" not in term_page
     assert (site / "industries" / "index.html").is_file()
     finder = (site / "stories" / "index.html").read_text(encoding="utf-8")
-    assert '<select name="industry">' in finder
-    assert 'data-industry="fintech"' in finder
+    assert '<select name="industry" data-singular="industry">' in finder
+    assert '<option value="fintech"' in finder
+    story_page = (site / "stories" / "globex-soc2" / "index.html").read_text(encoding="utf-8")
+    assert '<span data-pagefind-filter="industry">fintech</span>' in story_page
     story_page = (site / "stories" / "globex-soc2" / "index.html").read_text(encoding="utf-8")
     assert "<dt>Industry</dt>" in story_page

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from .files import GeneratedFile
+from .finder import SHOWN
 from .render import Renderer
 
 
@@ -15,5 +16,8 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
     for criterion in library.criteria:
         yield renderer.page("criterion.md.j2", f"criteria/{criterion.id}.md",
                             source=criterion.path, criterion=criterion,
-                            present=library.evidence(criterion.id, "present"),
-                            absent=library.evidence(criterion.id, "absent"))
+                            # The newest few of each; the finder lists them all.
+                            present=library.evidence(criterion.id, "present")[:SHOWN],
+                            absent=library.evidence(criterion.id, "absent")[:SHOWN],
+                            present_total=len(library.evidence(criterion.id, "present")),
+                            absent_total=len(library.evidence(criterion.id, "absent")))

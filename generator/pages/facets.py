@@ -11,6 +11,7 @@ from ..links import balanced, tally
 from ..urls import term_url
 from ..vocabularies import vocabularies
 from .files import GeneratedFile
+from .finder import SHOWN
 from .render import Renderer, outcome_counts
 
 TAXONOMY_PATH = "content/taxonomy.yml"
@@ -42,4 +43,7 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
                     "term.md.j2", path, source=TAXONOMY_PATH, **context,
                     objections=tally(stories, "objections"),
                     competitors=tally(stories, "competitors"),
-                    winning_takeaways=newest_first(wins))
+                    # The page stays small at any library size: the newest few,
+                    # then a link to the finder filtered to this term.
+                    newest=stories[:SHOWN], winning_takeaways=newest_first(wins)[:SHOWN],
+                    wins_total=len(wins))

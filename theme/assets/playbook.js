@@ -3,74 +3,325 @@
 (function () {
   "use strict";
 
-  // Story finder: filters live in the URL query, so a filtered view can be
-  // shared ("losses to Northwind on price": ?outcome=loss&competitor=northwind&objection=price).
+  // ---- Story finder (generator/pages/finder.py) ---------------------------
+  // Words and facet filters live in the URL (?q=security+review&outcome=loss
+  // &competitor=globex), so a view can be pasted into a 1:1 note. The query
+  // runs against the Pagefind index (generator/search_index.py): every word
+  // must match, "quoted phrases" match as phrases, results are ranked by
+  // relevance with words and newest first without. Content reaches the page
+  // only as text nodes: never innerHTML.
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // Pagefind's excerpt is escaped text with <mark> around matches: split it on
+  // the marks and turn each piece into a text node.
+  var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+  function unescapeText(text) {
+    return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (all, code) {
+      if (code[0] === "#") {
+        var n = code[1] === "x" || code[1] === "X" ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
+        return n > 0 && n < 0x110000 ? String.fromCodePoint(n) : all;
+      }
+      return Object.prototype.hasOwnProperty.call(ENTITIES, code.toLowerCase()) ? ENTITIES[code.toLowerCase()] : all;
+    });
+  }
+  function highlighted(excerpt) {
+    var node = el("p", "pb-card__excerpt");
+    var marked = false;
+    String(excerpt || "").split(/(<mark>|<\/mark>)/).forEach(function (piece) {
+      if (piece === "<mark>") { marked = true; return; }
+      if (piece === "</mark>") { marked = false; return; }
+      if (!piece) return;
+      var text = document.createTextNode(unescapeText(piece.replace(/<[^>]*>/g, "")));
+      if (marked) { var mark = el("mark"); mark.appendChild(text); node.appendChild(mark); }
+      else node.appendChild(text);
+    });
+    return node;
+  }
+
+  function editDistance(a, b) {
+    var row = [];
+    for (var j = 0; j <= b.length; j++) row.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var previous = row[0];
+      row[0] = i;
+      for (j = 1; j <= b.length; j++) {
+        var kept = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = kept;
+      }
+    }
+    return row[b.length];
+  }
+
+  // A filter value from the URL: a term id, or an alias or title of one.
+  function resolveOption(select, value) {
+    var wanted = value.trim().toLowerCase();
+    var options = Array.prototype.slice.call(select.options).filter(function (o) { return o.value; });
+    var names = function (o) {
+      var aliases = o.getAttribute("data-aliases");
+      return [o.value, o.getAttribute("data-title") || ""].concat(aliases ? aliases.split("|") : [])
+        .map(function (n) { return n.toLowerCase(); });
+    };
+    var exact = options.filter(function (o) { return o.value === value; })[0];
+    if (exact) return { option: exact };
+    var named = options.filter(function (o) { return names(o).indexOf(wanted) >= 0; })[0];
+    if (named) return { option: named, alias: true };
+    var best = null;
+    var bestDistance = Infinity;
+    options.forEach(function (o) {
+      names(o).forEach(function (n) {
+        var d = editDistance(wanted, n);
+        if (d < bestDistance) { best = o; bestDistance = d; }
+      });
+    });
+    var close = best && bestDistance <= Math.max(2, Math.floor(wanted.length / 3));
+    return { option: null, suggestion: close ? best : null };
+  }
+
   function setupFinder(form) {
     var list = document.querySelector("[data-finder-list]");
     if (!list) return;
-    var cards = Array.prototype.slice.call(list.children);
-    var texts = cards.map(function (card) { return card.textContent.toLowerCase(); });
+    var input = form.querySelector("input[name=q]");
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select[name]"));
     var count = form.querySelector("[data-finder-count]");
+    var notices = form.querySelector("[data-finder-notices]");
     var empty = document.querySelector("[data-finder-empty]");
+    var more = document.querySelector("[data-finder-more]");
+    var offline = document.querySelector("[data-finder-offline]");
     var submit = form.querySelector("[data-finder-submit]");
+    var total = parseInt(form.getAttribute("data-total"), 10) || 0;
+    var pageSize = parseInt(form.getAttribute("data-page-size"), 10) || 12;
+    var outcomeTitles = {};
+    Array.prototype.forEach.call(form.querySelector("select[name=outcome]").options, function (o) {
+      if (o.value) outcomeTitles[o.value] = o.textContent.replace(/\s*\(\d+\)$/, "");
+    });
+    var bundleUrl = new URL(form.getAttribute("data-pagefind"), window.location.href).href;
+    var siteRoot = new URL(form.getAttribute("data-site-root"), window.location.href).pathname;
+    var engine = null;
+    var results = [];
+    var shown = 0;
+    var generation = 0;
+    var loading = false;
     if (submit) submit.hidden = true;
-    var fields = Array.prototype.slice.call(form.elements).filter(function (el) { return el.name; });
+
+    function load() {
+      if (!engine) {
+        engine = import(bundleUrl).then(function (pagefind) {
+          return pagefind.options({ baseUrl: siteRoot, excerptLength: 24 }).then(function () { return pagefind; });
+        });
+      }
+      return engine;
+    }
+
+    function notice(parts) {
+      var line = el("p", "pb-notice");
+      parts.forEach(function (part) {
+        if (typeof part === "string") line.appendChild(document.createTextNode(part));
+        else line.appendChild(part);
+      });
+      notices.appendChild(line);
+    }
 
     function readQuery() {
       var params = new URLSearchParams(window.location.search);
-      fields.forEach(function (field) {
-        var value = params.get(field.name);
-        if (value === null) return;
-        if (field.tagName === "SELECT" && !field.querySelector('option[value="' + CSS.escape(value) + '"]')) return;
-        field.value = value;
+      notices.replaceChildren();
+      input.value = params.get("q") || "";
+      selects.forEach(function (select) {
+        select.value = "";
+        var value = params.get(select.name);
+        if (value === null || value === "") return;
+        var singular = select.getAttribute("data-singular") || select.name;
+        var found = resolveOption(select, value);
+        if (found.option) {
+          select.value = found.option.value;
+          if (found.alias) notice(["Showing " + singular + " " + (found.option.getAttribute("data-title") || found.option.value) + " for \u201c" + value + "\u201d."]);
+          return;
+        }
+        var parts = ["No " + singular + " \u201c" + value + "\u201d"];
+        if (found.suggestion) {
+          var suggestion = found.suggestion;
+          var link = el("a", null, suggestion.getAttribute("data-title") || suggestion.value);
+          link.href = "?" + (function () { var p = new URLSearchParams(window.location.search); p.set(select.name, suggestion.value); return p.toString(); })();
+          link.addEventListener("click", function (event) {
+            event.preventDefault();
+            select.value = suggestion.value;
+            notices.replaceChildren();
+            changed();
+          });
+          parts.push("; did you mean ", link, "?");
+        } else {
+          parts.push(".");
+        }
+        parts.push(" Showing every " + singular + ".");
+        notice(parts);
       });
     }
 
     function writeQuery() {
       var params = new URLSearchParams();
-      fields.forEach(function (field) { if (field.value.trim()) params.set(field.name, field.value.trim()); });
+      if (input.value.trim()) params.set("q", input.value.trim());
+      selects.forEach(function (select) { if (select.value) params.set(select.name, select.value); });
       var query = params.toString();
-      var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
-      window.history.replaceState(null, "", url);
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
     }
 
-    function apply() {
-      var words = [];
-      var wanted = [];
-      fields.forEach(function (field) {
-        var value = field.value.trim().toLowerCase();
-        if (!value) return;
-        if (field.name === "q") words = value.split(/\s+/);
-        else wanted.push([field.name.replace(/_/g, "-"), value]);
-      });
-      var shown = 0;
-      cards.forEach(function (card, i) {
-        var match = wanted.every(function (pair) {
-          return (" " + (card.getAttribute("data-" + pair[0]) || "") + " ").indexOf(" " + pair[1] + " ") >= 0;
-        }) && words.every(function (word) { return texts[i].indexOf(word) >= 0; });
-        card.hidden = !match;
-        if (match) shown += 1;
-      });
-      count.textContent = shown === cards.length
-        ? cards.length + " stories"
-        : shown + " of " + cards.length + " stories";
-      if (empty) empty.hidden = shown !== 0;
+    function card(data) {
+      var meta = data.meta || {};
+      var outcome = outcomeTitles[meta.outcome] ? meta.outcome : "";
+      var item = el("li", "pb-card" + (outcome ? " pb-card--" + outcome : ""));
+      var head = el("p", "pb-card__head");
+      if (outcome) {
+        head.appendChild(el("span", "pb-outcome pb-outcome--" + outcome, outcomeTitles[outcome]));
+        head.appendChild(document.createTextNode(" "));
+      }
+      var title = el("a", "pb-card__title", meta.title || data.url);
+      title.href = data.url;
+      head.appendChild(title);
+      item.appendChild(head);
+      if (meta.quote) item.appendChild(el("p", "pb-card__quote", meta.quote));
+      if (input.value.trim() && data.excerpt) item.appendChild(highlighted(data.excerpt));
+      var facts = [];
+      if (meta.competitor) facts.push("vs " + meta.competitor);
+      ["role", "stage"].forEach(function (key) { if (meta[key]) facts.push(meta[key]); });
+      var line = el("p", "pb-card__meta", facts.join(" \u00b7 ") + (facts.length ? " \u00b7 " : ""));
+      if (meta.date) {
+        var time = el("time", null, meta.date);
+        time.setAttribute("datetime", meta.date);
+        line.appendChild(time);
+      }
+      item.appendChild(line);
+      return item;
     }
 
-    form.addEventListener("input", function () { apply(); writeQuery(); });
-    form.addEventListener("change", function () { apply(); writeQuery(); });
-    form.addEventListener("submit", function (event) { event.preventDefault(); apply(); writeQuery(); });
-    form.addEventListener("reset", function () { setTimeout(function () { apply(); writeQuery(); }, 0); });
+    function showMore() {
+      if (loading || shown >= results.length) return Promise.resolve();
+      loading = true;
+      var mine = generation;
+      var batch = results.slice(shown, shown + pageSize);
+      return Promise.all(batch.map(function (r) { return r.data(); })).then(function (items) {
+        loading = false;
+        if (mine !== generation) return;
+        items.forEach(function (data) { list.appendChild(card(data)); });
+        shown += items.length;
+        more.hidden = shown >= results.length;
+        more.textContent = "Show " + Math.min(pageSize, results.length - shown) + " more of " + (results.length - shown);
+        list.setAttribute("data-finder-ready", "");
+      }, function () { loading = false; });
+    }
+
+    function run() {
+      var mine = ++generation;
+      var words = input.value.trim();
+      var filters = {};
+      selects.forEach(function (select) { if (select.value) filters[select.name] = select.value; });
+      if (!Object.keys(filters).length) filters.outcome = { any: Object.keys(outcomeTitles) };
+      list.removeAttribute("data-finder-ready");
+      form.setAttribute("aria-busy", "true");
+      return load().then(function (pagefind) {
+        return pagefind.search(words || null, words ? { filters: filters } : { filters: filters, sort: { date: "desc" } });
+      }).then(function (search) {
+        if (mine !== generation || !search) return;
+        results = search.results;
+        shown = 0;
+        list.replaceChildren();
+        count.textContent = (results.length === total ? total + " stories" : results.length + " of " + total + " stories") +
+          (words ? ", best match first" : ", newest first");
+        empty.hidden = results.length !== 0;
+        more.hidden = true;
+        return showMore();
+      }).then(function () {
+        if (mine === generation) form.removeAttribute("aria-busy");
+      }, function () {
+        // No index: a file opened from disk, or the search bundle missing.
+        offline.hidden = false;
+        form.removeAttribute("aria-busy");
+      });
+    }
+
+    var timer = null;
+    function changed() {
+      writeQuery();
+      list.removeAttribute("data-finder-ready");
+      clearTimeout(timer);
+      timer = setTimeout(run, 150);
+    }
+
+    form.addEventListener("input", function (event) { if (event.target === input) changed(); });
+    form.addEventListener("change", function (event) { if (event.target !== input) { notices.replaceChildren(); changed(); } });
+    form.addEventListener("submit", function (event) { event.preventDefault(); writeQuery(); run(); });
+    more.addEventListener("click", showMore);
+    if ("IntersectionObserver" in window) {
+      new IntersectionObserver(function (entries) {
+        if (entries.some(function (e) { return e.isIntersecting; }) && !more.hidden) showMore();
+      }, { rootMargin: "200px" }).observe(more);
+    }
     var reset = form.querySelector("[data-finder-reset]");
     if (reset) reset.addEventListener("click", function (event) {
       event.preventDefault();
-      form.reset(); // fields are cleared when reset() returns
-      apply();
+      input.value = "";
+      selects.forEach(function (select) { select.value = ""; });
+      notices.replaceChildren();
       writeQuery();
+      run();
     });
+    window.addEventListener("popstate", function () { readQuery(); run(); });
     readQuery();
-    apply();
+    writeQuery(); // aliases in the URL become the terms' ids
+    run();
+    // Material's search also reads ?q= and opens itself over the finder with
+    // it once its index loads; the finder already shows those words, so close it.
+    var words = input.value.trim();
+    var toggle = document.querySelector("[data-md-toggle=search]");
+    var headerInput = document.querySelector(".md-search__input");
+    var started = Date.now();
+    var watch = words && toggle && headerInput && setInterval(function () {
+      if (toggle.checked && headerInput.value.trim() === words) {
+        toggle.checked = false;
+        headerInput.blur();
+      }
+      if (Date.now() - started > 4000) clearInterval(watch);
+    }, 50);
   }
+
+  // The header search hands its words to the finder: Enter in the search box
+  // opens the finder with them, and a link above the results does the same,
+  // so stories are found by one engine. Hand-written pages and criteria are
+  // still listed below it by Material's search.
+  function finderUrl(words) {
+    var config = document.getElementById("__config");
+    var base = ".";
+    try { base = JSON.parse(config.textContent).base || "."; } catch (error) { /* keep "." */ }
+    var url = new URL(base.replace(/\/?$/, "/") + "stories/", window.location.href);
+    url.search = new URLSearchParams({ q: words }).toString();
+    return url.href;
+  }
+
+  function setupHeaderSearch(searchInput) {
+    var wrap = document.querySelector(".md-search__scrollwrap");
+    var link = el("a", "pb-search-finder");
+    link.hidden = true;
+    if (wrap) wrap.insertBefore(link, wrap.firstChild);
+    function update() {
+      var words = searchInput.value.trim();
+      link.hidden = !words;
+      link.textContent = "Find stories matching \u201c" + words + "\u201d \u2192";
+      link.href = words ? finderUrl(words) : "#";
+    }
+    searchInput.addEventListener("input", update);
+    window.addEventListener("keydown", function (event) {
+      if (event.target !== searchInput || event.key !== "Enter" || !searchInput.value.trim()) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      window.location.href = finderUrl(searchInput.value.trim());
+    }, true);
+    update();
+  }
+  // ---- end of story finder ------------------------------------------------
 
   // "Copy link" copies the story's permanent URL (without query or fragment).
   function setupPermalink(link) {
@@ -106,6 +357,8 @@
     Array.prototype.forEach.call(document.querySelectorAll(".pb-speed"), setupSpeed);
     var form = document.querySelector("[data-finder]");
     if (form) setupFinder(form);
+    var headerSearch = document.querySelector(".md-search__input");
+    if (headerSearch) setupHeaderSearch(headerSearch);
     Array.prototype.forEach.call(document.querySelectorAll("[data-copy-permalink]"), setupPermalink);
   }
 

@@ -1,0 +1,162 @@
+"""The story finder's search index: Pagefind run over the built story pages.
+
+Pagefind (https://pagefind.app) is a static search engine: it reads the
+built HTML and writes a chunked index and a small WebAssembly search into
+`pagefind/` beside the pages, so a query downloads only the index chunks for
+its words (well under 1 MB at 10,000 stories) and nothing loads from another
+host. Only story pages are indexed; what a page offers (the searchable text,
+the filters, the sort key, the result fields) is marked up in story.md.j2
+with data-pagefind-* attributes. The binary comes from the `pagefind[bin]`
+wheel, so `make site` installs it like any other dependency.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+# The folder, inside the site, that holds the index and pagefind.js.
+BUNDLE_DIR = "pagefind"
+# Story pages only: stories/<id>/index.html (the finder itself is stories/index.html).
+STORY_PAGES = "stories/*/index.html"
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind is missing or failed; the message says which and what to do."""
+
+
+def executable() -> Path:
+    try:
+        import pagefind_bin
+    except ImportError as error:
+        raise SearchIndexError(
+            "the story finder's search index needs Pagefind, which is not installed: "
+            "run `make site` (or `pip install -e .`) to install it") from error
+    return Path(pagefind_bin.get_executable())
+
+
+def build_index(site_dir: Path) -> None:
+    """Index the built story pages under `site_dir` into `site_dir/pagefind/`."""
+    command = [str(executable()), "--site", str(site_dir), "--glob", STORY_PAGES,
+               "--output-subdir", BUNDLE_DIR, "--force-language", "en", "--silent"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SearchIndexError(
+            f"Pagefind could not index the story pages in {site_dir} "
+            f"(exit {result.returncode}): {(result.stderr or result.stdout).strip()}")
+    canonical_bundle(site_dir / BUNDLE_DIR)
+
+
+# -- same input, same bytes ------------------------------------------------------------
+# Pagefind writes each filter's values in hash-map order, which changes from run
+# to run, and names files by a hash of their bytes. canonical_bundle() sorts
+# every filter's values, renames the filter files by the hash of their sorted
+# content, and rewrites the metadata file and pagefind-entry.json that name them.
+# The files are gzipped CBOR behind a "pagefind_dcd" signature; the small CBOR
+# codec below reads and writes the types these files use.
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _cbor_head(major: int, value: int) -> bytes:
+    if value < 24:
+        return bytes([major << 5 | value])
+    for extra, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if value < 1 << (8 * size):
+            return bytes([major << 5 | extra]) + value.to_bytes(size, "big")
+    raise ValueError(value)
+
+
+def _cbor_encode(value) -> bytes:
+    if isinstance(value, bool) or value is None:
+        return bytes([0xF5 if value is True else 0xF4 if value is False else 0xF6])
+    if isinstance(value, int):
+        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, str):
+        data = value.encode("utf-8")
+        return _cbor_head(3, len(data)) + data
+    if isinstance(value, list):
+        return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
+    if isinstance(value, dict):
+        return _cbor_head(5, len(value)) + b"".join(
+            _cbor_encode(k) + _cbor_encode(v) for k, v in value.items())
+    raise TypeError(type(value))
+
+
+def _cbor_decode(data: bytes, at: int = 0):
+    """(value, next offset) of the CBOR item at `at`."""
+    first = data[at]
+    major, extra = first >> 5, first & 31
+    at += 1
+    if major == 7:
+        simple = {20: False, 21: True, 22: None}
+        if extra in simple:
+            return simple[extra], at
+        raise ValueError(f"unsupported CBOR simple value {extra}")
+    if extra < 24:
+        number = extra
+    else:
+        size = {24: 1, 25: 2, 26: 4, 27: 8}[extra]
+        number, at = int.from_bytes(data[at:at + size], "big"), at + size
+    if major == 0:
+        return number, at
+    if major == 1:
+        return -1 - number, at
+    if major in (2, 3):
+        raw = data[at:at + number]
+        return (raw if major == 2 else raw.decode("utf-8")), at + number
+    if major == 4:
+        items = []
+        for _ in range(number):
+            item, at = _cbor_decode(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        mapping = {}
+        for _ in range(number):
+            key, at = _cbor_decode(data, at)
+            mapping[key], at = _cbor_decode(data, at)
+        return mapping, at
+    raise ValueError(f"unsupported CBOR major type {major}")
+
+
+def _read(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_SIGNATURE):
+        raise SearchIndexError(f"{path} is not a Pagefind file this version of playbook reads")
+    return _cbor_decode(data, len(_SIGNATURE))[0]
+
+
+def _write(value, folder: Path, prefix: str, suffix: str, digits: int) -> str:
+    """Write `value` as a Pagefind file named by its hash; return the hash part of the name."""
+    data = _SIGNATURE + _cbor_encode(value)
+    name = f"{prefix}{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
+    return name
+
+
+def canonical_bundle(bundle: Path) -> None:
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, details in sorted(entry["languages"].items()):
+        meta_path = bundle / f"pagefind.{details['hash']}.pf_meta"
+        meta = _read(meta_path)
+        # [version, pages, index chunks, filters: [[name, file hash], ...], sorts]
+        meta[3] = filters = sorted(meta[3], key=lambda pair: pair[0])
+        meta[4] = sorted(meta[4], key=lambda pair: pair[0])
+        for pair in filters:
+            old = bundle / "filter" / f"{pair[1]}.pf_filter"
+            name, values = _read(old)
+            old.unlink()
+            pair[1] = _write([name, sorted(values, key=lambda v: v[0])], bundle / "filter",
+                             f"{language}_", ".pf_filter", 7)
+        meta_path.unlink()
+        details["hash"] = _write(meta, bundle, f"pagefind.{language}_", ".pf_meta", 10)
+        details["hash"] = details["hash"].removeprefix("pagefind.")
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                          encoding="utf-8")
