@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from . import markdown_render, privacy, source
 from .problems import SEVERITY_CHOICES, Code
-from .validate import clips, criteria, docs, fields, recordings, stories, taxonomy
+from .validate import clips, criteria, docs, fields, ramps, recordings, stories, taxonomy
 
 _MODULES = (source, fields, taxonomy, stories, clips, criteria, recordings, docs,
-            markdown_render, privacy)
+            markdown_render, privacy, ramps)
 
 
 def all_codes() -> dict[str, Code]:

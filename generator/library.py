@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .model import Criterion, Story, Taxonomy
+from .model import Criterion, Ramp, Story, Taxonomy
 from .vocabularies import vocabularies, vocabulary
 
 
@@ -20,6 +20,7 @@ class Library:
     _by_term: dict[str, dict[str, tuple[Story, ...]]] = field(repr=False, compare=False)
     # (criterion id, "present" | "absent") -> stories, newest first
     _evidence: dict[tuple[str, str], tuple[Story, ...]] = field(repr=False, compare=False)
+    ramps: tuple[Ramp, ...] = ()  # sorted by id
 
     def story(self, story_id: str) -> Story:
         return self._stories[story_id]
@@ -34,6 +35,10 @@ class Library:
         """
         return self._by_term[vocabulary(facet).id].get(term_id, ())
 
+    def has_story(self, story_id: str) -> bool:
+        """Whether the story is published (a public build leaves confidential ones out)."""
+        return story_id in self._stories
+
     def criteria_for(self, skill: str) -> tuple[Criterion, ...]:
         return tuple(c for c in self.criteria if c.skill == skill)
 
@@ -46,7 +51,8 @@ def newest_first(stories: list[Story] | tuple[Story, ...]) -> tuple[Story, ...]:
     return tuple(sorted(stories, key=lambda s: (-s.interviewed.toordinal(), s.id)))
 
 
-def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion]) -> Library:
+def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
+         ramps: list[Ramp] | tuple[Ramp, ...] = ()) -> Library:
     ordered = tuple(sorted(stories, key=lambda s: s.id))
     names = [v.id for v in vocabularies()]
     by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in names}
@@ -68,4 +74,5 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion]) ->
         _by_term={v: {t: newest_first(s) for t, s in terms.items()}
                   for v, terms in by_term.items()},
         _evidence={k: newest_first(s) for k, s in evidence.items()},
+        ramps=tuple(sorted(ramps, key=lambda r: r.id)),
     )

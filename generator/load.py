@@ -14,7 +14,9 @@ from .privacy import public_stories
 from .problems import Problem, sort_problems
 from .source import list_documents, outside_links_below, read_markdown, read_yaml
 from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
+from .validate.ramps import read_ramps
 from .validate.recordings import check_clips, with_durations
+from .validate.taxonomy import check_featured
 from .vocabularies import vocabularies
 
 
@@ -99,9 +101,17 @@ def load_library(content_dir: Path, today: date | None = None,
         problems += found
         stories = with_durations(stories, durations)
 
+    # Ramp playbooks and featured stories name stories and criteria: checked after both.
+    ramps, found = read_ramps(content_dir / "ramp", root, taxonomy, stories, story_paths,
+                              criteria, criterion_ids)
+    problems += found
+    if taxonomy_source is not None:
+        problems += check_featured(taxonomy_source, taxonomy, {p.stem for p in story_paths},
+                                   stories)
+
     if public:  # confidential stories go before linking, so no index or page sees them
         stories, found = public_stories(stories, criteria, root)
         problems += found
-    library = link(taxonomy, stories, criteria)
+    library = link(taxonomy, stories, criteria, ramps)
     return LoadResult(library, sort_problems(problems))
 

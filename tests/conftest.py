@@ -155,6 +155,6 @@ def make_repo(lib: Library) -> Path:
     shutil.copy(REPO / "mkdocs.yml", lib.root)
     shutil.copytree(REPO / "theme", lib.root / "theme", dirs_exist_ok=True)
     (lib.root / "docs").mkdir(exist_ok=True)
-    for page in ("contributing.md", "ramp.md"):
+    for page in ("contributing.md",):
         (lib.root / "docs" / page).write_text(f"# {page}\n")
     return lib.root
