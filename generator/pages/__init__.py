@@ -16,11 +16,11 @@ from datetime import date
 from pathlib import Path
 
 from ..library import Library
-from . import criteria, facets, finder, home, stories
+from . import coaching, criteria, facets, finder, home, ramp, scorecard, stories
 from .files import GeneratedFile, write_pages
 from .render import Renderer
 
-FAMILIES = (home, finder, stories, criteria, facets)
+FAMILIES = (home, finder, stories, criteria, facets, ramp, coaching, scorecard)
 
 __all__ = ["FAMILIES", "GeneratedFile", "render_site", "write_pages"]
 

@@ -19,7 +19,17 @@ from ..links import RelatedIndex
 from ..markdown_render import render_markdown
 from ..model import OUTCOMES, Story
 from ..timecode import format_time
-from ..urls import clip_url, criterion_url, finder_url, page_url, relative, story_url, term_url
+from ..urls import (
+    clip_url,
+    coach_url,
+    criterion_url,
+    finder_url,
+    page_url,
+    ramp_url,
+    relative,
+    story_url,
+    term_url,
+)
 from ..vocabularies import vocabularies
 from .files import GeneratedFile
 
@@ -90,6 +100,8 @@ class Renderer:
             term_url=term_url,
             finder_url=finder_url,
             clip_url=clip_url,
+            ramp_url=ramp_url,
+            coach_url=coach_url,
             term=self.term_title,
             vocabularies={v.id: v for v in vocabularies()},
             outcome_counts=outcome_counts,

@@ -49,6 +49,9 @@ def generated_pages(library: Library) -> set[str]:
         directory = vocabulary.folder
         found.add(f"{directory}/index.md")
         found |= {f"{directory}/{term.id}.md" for term in library.taxonomy.terms[vocabulary.id]}
+    # Ramp playbooks, each skill's 1:1 coaching pack, the scorecard
+    found |= {"ramp/index.md", "scorecard.md"} | {f"ramp/{r.id}.md" for r in library.ramps}
+    found |= {f"{term_url('skills', t.id)}coach.md" for t in library.taxonomy.terms["skills"]}
     return found
 
 
