@@ -77,8 +77,8 @@ def test_a_printed_pack_fits_two_pages_with_both_quotes_and_a_box_per_level(
     from pypdf import PdfReader
 
     browser, base = site
-    page = browser.new_page()
     for skill in sample.taxonomy.terms["skills"]:
+        page = browser.new_page()  # a fresh page: media emulation would carry into page.pdf
         page.goto(base + f"skills/{skill.id}/coach/")
         pdf = tmp_path / f"{skill.id}-{paper}.pdf"
         page.pdf(path=str(pdf), format=paper, print_background=True)
@@ -101,8 +101,7 @@ def test_a_printed_pack_fits_two_pages_with_both_quotes_and_a_box_per_level(
         for label in ("One behaviour I will practise", "On which deal", "By when",
                       "We review it on"):
             assert _words(label).upper() in text.upper()
-        page.emulate_media(media="screen")
-    page.close()
+        page.close()
 
 
 def test_transcripts_on_the_skill_page_read_as_prose_at_1280_px(site):

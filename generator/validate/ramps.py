@@ -28,8 +28,16 @@ from ..markdown_render import add_body_problems
 from ..model import RAMP_KINDS, SCALE_LEVELS, Criterion, Phase, Ramp, Story, Taxonomy
 from ..problems import Code, Problem
 from ..source import FieldPath, SourceFile, describe, list_documents, read_markdown
-from .fields import SLUG, Checker, case_collisions, check_privacy, check_reserved, listing, \
-    slugify, suggestion
+from .fields import (
+    SLUG,
+    Checker,
+    case_collisions,
+    check_privacy,
+    check_reserved,
+    listing,
+    slugify,
+    suggestion,
+)
 
 # The findings this module reports (listed by `playbook codes`).
 CODES = (
@@ -180,8 +188,8 @@ def _text(check: Checker, spec: dict, at: FieldPath, key: str, label: str,
     value = spec.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            check.error((*at, key) if key in spec else at,
-                        f"{label} needs '{key}'; {'it is empty' if key in spec else 'it is missing'}",
+            found = "it is empty" if key in spec else "it is missing"
+            check.error((*at, key) if key in spec else at, f"{label} needs '{key}'; {found}",
                         f"add '{key}: ...' to the phase", code="field.required")
         return None
     if isinstance(value, (list, dict, bool)):
