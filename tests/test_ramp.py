@@ -234,3 +234,17 @@ def test_without_javascript_the_ramp_is_a_plain_checklist(ramp_site):
     assert not page.locator(".md-header").is_visible()
     assert page.locator(".pb-gate").count() == 3
     context.close()
+
+
+def test_the_new_pages_front_matter_is_valid_yaml():
+    """MkDocs prints front matter it cannot parse as page text, without a warning."""
+    import yaml
+
+    library = load_library(REPO / "content", today=date(2026, 11, 1)).library
+    pages = [f for f in render_site(library, date(2026, 11, 1), {})
+             if f.path.startswith(("ramp/", "scorecard")) or f.path.endswith("/coach.md")]
+    assert len(pages) == 2 + 1 + len(library.taxonomy.terms["skills"]) + 1  # and the CSV
+    for page in pages:
+        if page.is_page:
+            meta = yaml.safe_load(str(page.content).split("\n---\n", 1)[0].split("---\n", 1)[1])
+            assert isinstance(meta, dict) and meta["title"] and meta["description"], page.path
