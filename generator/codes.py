@@ -23,6 +23,7 @@ from .validate import (
     criteria,
     docs,
     fields,
+    ramps,
     recordings,
     redirects,
     stories,
@@ -31,7 +32,7 @@ from .validate import (
 from .validate import insights as insight_checks
 
 _MODULES = (source, fields, taxonomy, stories, clips, criteria, recordings, docs,
-            markdown_render, privacy, redirects, calibration, insight_checks)
+            markdown_render, privacy, redirects, calibration, insight_checks, ramps)
 
 
 def all_codes() -> dict[str, Code]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .model import CalibrationSession, Criterion, Story, Taxonomy
+from .model import CalibrationSession, Criterion, Ramp, Story, Taxonomy
 from .vocabularies import vocabularies, vocabulary
 
 
@@ -21,6 +21,7 @@ class Library:
     # (criterion id, "present" | "absent") -> stories, newest first
     _evidence: dict[tuple[str, str], tuple[Story, ...]] = field(repr=False, compare=False)
     calibrations: tuple[CalibrationSession, ...] = ()  # oldest first, then by id
+    ramps: tuple[Ramp, ...] = ()  # sorted by id
 
     def story(self, story_id: str) -> Story:
         return self._stories[story_id]
@@ -35,6 +36,10 @@ class Library:
         """
         return self._by_term[vocabulary(facet).id].get(term_id, ())
 
+    def has_story(self, story_id: str) -> bool:
+        """Whether the story is published (a public build leaves confidential ones out)."""
+        return story_id in self._stories
+
     def criteria_for(self, skill: str) -> tuple[Criterion, ...]:
         return tuple(c for c in self.criteria if c.skill == skill)
 
@@ -48,7 +53,8 @@ def newest_first(stories: list[Story] | tuple[Story, ...]) -> tuple[Story, ...]:
 
 
 def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
-         calibrations: list[CalibrationSession] | None = None) -> Library:
+         calibrations: list[CalibrationSession] | None = None,
+         ramps: list[Ramp] | tuple[Ramp, ...] = ()) -> Library:
     ordered = tuple(sorted(stories, key=lambda s: s.id))
     names = [v.id for v in vocabularies()]
     by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in names}
@@ -71,4 +77,5 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
                   for v, terms in by_term.items()},
         _evidence={k: newest_first(s) for k, s in evidence.items()},
         calibrations=tuple(sorted(calibrations or (), key=lambda c: (c.date, c.id))),
+        ramps=tuple(sorted(ramps, key=lambda r: r.id)),
     )

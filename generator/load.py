@@ -17,8 +17,10 @@ from .source import list_documents, outside_links_below, read_markdown, read_yam
 from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
 from .validate.calibration import load_sessions
 from .validate.insights import check_insights
+from .validate.ramps import read_ramps
 from .validate.recordings import check_clips, with_durations
 from .validate.redirects import RedirectClaim, check_claims
+from .validate.taxonomy import check_featured
 from .vocabularies import vocabularies
 
 
@@ -109,12 +111,20 @@ def load_library(content_dir: Path, today: date | None = None,
         problems += found
         stories = with_durations(stories, durations)
 
+    # Ramp playbooks and featured stories name stories and criteria: checked after both.
+    ramps, found = read_ramps(content_dir / "ramp", root, taxonomy, stories, story_paths,
+                              criteria, criterion_ids)
+    problems += found
+    if taxonomy_source is not None:
+        problems += check_featured(taxonomy_source, taxonomy, {p.stem for p in story_paths},
+                                   stories)
+
     if public:  # confidential stories go before linking, so no index or page sees them
         stories, found = public_stories(stories, criteria, root)
         problems += found
     sessions, found = load_sessions(content_dir, root, criteria, criterion_ids, today, audio)
     problems += found
-    library = link(taxonomy, stories, criteria, sessions)
+    library = link(taxonomy, stories, criteria, sessions, ramps)
     problems += check_insights(library, content_dir, today, options or InsightOptions())
     return LoadResult(library, sort_problems(problems))
 

@@ -26,6 +26,8 @@ class Term:
     order: int | None = None  # stages only
     # skills only: GROW coaching questions, (step, questions) in GROW order
     grow: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # skills only: story ids for the 1:1 coaching pack (a win and a loss)
+    featured: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,3 +173,34 @@ class CalibrationSession:
 
     def rater_name(self, rater_id: str) -> str:
         return dict(self.raters).get(rater_id, rater_id)
+
+
+# What a ramp phase's `study` list may name, by the key an item is written with.
+RAMP_KINDS = ("skill", "story", "criterion")
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One stretch of a ramp (days 1-30), ending in a competency gate."""
+
+    name: str
+    key: str  # slug of the name: stable ids for the items' checkboxes
+    first_day: int
+    last_day: int
+    goal: str
+    study: tuple[tuple[str, str], ...]  # (kind, id) in reading order; kind in RAMP_KINDS
+    listen: tuple[str, ...]  # story ids whose clips to play, in order
+    practice: str
+    gate: str  # the question the manager asks
+    gate_criteria: tuple[tuple[str, str], ...]  # (criterion id, level required)
+
+
+@dataclass(frozen=True)
+class Ramp:
+    id: str
+    path: str
+    title: str
+    audience: str
+    summary: str
+    phases: tuple[Phase, ...]
+    body: str = ""  # the manager's notes

@@ -73,3 +73,17 @@ def calibration_clip_url(session_id: str, call_id: str, number: int) -> str:
 def clip_url(story_id: str, number: int) -> str:
     """A published clip's permanent path: next to its story's page."""
     return f"stories/{story_id}/clip-{number}.{CLIP_FORMAT}"
+
+
+def ramp_url(ramp_id: str | None = None) -> str:
+    """A ramp playbook's page, or the overview of every ramp."""
+    return f"ramp/{ramp_id}/" if ramp_id else "ramp/"
+
+
+def coach_url(skill_id: str) -> str:
+    """A skill's printable 1:1 coaching pack, below its coaching page."""
+    return f"{term_url('skills', skill_id)}coach/"
+
+
+SCORECARD_URL = "scorecard/"
+SCORECARD_CSV = "scorecard.csv"

@@ -31,7 +31,7 @@ class Vocabulary:
 
 REGISTRY: tuple[Vocabulary, ...] = (
     Vocabulary("skills", "skills", "skill", "Skills", "Skills", "skills", "skill",
-               related_weight=2.0, multiple=True, required=True, extra_keys=("grow",)),
+               related_weight=2.0, multiple=True, required=True, extra_keys=("grow", "featured")),
     Vocabulary("competitors", "competitor", "competitor", "Competitors", "Competitor",
                "competitors", "competitor", related_weight=4.0),
     Vocabulary("roles", "buyer_role", "buyer role", "Buyer roles", "Buyer role", "roles",

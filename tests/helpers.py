@@ -248,6 +248,49 @@ def make_repo(lib: Library) -> Path:
     shutil.copy(REPO / "mkdocs.yml", lib.root)
     shutil.copytree(REPO / "theme", lib.root / "theme", dirs_exist_ok=True)
     (lib.root / "docs").mkdir(exist_ok=True)
-    for page in ("contributing.md", "ramp.md"):
+    for page in ("contributing.md",):
         (lib.root / "docs" / page).write_text(f"# {page}\n")
     return lib.root
+
+
+# -- Chromium on a served site (ramp, coaching pack and scorecard tests) --------
+
+BROWSER_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium (or PLAYBOOK_CHROMIUM); skipped locally without one, failed in CI."""
+    import os
+    import shutil
+
+    import pytest
+
+    for candidate in (os.environ.get("PLAYBOOK_CHROMIUM"), shutil.which("chromium"),
+                      shutil.which("chromium-browser"), shutil.which("google-chrome")):
+        if candidate and Path(candidate).exists():
+            return playwright.chromium.launch(executable_path=candidate, args=BROWSER_FLAGS)
+    message = ("no Chromium found for the browser tests: install Debian's chromium "
+               "(sudo apt-get install chromium) or set PLAYBOOK_CHROMIUM")
+    if os.environ.get("CI") or os.environ.get("PLAYBOOK_REQUIRE_BROWSER"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def serve_under_project_path(site: Path, tmp: Path):
+    """Serve a built site at http://127.0.0.1:<port>/playbook/ (a GitHub Pages project
+    path); returns (base URL, server) and the caller shuts the server down."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    (tmp / "playbook").symlink_to(site, target_is_directory=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/playbook/", server

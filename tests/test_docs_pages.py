@@ -102,22 +102,21 @@ def test_generated_pages_are_the_pages_the_site_renders():
 
 
 def test_the_ramp_page_shows_its_text_not_its_front_matter(sample_site):
-    html = (sample_site / "ramp" / "index.html").read_text(encoding="utf-8")
-    assert "title: Ramp playbook" not in html
-    assert ('<meta name="description" content="Where a new rep starts: what to read, '
-            'listen to and practise in the first weeks.">') in html
+    html = (sample_site / "ramp" / "new-account-executive" / "index.html").read_text("utf-8")
+    assert "title: " not in html and "summary: " not in html
+    assert '<meta name="description" content="Your first ninety days: hear what buyers' in html
     index = json.loads((sample_site / "search" / "search_index.json").read_text("utf-8"))
     ramp = [doc for doc in index["docs"] if doc["location"].startswith("ramp/")]
-    assert ramp and not any("title: Ramp" in doc["text"] for doc in ramp)
+    assert ramp and not any("title: " in doc["text"] for doc in ramp)
 
 
 def test_the_build_refuses_a_broken_docs_link_as_validate_does(library, tmp_path):
     root = make_repo(library)
-    (root / "docs" / "ramp.md").write_text(
+    (root / "docs" / "guide.md").write_text(
         "# Ramp\n\nRead [Discovery](skills/discovery.md), then\n"
         "[Negotiation](skills/negotiation.md).\n", encoding="utf-8")
     result = build(root, tmp_path / "site")
     assert result.returncode == 1
-    assert "docs/ramp.md:4: error: the link 'skills/negotiation.md'" in result.stderr
+    assert "docs/guide.md:4: error: the link 'skills/negotiation.md'" in result.stderr
     assert "(docs.broken-link)" in result.stderr
-    assert findings(root) == [("docs/ramp.md", 4, "docs.broken-link")]
+    assert findings(root) == [("docs/guide.md", 4, "docs.broken-link")]

@@ -17,11 +17,25 @@ from pathlib import Path
 
 from ..library import Library
 from ..options import InsightOptions
-from . import calibration, criteria, facets, feed, finder, home, insights, redirects, stories
+from . import (
+    calibration,
+    coaching,
+    criteria,
+    facets,
+    feed,
+    finder,
+    home,
+    insights,
+    ramp,
+    redirects,
+    scorecard,
+    stories,
+)
 from .files import GeneratedFile, write_pages
 from .render import Renderer
 
-FAMILIES = (home, finder, stories, criteria, facets, calibration, insights, redirects, feed)
+FAMILIES = (home, finder, stories, criteria, facets, ramp, coaching, scorecard, calibration,
+            insights, redirects, feed)
 
 __all__ = ["FAMILIES", "GeneratedFile", "render_site", "write_pages"]
 

@@ -51,6 +51,9 @@ def generated_pages(library: Library) -> set[str]:
         found |= {f"{directory}/{term.id}.md" for term in library.taxonomy.terms[vocabulary.id]}
     found |= {"insights.md", "calibration/index.md"}
     found |= {f"calibration/{session.id}.md" for session in library.calibrations}
+    # Ramp playbooks, each skill's 1:1 coaching pack, the scorecard
+    found |= {"ramp/index.md", "scorecard.md"} | {f"ramp/{r.id}.md" for r in library.ramps}
+    found |= {f"{term_url('skills', t.id)}coach.md" for t in library.taxonomy.terms["skills"]}
     return found
 
 

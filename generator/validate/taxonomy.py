@@ -6,6 +6,7 @@ from typing import Any
 
 from ..model import (
     GROW_STEPS,
+    Story,
     Taxonomy,
     Term,
 )
@@ -18,6 +19,7 @@ from .fields import (
     check_reserved,
     singular,
     slugify,
+    suggestion,
 )
 
 # The findings this module reports (listed by `playbook codes`).
@@ -25,6 +27,10 @@ CODES = (
     Code("taxonomy.vocabulary-missing", "error", "taxonomy.yml lacks a vocabulary"),
     Code("taxonomy.not-mapping", "error", "a vocabulary or term in taxonomy.yml is not a mapping"),
     Code("taxonomy.duplicate-name", "error", "two terms of a vocabulary share an id or alias"),
+    Code("taxonomy.featured-unknown", "error", "a skill's featured story has no file"),
+    Code("taxonomy.featured-outcome", "error",
+         "a skill's featured stories are not one win and one loss"),
+    Code("taxonomy.featured-skill", "warning", "a skill's featured story is not tagged with it"),
 )
 
 
@@ -122,8 +128,9 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
                 names[name] = term_id if index == 0 else f"an alias of '{term_id}'"
                 lookup.setdefault(vocabulary, {})[name] = term_id
             grow = _check_grow(check, path, spec.get("grow"))
+            featured = _check_featured_list(check, path, spec.get("featured"))
             found.append(Term(vocabulary, term_id, title.strip(), description.strip(),
-                              tuple(str(a) for a in aliases), order, grow))
+                              tuple(str(a) for a in aliases), order, grow, featured))
         if registered.ordered:
             found.sort(key=lambda t: (t.order is None, t.order or 0, t.title.lower(), t.id))
         else:
@@ -157,3 +164,54 @@ def _check_grow(check: Checker, at: FieldPath, value: Any) -> tuple:
             continue
         steps.append((step, tuple(q.strip() for q in questions)))
     return tuple(steps)
+
+
+def _check_featured_list(check: Checker, at: FieldPath, value: Any) -> tuple[str, ...]:
+    """A skill's `featured` story ids, as written; `check_featured` checks them against stories."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        check.error((*at, "featured"), "expected 'featured' to be a list of story ids (a win and "
+                                       f"a loss); found {describe(value)}",
+                    "write it as 'featured: [win-story-id, loss-story-id]'", code="field.type")
+        return ()
+    return tuple(value)
+
+
+def check_featured(source: SourceFile, taxonomy: Taxonomy, story_ids: set[str],
+                   stories: list[Story]) -> list[Problem]:
+    """Each skill's featured stories: files that exist, at most one win and one loss."""
+    problems: list[Problem] = []
+    check = Checker(source, problems)
+    valid = {story.id: story for story in stories}
+    for term in taxonomy.terms.get("skills", ()):
+        seen: dict[str, str] = {}  # outcome -> story id
+        for index, story_id in enumerate(term.featured):
+            at: FieldPath = ("skills", term.id, "featured", index)
+            if story_id not in story_ids:
+                names = sorted(story_ids)
+                check.error(at, f"the skill '{term.id}' features the story '{story_id}', which "
+                                f"has no file{suggestion(story_id, names)}",
+                            "use the file name (without .md) of a story in content/stories/",
+                            code="taxonomy.featured-unknown")
+                continue
+            story = valid.get(story_id)
+            if story is None:
+                continue  # its own errors are reported
+            if story.outcome not in ("win", "loss") or story.outcome in seen:
+                check.error(at, f"the skill '{term.id}' features '{story_id}', a "
+                                f"{story.outcome}; the coaching pack shows one win and one loss"
+                                + (f", and '{seen[story.outcome]}' is the {story.outcome} already"
+                                   if story.outcome in seen else ""),
+                            "feature one win story and one loss story",
+                            code="taxonomy.featured-outcome")
+                continue
+            seen[story.outcome] = story_id
+            if term.id not in story.skills:
+                check.warn(at, f"the skill '{term.id}' features '{story_id}', which is not "
+                               f"tagged with the skill",
+                           f"add '{term.id}' to the story's skills, or feature another story",
+                           code="taxonomy.featured-skill")
+    return problems

@@ -353,7 +353,72 @@
     group.hidden = false;
   }
 
+  // ==== Ramp playbooks, 1:1 coaching packs, clips (issue 8) ====
+
+  // A ramp's ticks stay in this browser: one localStorage entry per ramp and
+  // item id (the ids come from content, not position, so editing one item
+  // never ticks another). Progress is counted per phase and for the ramp.
+  function rampKey(box) {
+    var holder = box.closest("[data-ramp]");
+    return "playbook:ramp:" + holder.getAttribute("data-ramp") + ":" + box.getAttribute("data-ramp-item");
+  }
+
+  function readTick(key) {
+    try { return window.localStorage.getItem(key) === "1"; } catch (error) { return false; }
+  }
+
+  function writeTick(key, ticked) {
+    try {
+      if (ticked) window.localStorage.setItem(key, "1");
+      else window.localStorage.removeItem(key);
+    } catch (error) { /* storage off (private mode): the ticks last for this visit */ }
+  }
+
+  function showProgress(holder, boxes) {
+    if (!holder) return;
+    var done = boxes.filter(function (box) { return box.checked; }).length;
+    var bar = holder.querySelector("progress");
+    if (bar) { bar.max = boxes.length; bar.value = done; }
+    holder.querySelector("[data-ramp-count]").textContent = done + " of " + boxes.length;
+    holder.hidden = false;
+  }
+
+  function setupRamp() {
+    var phases = Array.prototype.slice.call(document.querySelectorAll("[data-ramp-phase]"));
+    if (!phases.length) return;
+    var all = [];
+    function update() {
+      phases.forEach(function (phase) {
+        showProgress(phase.querySelector("[data-ramp-progress]"),
+                     Array.prototype.slice.call(phase.querySelectorAll("[data-ramp-item]")));
+      });
+      showProgress(document.querySelector("[data-ramp-overall]"), all);
+    }
+    phases.forEach(function (phase) {
+      Array.prototype.forEach.call(phase.querySelectorAll("[data-ramp-item]"), function (box) {
+        box.checked = readTick(rampKey(box));
+        box.addEventListener("change", function () { writeTick(rampKey(box), box.checked); update(); });
+        all.push(box);
+      });
+    });
+    update();
+  }
+
+  // One clip at a time: starting a clip pauses any other playing on the page.
+  function pauseOtherClips(event) {
+    if (!(event.target instanceof HTMLMediaElement)) return;
+    Array.prototype.forEach.call(document.querySelectorAll("audio, video"), function (other) {
+      if (other !== event.target && !other.paused) other.pause();
+    });
+  }
+
   function ready() {
+    setupRamp();
+    document.addEventListener("play", pauseOtherClips, true); // "play" does not bubble
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
     Array.prototype.forEach.call(document.querySelectorAll(".pb-speed"), setupSpeed);
     var form = document.querySelector("[data-finder]");
     if (form) setupFinder(form);

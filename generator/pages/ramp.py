@@ -1,0 +1,75 @@
+"""Ramp playbooks: the overview at /ramp/ and one reading path per ramp at /ramp/<id>/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from ..library import Library
+from ..model import Criterion, Phase, Ramp, Story, Term
+from .files import GeneratedFile
+from .render import Renderer
+
+
+@dataclass(frozen=True)
+class Item:
+    """One checklist item of a phase; `key` names its checkbox state in the browser.
+
+    Keys come from the phase name and the item's own id, never its position,
+    so adding or moving an item keeps every other item's tick.
+    """
+
+    key: str
+    kind: str  # "skill", "story", "criterion", "listen" or "practice"
+    skill: Term | None = None
+    story: Story | None = None
+    criterion: Criterion | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    phase: Phase
+    items: tuple[Item, ...]
+    gate_key: str
+    gate: tuple[tuple[Criterion, str, str], ...]  # (criterion, level, that level's anchor)
+
+    @property
+    def checkboxes(self) -> int:
+        return len(self.items) + 1  # the gate has one too
+
+
+def phase_views(library: Library, ramp: Ramp) -> tuple[PhaseView, ...]:
+    """Each phase's items as the page lists them; stories a public build left out are skipped."""
+    views = []
+    for phase in ramp.phases:
+        items: list[Item] = []
+        for kind, item_id in phase.study:
+            key = f"{phase.key}/study/{kind}/{item_id}"
+            if kind == "skill":
+                items.append(Item(key, kind, skill=library.taxonomy.term("skills", item_id)))
+            elif kind == "story" and library.has_story(item_id):
+                items.append(Item(key, kind, story=library.story(item_id)))
+            elif kind == "criterion":
+                items.append(Item(key, kind, criterion=library.criterion(item_id)))
+        items += [Item(f"{phase.key}/listen/{story_id}", "listen", story=library.story(story_id))
+                  for story_id in phase.listen if library.has_story(story_id)]
+        if phase.practice:
+            items.append(Item(f"{phase.key}/practice", "practice", text=phase.practice))
+        gate = []
+        for criterion_id, level in phase.gate_criteria:
+            criterion = library.criterion(criterion_id)
+            gate.append((criterion, level, dict(criterion.anchors).get(level, "")))
+        views.append(PhaseView(phase, tuple(items), f"{phase.key}/gate", tuple(gate)))
+    return tuple(views)
+
+
+def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
+    library = renderer.library
+    yield renderer.page("ramps.md.j2", "ramp/index.md", in_nav=True, ramps=library.ramps)
+    for ramp in library.ramps:
+        views = phase_views(library, ramp)
+        yield renderer.page("ramp.md.j2", f"ramp/{ramp.id}.md", source=ramp.path, in_nav=True,
+                            ramp=ramp, phases=views,
+                            total=sum(view.checkboxes for view in views))

@@ -1,0 +1,131 @@
+"""The 1:1 coaching pack per skill: its stories, printed by Chromium on two pages;
+and the skill page it is linked from (readable transcripts, one clip at a time)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from generator.load import load_library
+from generator.pages.coaching import pack_stories
+from helpers import REPO, STORY, launch_chromium, serve_under_project_path
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_library(REPO / "content", today=date(2026, 11, 1)).library
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, sample_site):
+    from playwright.sync_api import sync_playwright
+
+    base, server = serve_under_project_path(sample_site, tmp_path_factory.mktemp("pack-www"))
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser, base
+        browser.close()
+    server.shutdown()
+
+
+def _words(text: str) -> str:
+    """Text without whitespace or hyphens, to compare across PDF line breaks."""
+    return re.sub(r"[\s\-\u00ad]+", "", text)
+
+
+def test_featured_stories_choose_the_pack_else_the_newest_win_and_loss(sample):
+    discovery = sample.taxonomy.term("skills", "discovery")
+    win, loss = pack_stories(sample, discovery)
+    assert (win.id, loss.id) == discovery.featured
+    objection = sample.taxonomy.term("skills", "objection-handling")
+    assert objection.featured == ()
+    win, loss = pack_stories(sample, objection)
+    stories = sample.stories_by("skills", "objection-handling")
+    assert win == next(s for s in stories if s.outcome == "win")
+    assert loss == next(s for s in stories if s.outcome == "loss")
+    assert all(s.interviewed <= win.interviewed for s in stories if s.outcome == "win")
+
+
+def test_featured_story_ids_are_validated_at_their_line(library):
+    taxonomy = (library.content / "taxonomy.yml").read_text()
+    library.write("taxonomy.yml", taxonomy.replace(
+        "  discovery: {title: Discovery}",
+        "  discovery: {title: Discovery, featured: [globex-soc3]}"))
+    assert [(p.path, p.line, p.field, p.code) for p in library.load().problems] == [
+        ("content/taxonomy.yml", 2, "skills.discovery.featured[0]", "taxonomy.featured-unknown")]
+    library.story(STORY.replace("title: Globex", "title: Another"), "other-loss.md")
+    library.write("taxonomy.yml", taxonomy.replace(
+        "  discovery: {title: Discovery}",
+        "  discovery:\n    title: Discovery\n    featured:\n      - globex-soc2\n"
+        "      - other-loss\n"))
+    assert [(p.line, p.code) for p in library.load().problems] == [
+        (6, "taxonomy.featured-outcome")]  # two losses: the pack shows one win and one loss
+
+
+def test_the_skill_page_links_its_coaching_pack(sample_site):
+    page = (sample_site / "skills" / "discovery" / "index.html").read_text("utf-8")
+    assert 'href="coach/"' in page
+    assert (sample_site / "skills" / "discovery" / "coach" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_a_printed_pack_fits_two_pages_with_both_quotes_and_a_box_per_level(
+        site, sample, tmp_path, paper):
+    from pypdf import PdfReader
+
+    browser, base = site
+    for skill in sample.taxonomy.terms["skills"]:
+        page = browser.new_page()  # a fresh page: media emulation would carry into page.pdf
+        page.goto(base + f"skills/{skill.id}/coach/")
+        pdf = tmp_path / f"{skill.id}-{paper}.pdf"
+        page.pdf(path=str(pdf), format=paper, print_background=True)
+        reader = PdfReader(pdf)
+        assert len(reader.pages) <= 2, (skill.id, paper, len(reader.pages))
+        text = _words("".join(p.extract_text() for p in reader.pages))
+        win, loss = pack_stories(sample, skill)
+        assert _words(win.quote) in text and _words(loss.quote) in text, skill.id
+        assert "Storyfinder" not in text and "Search" not in text  # no sidebar or header
+
+        # A box to tick per level of every criterion, visible as printed.
+        page.emulate_media(media="print")
+        criteria = sample.criteria_for(skill.id)
+        boxes = page.locator(".pb-scorebox")
+        assert boxes.count() == sum(len(c.anchors) for c in criteria) > 0
+        for index in range(boxes.count()):
+            box = boxes.nth(index).bounding_box()
+            assert box and box["width"] >= 8 and box["height"] >= 8
+        assert boxes.first.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+        for label in ("One behaviour I will practise", "On which deal", "By when",
+                      "We review it on"):
+            assert _words(label).upper() in text.upper()
+        page.close()
+
+
+def test_transcripts_on_the_skill_page_read_as_prose_at_1280_px(site):
+    browser, base = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base + "skills/discovery/")
+    measures = page.eval_on_selector_all(
+        ".pb-sides .pb-transcript",
+        "els => els.map(e => e.getBoundingClientRect().width"
+        " / parseFloat(getComputedStyle(e).fontSize))")
+    assert measures, "the sample's discovery page has clips in its wins and losses"
+    # 15 em holds about 35 characters a line (it was 5 em: one or two words).
+    assert min(measures) >= 15, measures
+    page.close()
+
+
+def test_starting_a_clip_pauses_the_one_playing(site):
+    browser, base = site
+    page = browser.new_page()
+    page.goto(base + "skills/discovery/")
+    audios = page.locator(".pb-sides audio")
+    assert audios.count() >= 2
+    play = "a => { a.muted = true; return a.play().then(() => !a.paused); }"
+    assert audios.nth(0).evaluate(play)
+    assert audios.nth(1).evaluate(play)
+    assert audios.nth(0).evaluate("a => a.paused")
+    assert not audios.nth(1).evaluate("a => a.paused")
+    page.close()
