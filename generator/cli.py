@@ -113,7 +113,7 @@ def cmd_codes(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from .calibration import run_calibrate
+    from .analysis.calibration import run_calibrate
     from .load import load_library
     from .options import read_options
     from .problems import format_text

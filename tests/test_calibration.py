@@ -9,7 +9,7 @@ import krippendorff as reference  # test-only: the independent implementation
 import numpy as np
 import pytest
 
-from generator.agreement import krippendorff_alpha, pairwise_agreement
+from generator.analysis.agreement import krippendorff_alpha, pairwise_agreement
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C:
 # four observers, twelve units, missing values (None). R's irr::kripp.alpha

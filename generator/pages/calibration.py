@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ..calibration import session_agreement
+from ..analysis.calibration import session_agreement
 from ..urls import calibration_url
 from .files import GeneratedFile
 from .render import Renderer

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from ..insights import (
+from ..analysis.insights import (
     coverage,
     gaps,
     layout,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import jinja2
 from markupsafe import Markup, escape
 
-from ..calibration import latest_agreement
+from ..analysis.calibration import latest_agreement
 from ..library import Library
 from ..links import RelatedIndex
 from ..markdown_render import render_markdown

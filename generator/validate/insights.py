@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ..insights import gaps, months_before, stale_stories
+from ..analysis.insights import gaps, months_before, stale_stories
 from ..library import Library
 from ..options import InsightOptions
 from ..problems import Code, Problem

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .library import Library, newest_first
-from .model import LOSS_REASONS, OUTCOMES, Story
-from .options import InsightOptions
+from ..library import Library, newest_first
+from ..model import LOSS_REASONS, OUTCOMES, Story
+from ..options import InsightOptions
 
 
 def months_before(day: date, months: int) -> date:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..library import Library
+from ..model import SCALE_LEVELS, CalibrationCall, CalibrationSession, Criterion
 from .agreement import krippendorff_alpha, pair_counts, spread
-from .library import Library
-from .model import SCALE_LEVELS, CalibrationCall, CalibrationSession, Criterion
 
 CALIBRATED = "calibrated"
 NEEDS_CALIBRATION = "needs calibration"
