@@ -82,8 +82,15 @@ def make_library(root: Path, count: int) -> Path:
     stories.mkdir()
     for index in range(count):
         sample = samples[index % len(samples)]
-        (stories / f"{sample.stem}-{index:05d}.md").write_text(texts[index % len(texts)],
-                                                               encoding="utf-8")
+        # The first copy of each sample story keeps its id, so the ramp, the
+        # calibration session and the taxonomy's featured stories still resolve.
+        text = texts[index % len(texts)]
+        name = sample.stem
+        if index >= len(samples):  # a copy: a new id, and no claim on the original's old ids
+            name = f"{sample.stem}-{index:05d}"
+            text = "".join(line for line in text.splitlines(keepends=True)
+                           if not line.startswith("redirect_from:"))
+        (stories / f"{name}.md").write_text(text, encoding="utf-8")
     return content
 
 
