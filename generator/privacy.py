@@ -77,8 +77,19 @@ def _is_phone(text: str) -> bool:
     return not (digits == text and _COMPACT_ISO.fullmatch(digits))
 
 
+# Every e-mail address has an @ and every phone form 7 or more digits close
+# together: one cheap search rules out most texts before the forms above run.
+_MAYBE_CONTACT = re.compile(r"@|\d(?:[^\n\d]{0,3}\d){6}")
+
+
+def might_hold_contact(text: str) -> bool:
+    return _MAYBE_CONTACT.search(text) is not None
+
+
 def find_contact_details(text: str) -> list[ContactDetail]:
     """Every e-mail address and phone number in `text`, in order."""
+    if not might_hold_contact(text):
+        return []
     found = [ContactDetail("email", m.group(), m.start()) for m in EMAIL.finditer(text)]
     taken = [(d.start, d.start + len(d.text)) for d in found]
     for form in PHONE_FORMS:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydub import AudioSegment
 
-from generator.audio import AudioCache, ClipJob, find_ffmpeg, publish
+from generator.audio import AudioCache, ClipJob, decode, find_ffmpeg, publish
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -24,7 +24,7 @@ def make_recordings(folder: Path, count: int = 20) -> list[Path]:
     samples = sorted((REPO / "content" / "audio").glob("*.mp3"))
     recordings = []
     for index in range(count):
-        segment = AudioSegment.from_file(samples[index % len(samples)], format="mp3")
+        segment = decode(find_ffmpeg(), samples[index % len(samples)])  # no ffprobe needed
         path = folder / f"interview-{index:02d}.mp3"
         segment.apply_gain(-index * 0.5).export(str(path), format="mp3", bitrate="32k")
         recordings.append(path)

@@ -15,7 +15,7 @@ from typing import Any
 from ..model import (
     Taxonomy,
 )
-from ..privacy import CONTACT_HINT, CONTACT_WORDS, find_contact_details
+from ..privacy import CONTACT_HINT, CONTACT_WORDS, find_contact_details, might_hold_contact
 from ..problems import Code, Problem
 from ..source import FieldPath, SourceFile, describe
 from ..source import field_name as field_label
@@ -257,7 +257,8 @@ def check_privacy(check: Checker, keys: tuple[str, ...]) -> None:
                 check.warn(path, f"'{field_label(path)}' holds {CONTACT_WORDS[found.kind]} "
                                  f"({found.masked()})", CONTACT_HINT,
                            code=f"privacy.{found.kind}")
-    for number, line in enumerate(check.source.body.splitlines()):
+    body = check.source.body
+    for number, line in enumerate(body.splitlines() if might_hold_contact(body) else ()):
         for found in find_contact_details(line):
             check.problems.append(check.source.problem(
                 "body", f"the text below the front matter holds {CONTACT_WORDS[found.kind]} "
