@@ -50,35 +50,19 @@ def _public(args: argparse.Namespace) -> bool:
 
 
 def _configured_severities(config_file: str) -> dict[str, str]:
-    """The playbook plugin's `problems:` setting in mkdocs.yml, if there is one.
-
-    Read with a loader that ignores MkDocs' own tags (!ENV, !relative), so
-    validating needs neither MkDocs nor its environment.
-    """
-    import yaml
-
+    """The playbook plugin's `problems:` setting in mkdocs.yml, if there is one."""
     from .build import severities
     from .codes import check_overrides
+    from .options import plugin_settings
 
-    class Tolerant(yaml.SafeLoader):
-        pass
-
-    Tolerant.add_multi_constructor("!", lambda loader, suffix, node: None)
     try:
-        with open(config_file, encoding="utf-8") as stream:
-            config = yaml.load(stream, Loader=Tolerant) or {}
-    except FileNotFoundError:
-        return {}
-    except (OSError, yaml.YAMLError) as error:
-        raise SystemExit(f"playbook: cannot read {config_file}: {error}") from None
-    for plugin in config.get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("playbook"), dict):
-            chosen = severities(plugin["playbook"].get("problems") or {})
-            faults = check_overrides(chosen)
-            if faults:
-                raise SystemExit(f"playbook: {config_file}: " + "; ".join(faults))
-            return chosen
-    return {}
+        chosen = severities(plugin_settings(config_file).get("problems") or {})
+    except ValueError as error:
+        raise SystemExit(f"playbook: {error}") from None
+    faults = check_overrides(chosen)
+    if faults:
+        raise SystemExit(f"playbook: {config_file}: " + "; ".join(faults))
+    return chosen
 
 
 def _insight_options(config_file: str):

@@ -1,4 +1,8 @@
-"""Settings for calibration and insights, from the playbook plugin in mkdocs.yml.
+"""The playbook plugin's settings in mkdocs.yml, for the `playbook` command.
+
+The plugin gets them from MkDocs; the command reads mkdocs.yml itself
+(`plugin_settings`), so validating needs neither MkDocs nor its environment.
+Calibration and insights settings:
 
     plugins:
       - playbook:
@@ -57,8 +61,11 @@ def insight_options(calibration: dict | None, insights: dict | None) -> InsightO
     return InsightOptions(**values)
 
 
-def read_options(config_file: str) -> InsightOptions:
-    """The options of the playbook plugin in `config_file`; defaults when it has none."""
+def plugin_settings(config_file: str) -> dict[str, Any]:
+    """The playbook plugin's settings in `config_file`; empty when there are none.
+
+    Raises ValueError when the file cannot be read or parsed.
+    """
 
     class Tolerant(yaml.SafeLoader):  # MkDocs' own tags (!ENV) are not ours to read
         pass
@@ -68,14 +75,19 @@ def read_options(config_file: str) -> InsightOptions:
         with open(config_file, encoding="utf-8") as stream:
             config = yaml.load(stream, Loader=Tolerant) or {}
     except FileNotFoundError:
-        return InsightOptions()
+        return {}
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f"cannot read {config_file}: {error}") from None
-    for plugin in config.get("plugins") or []:
+    for plugin in (config.get("plugins") if isinstance(config, dict) else None) or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("playbook"), dict):
-            settings = plugin["playbook"]
-            try:
-                return insight_options(settings.get("calibration"), settings.get("insights"))
-            except ValueError as error:
-                raise ValueError(f"{config_file}: {error}") from None
-    return InsightOptions()
+            return plugin["playbook"]
+    return {}
+
+
+def read_options(config_file: str) -> InsightOptions:
+    """The calibration and insights options in `config_file`; defaults when it has none."""
+    settings = plugin_settings(config_file)
+    try:
+        return insight_options(settings.get("calibration"), settings.get("insights"))
+    except ValueError as error:
+        raise ValueError(f"{config_file}: {error}") from None
