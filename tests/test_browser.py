@@ -9,8 +9,6 @@ is a failure, and .ci/run installs it first.
 from __future__ import annotations
 
 import functools
-import os
-import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,35 +17,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from generator.load import load_library
-from helpers import REPO, build
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("PLAYBOOK_CHROMIUM"), shutil.which("chromium"),
-                      shutil.which("chromium-browser"), shutil.which("google-chrome")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
+from helpers import REPO, build, launch_chromium
 
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium_path()
-    if executable is None:
-        message = ("no Chromium found for the browser tests: install Debian's chromium "
-                   "(sudo apt-get install chromium) or set PLAYBOOK_CHROMIUM")
-        if os.environ.get("CI") or os.environ.get("PLAYBOOK_REQUIRE_BROWSER"):
-            pytest.fail(message)
-        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        instance = launch_chromium(playwright)  # skips locally, fails in CI, without one
         yield instance
         instance.close()
 
