@@ -36,7 +36,9 @@ def _report(result: Build, fmt: str, strict: bool, out=sys.stdout) -> int:
         for problem in problems:
             print(format_text(problem), file=out)
         library = result.library
-        print(f"{len(library.stories)} stories and {len(library.criteria)} criteria valid; "
+        stories, criteria = len(library.stories), len(library.criteria)
+        print(f"{stories} {'story' if stories == 1 else 'stories'} and {criteria} "
+              f"{'criterion' if criteria == 1 else 'criteria'} valid; "
               f"{summary(problems)}", file=out)
     failing = problems if strict else result.errors
     return 1 if failing else 0

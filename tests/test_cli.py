@@ -52,7 +52,7 @@ def test_validate_prints_one_located_problem_per_fault(library):
 def test_validate_passes_a_clean_library(library):
     result = run(["validate"], library.root)
     assert result.returncode == 0, result.stdout
-    assert "1 stories and 1 criteria valid; 0 errors, 0 warnings" in result.stdout
+    assert "1 story and 1 criterion valid; 0 errors, 0 warnings" in result.stdout
 
 
 def test_warnings_fail_only_with_strict(library):
