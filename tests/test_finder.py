@@ -110,6 +110,20 @@ def test_a_result_shows_outcome_competitor_and_the_highlighted_excerpt(
     assert {"nightly", "csv", "export"} <= set(marks), marks
 
 
+def test_excerpts_quote_the_story_itself_never_its_hidden_search_words(
+        page, base_url, library):  # noqa: F811
+    # "infosec" and "multi threading" are aliases: they find stories, but a
+    # reader must never see them in an excerpt as if the buyer had said them.
+    ids = open_finder(page, base_url, "q=security+review")
+    assert len(ids) >= 3
+    excerpts = page.locator("[data-finder-list] > li .pb-card__excerpt").all_inner_texts()
+    assert len(excerpts) == len(ids)
+    for story_id, excerpt in zip(ids, excerpts, strict=True):
+        own = re.sub(r"[^\w\s]", " ", story_text(library.story(story_id)) + " try next time")
+        words = re.sub(r"[^\w\s]", " ", excerpt.replace("\u2026", " ")).lower().split()
+        assert words and set(words) <= set(own.split()), (story_id, excerpt)
+
+
 def test_the_url_restores_the_same_ranked_list(page, base_url, library):  # noqa: F811
     typed = open_finder(page, base_url)
     page.fill("input[name=q]", "security review")

@@ -17,29 +17,45 @@
     return node;
   }
 
-  // Pagefind's excerpt is escaped text with <mark> around matches: split it on
-  // the marks and turn each piece into a text node.
-  var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
-  function unescapeText(text) {
-    return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (all, code) {
-      if (code[0] === "#") {
-        var n = code[1] === "x" || code[1] === "X" ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
-        return n > 0 && n < 0x110000 ? String.fromCodePoint(n) : all;
-      }
-      return Object.prototype.hasOwnProperty.call(ENTITIES, code.toLowerCase()) ? ENTITIES[code.toLowerCase()] : all;
-    });
+  // A result's excerpt, from the story's own words: the densest window of
+  // EXCERPT_WORDS words around the query's words. Pagefind's own excerpt may
+  // come from the hidden record at the end of a story page, whose title and
+  // alias words are there to be found, not read.
+  var EXCERPT_WORDS = 24;
+  function stem(word) {
+    word = word.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+    return word.length > 5 ? word.slice(0, word.length - 2) : word;
   }
-  function highlighted(excerpt) {
-    var node = el("p", "pb-card__excerpt");
-    var marked = false;
-    String(excerpt || "").split(/(<mark>|<\/mark>)/).forEach(function (piece) {
-      if (piece === "<mark>") { marked = true; return; }
-      if (piece === "</mark>") { marked = false; return; }
-      if (!piece) return;
-      var text = document.createTextNode(unescapeText(piece.replace(/<[^>]*>/g, "")));
-      if (marked) { var mark = el("mark"); mark.appendChild(text); node.appendChild(mark); }
-      else node.appendChild(text);
+  function ownExcerpt(data, query) {
+    var text = String(data.content || "");
+    var title = (data.meta && data.meta.title) || "";
+    var cut = title ? text.lastIndexOf(title) : -1;
+    if (cut > 0) text = text.slice(0, cut);
+    var stems = query.replace(/"/g, " ").split(/\s+/).map(stem).filter(Boolean);
+    var tokens = text.split(/\s+/).filter(Boolean);
+    // Like the index, a token's words are split at punctuation ("we'll", "a/b").
+    var hits = tokens.map(function (token) {
+      return token.toLowerCase().split(/[^\p{L}\p{N}]+/u).some(function (part) {
+        return part !== "" && stems.some(function (s) { return part.indexOf(s) === 0; });
+      });
     });
+    var best = -1, bestCount = 0;
+    for (var start = 0; start < tokens.length; start++) {
+      if (!hits[start]) continue;
+      var count = 0;
+      for (var i = start; i < Math.min(tokens.length, start + EXCERPT_WORDS); i++) if (hits[i]) count++;
+      if (count > bestCount) { best = start; bestCount = count; }
+    }
+    if (best < 0) return null;
+    var from = Math.max(0, best - 4);
+    var node = el("p", "pb-card__excerpt");
+    if (from > 0) node.appendChild(document.createTextNode("\u2026 "));
+    tokens.slice(from, from + EXCERPT_WORDS).forEach(function (token, index) {
+      if (index) node.appendChild(document.createTextNode(" "));
+      if (hits[from + index]) node.appendChild(el("mark", null, token));
+      else node.appendChild(document.createTextNode(token));
+    });
+    if (from + EXCERPT_WORDS < tokens.length) node.appendChild(document.createTextNode(" \u2026"));
     return node;
   }
 
@@ -184,7 +200,10 @@
       head.appendChild(title);
       item.appendChild(head);
       if (meta.quote) item.appendChild(el("p", "pb-card__quote", meta.quote));
-      if (input.value.trim() && data.excerpt) item.appendChild(highlighted(data.excerpt));
+      if (input.value.trim()) {
+        var excerpt = ownExcerpt(data, input.value.trim());
+        if (excerpt) item.appendChild(excerpt);
+      }
       var facts = [];
       if (meta.competitor) facts.push("vs " + meta.competitor);
       ["role", "stage"].forEach(function (key) { if (meta[key]) facts.push(meta[key]); });
