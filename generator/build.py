@@ -15,11 +15,10 @@ from pathlib import Path
 
 from .audio import AudioCache
 from .audio.publish import calibration_clip_jobs, publish_jobs, story_clip_jobs
-from .library import Library
-from .load import build_date, load_library
+from .load import LoadResult, build_date, load_library
 from .options import InsightOptions
 from .pages import GeneratedFile, render_site
-from .problems import Problem, apply_severities, sort_problems
+from .problems import apply_severities, sort_problems
 from .validate.docs import check_docs
 
 DEFAULT_CACHE = ".cache/playbook"  # encoded clips and recording facts; outside site/
@@ -60,21 +59,13 @@ class Settings:
 
 
 @dataclass(frozen=True)
-class Build:
-    library: Library  # only the files that passed validation
-    problems: list[Problem]  # sorted by file and line
+class Build(LoadResult):
+    """The checked library and its problems (a LoadResult), plus what was generated."""
+
     files: tuple[GeneratedFile, ...] = ()  # empty unless generated
     clips_encoded: int = 0  # clips encoded by this run (the rest came from the cache)
     recordings_decoded: int = 0  # recordings decoded by this run, validation included
     ffmpeg: str = ""  # which ffmpeg the audio stage used, for the build log
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
 
 
 def severities(option: dict) -> dict[str, str]:
