@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CRITERION, REPO, STORY, TAXONOMY, Library, build, silent_wav
+from helpers import (
+    CRITERION,
+    REPO,
+    STORY,
+    TAXONOMY,
+    Library,
+    build,
+    launch_chromium,
+    serve_under_project_path,
+    silent_wav,
+)
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +40,16 @@ def library(tmp_path: Path) -> Library:
     (lib.content / "audio").mkdir()
     silent_wav(lib.content / "audio" / "interview.wav")
     return lib
+
+
+@pytest.fixture(scope="module")
+def served_sample(tmp_path_factory, sample_site):
+    """(Chromium, base URL): the sample site served under /playbook/, as on GitHub Pages."""
+    from playwright.sync_api import sync_playwright
+
+    base, server = serve_under_project_path(sample_site, tmp_path_factory.mktemp("www"))
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser, base
+        browser.close()
+    server.shutdown()

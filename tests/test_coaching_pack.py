@@ -10,7 +10,7 @@ import pytest
 
 from generator.load import load_library
 from generator.pages.coaching import pack_stories
-from helpers import REPO, STORY, launch_chromium, serve_under_project_path
+from helpers import REPO, STORY
 
 
 @pytest.fixture(scope="module")
@@ -18,16 +18,6 @@ def sample():
     return load_library(REPO / "content", today=date(2026, 11, 1)).library
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, sample_site):
-    from playwright.sync_api import sync_playwright
-
-    base, server = serve_under_project_path(sample_site, tmp_path_factory.mktemp("pack-www"))
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser, base
-        browser.close()
-    server.shutdown()
 
 
 def _words(text: str) -> str:
@@ -72,10 +62,10 @@ def test_the_skill_page_links_its_coaching_pack(sample_site):
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_a_printed_pack_fits_two_pages_with_both_quotes_and_a_box_per_level(
-        site, sample, tmp_path, paper):
+        served_sample, sample, tmp_path, paper):
     from pypdf import PdfReader
 
-    browser, base = site
+    browser, base = served_sample
     for skill in sample.taxonomy.terms["skills"]:
         page = browser.new_page()  # a fresh page: media emulation would carry into page.pdf
         page.goto(base + f"skills/{skill.id}/coach/")
@@ -103,8 +93,8 @@ def test_a_printed_pack_fits_two_pages_with_both_quotes_and_a_box_per_level(
         page.close()
 
 
-def test_transcripts_on_the_skill_page_read_as_prose_at_1280_px(site):
-    browser, base = site
+def test_transcripts_on_the_skill_page_read_as_prose_at_1280_px(served_sample):
+    browser, base = served_sample
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(base + "skills/discovery/")
     measures = page.eval_on_selector_all(
@@ -117,8 +107,8 @@ def test_transcripts_on_the_skill_page_read_as_prose_at_1280_px(site):
     page.close()
 
 
-def test_starting_a_clip_pauses_the_one_playing(site):
-    browser, base = site
+def test_starting_a_clip_pauses_the_one_playing(served_sample):
+    browser, base = served_sample
     page = browser.new_page()
     page.goto(base + "skills/discovery/")
     audios = page.locator(".pb-sides audio")

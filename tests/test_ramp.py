@@ -10,7 +10,7 @@ import pytest
 
 from generator.load import load_library
 from generator.pages import render_site
-from helpers import REPO, STORY, TODAY, launch_chromium, serve_under_project_path
+from helpers import REPO, STORY, TODAY
 
 RAMP = """\
 ---
@@ -168,20 +168,10 @@ def test_the_sample_ramp_is_built_and_linked_from_home_and_sidebar(sample_site):
     assert not (sample_site / "ramp.md").exists() and not (REPO / "docs" / "ramp.md").exists()
 
 
-@pytest.fixture(scope="module")
-def ramp_site(tmp_path_factory, sample_site):
-    from playwright.sync_api import sync_playwright
-
-    base, server = serve_under_project_path(sample_site, tmp_path_factory.mktemp("ramp-www"))
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser, base
-        browser.close()
-    server.shutdown()
 
 
-def test_ticks_and_phase_progress_survive_a_reload(ramp_site):
-    browser, base = ramp_site
+def test_ticks_and_phase_progress_survive_a_reload(served_sample):
+    browser, base = served_sample
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
@@ -221,8 +211,8 @@ def test_ticks_and_phase_progress_survive_a_reload(ramp_site):
     assert errors == []
 
 
-def test_without_javascript_the_ramp_is_a_plain_checklist(ramp_site):
-    browser, base = ramp_site
+def test_without_javascript_the_ramp_is_a_plain_checklist(served_sample):
+    browser, base = served_sample
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(base + "ramp/new-account-executive/")

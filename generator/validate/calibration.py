@@ -45,7 +45,15 @@ from ..problems import Code, Problem
 from ..source import FieldPath, SourceFile, describe, read_yaml
 from ..timecode import parse_time
 from .clips import ClipSpec, read_clips
-from .fields import SLUG, Checker, check_privacy, check_reserved, listing, slugify, suggestion
+from .fields import (
+    SLUG,
+    Checker,
+    check_file_id,
+    check_privacy,
+    listing,
+    slugify,
+    suggestion,
+)
 from .recordings import check_clips
 
 # The findings this module reports (listed by `playbook codes`).
@@ -151,11 +159,7 @@ def check_session(source: SourceFile, criteria: dict[str, Criterion], criterion_
     criterion with a file (a broken criterion is reported there, not here)."""
     problems: list[Problem] = []
     check = Checker(source, problems)
-    if not SLUG.match(source.stem):
-        check.error((), f"expected the file name to be a lowercase slug (the session's id and "
-                        f"URL); found '{source.stem}'",
-                    f"rename the file to '{slugify(source.stem)}.yml'", code="id.not-slug")
-    check_reserved(check, (), source.stem, "calibration session", "file name")
+    check_file_id(check, "calibration session")
     check.unknown_keys(source.meta, SESSION_KEYS, (), "a calibration session")
     title = check.text("title", required=False, what="the session's name") or ""
     session_date = _session_date(check, today)

@@ -14,11 +14,9 @@ from ..model import (
 from ..problems import Code, Problem
 from ..source import SourceFile, describe
 from .fields import (
-    SLUG,
     Checker,
+    check_file_id,
     check_privacy,
-    check_reserved,
-    slugify,
 )
 from .redirects import RedirectClaim, read_redirects
 
@@ -51,11 +49,7 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy,
                                                                            list[Problem]]:
     problems: list[Problem] = []
     check = Checker(source, problems)
-    if not SLUG.match(source.stem):
-        check.error((), f"expected the file name to be a lowercase slug (the criterion's id and "
-                        f"URL); found '{source.stem}'",
-                    f"rename the file to '{slugify(source.stem)}.md'", code="id.not-slug")
-    check_reserved(check, (), source.stem, "criterion", "file name")
+    check_file_id(check, "criterion")
     check.unknown_keys(source.meta, CRITERION_KEYS, (), "a criterion")
     title = check.text("title", what="the criterion's name")
     skill = check.term_field("skill", "skills", taxonomy, True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..model import (
@@ -184,6 +184,16 @@ def singular(name: str) -> str:
         return vocabulary(name).singular
     except KeyError:
         return name
+
+
+def check_file_id(check: Checker, what: str) -> None:
+    """A document's file name is its id and URL: a lowercase slug, never a reserved one."""
+    stem, suffix = check.source.stem, PurePosixPath(check.source.path).suffix
+    if not SLUG.match(stem):
+        check.error((), f"expected the file name to be a lowercase slug (the {what}'s id and "
+                        f"URL); found '{stem}'", f"rename the file to '{slugify(stem)}{suffix}'",
+                    code="id.not-slug")
+    check_reserved(check, (), stem, what, "file name")
 
 
 def check_reserved(check: Checker, at: FieldPath, item_id: str, what: str, name: str) -> None:

@@ -29,11 +29,10 @@ from ..model import RAMP_KINDS, SCALE_LEVELS, Criterion, Phase, Ramp, Story, Tax
 from ..problems import Code, Problem
 from ..source import FieldPath, SourceFile, describe, list_documents, read_markdown
 from .fields import (
-    SLUG,
     Checker,
     case_collisions,
+    check_file_id,
     check_privacy,
-    check_reserved,
     listing,
     slugify,
     suggestion,
@@ -111,11 +110,7 @@ def read_ramps(folder: Path, root: Path, taxonomy: Taxonomy, stories: list[Story
 def check_ramp(source: SourceFile, ids: _Ids) -> tuple[Ramp | None, list[Problem]]:
     problems: list[Problem] = []
     check = Checker(source, problems)
-    if not SLUG.match(source.stem):
-        check.error((), "expected the file name to be a lowercase slug (the ramp's id and URL); "
-                        f"found '{source.stem}'", f"rename the file to '{slugify(source.stem)}.md'",
-                    code="id.not-slug")
-    check_reserved(check, (), source.stem, "ramp", "file name")
+    check_file_id(check, "ramp")
     check.unknown_keys(source.meta, RAMP_KEYS, (), "a ramp")
     title = check.text("title", what="the ramp's name")
     audience = check.text("audience", what="the seller role it is for")

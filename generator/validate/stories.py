@@ -17,12 +17,10 @@ from ..source import SourceFile, describe
 from ..vocabularies import vocabularies
 from .clips import ClipSpec, read_clips
 from .fields import (
-    SLUG,
     Checker,
     check_date,
+    check_file_id,
     check_privacy,
-    check_reserved,
-    slugify,
     suggestion,
 )
 from .redirects import RedirectClaim, read_redirects
@@ -64,11 +62,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
     parse either way, for the audio stage to check."""
     problems: list[Problem] = []
     check = Checker(source, problems)
-    if not SLUG.match(source.stem):
-        check.error((), f"expected the file name to be a lowercase slug (the story's id and URL); "
-                        f"found '{source.stem}'", f"rename the file to '{slugify(source.stem)}.md'",
-                    code="id.not-slug")
-    check_reserved(check, (), source.stem, "story", "file name")
+    check_file_id(check, "story")
     check.unknown_keys(source.meta, story_keys(), (), "a story")
     title = check.text("title", what="the story's headline")
     outcome = check.choice("outcome", OUTCOMES)
