@@ -17,7 +17,7 @@ from .audio import AudioCache
 from .audio.publish import calibration_clip_jobs, publish_jobs, story_clip_jobs
 from .load import LoadResult, build_date, load_library
 from .options import InsightOptions
-from .pages import GeneratedFile, render_site
+from .pages import GeneratedFile, PageMemo, render_pages
 from .problems import apply_severities, sort_problems
 from .validate.docs import check_docs
 
@@ -63,6 +63,8 @@ class Build(LoadResult):
     """The checked library and its problems (a LoadResult), plus what was generated."""
 
     files: tuple[GeneratedFile, ...] = ()  # empty unless generated
+    rendered: tuple[str, ...] = ()  # the pages rendered by this run (the rest were reused)
+    memo: PageMemo | None = field(default=None, repr=False, compare=False)  # for the next run
     clips_encoded: int = 0  # clips encoded by this run (the rest came from the cache)
     recordings_decoded: int = 0  # recordings decoded by this run, validation included
     ffmpeg: str = ""  # which ffmpeg the audio stage used, for the build log
@@ -73,10 +75,13 @@ def severities(option: dict) -> dict[str, str]:
     return {str(name): "off" if value is False else str(value) for name, value in option.items()}
 
 
-def run(settings: Settings, *, generate: bool = True, strict: bool = False) -> Build:
+def run(settings: Settings, *, generate: bool = True, strict: bool = False,
+        previous: Build | None = None) -> Build:
     """Check the library; then, when nothing fails, publish clips and render the pages.
 
-    Errors always stop generation; with `strict`, warnings do too.
+    Errors always stop generation; with `strict`, warnings do too. Given the
+    `previous` run (a serving session), pages whose inputs did not change are
+    reused, not rendered again.
     """
     audio = settings.audio_cache() if settings.check_audio or generate else None
     result = load_library(settings.content_dir, settings.today,
@@ -93,7 +98,9 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False) -> B
     before = audio.counters.encoded
     clips = publish_jobs(audio, story_clip_jobs(result.library.stories, settings.audio_dir)
                          + calibration_clip_jobs(result.library, settings.audio_dir))
-    files = render_site(result.library, settings.today, clips, settings.insights,
-                        site_url=settings.site_url, site_name=settings.site_name)
-    return Build(result.library, problems, files, audio.counters.encoded - before,
-                 audio.counters.decoded, audio.used_ffmpeg())
+    site = render_pages(result.library, settings.today, clips, settings.insights,
+                        site_url=settings.site_url, site_name=settings.site_name,
+                        previous=previous.memo if previous is not None else None)
+    return Build(result.library, problems, site.files, rendered=site.rendered, memo=site.memo,
+                 clips_encoded=audio.counters.encoded - before,
+                 recordings_decoded=audio.counters.decoded, ffmpeg=audio.used_ffmpeg())

@@ -16,6 +16,7 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -184,6 +185,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_pages(args: argparse.Namespace) -> int:
+    from . import search_index
     from .pages import write_pages
 
     docs = Path(args.docs).resolve() if args.docs else None
@@ -193,7 +195,15 @@ def cmd_pages(args: argparse.Namespace) -> int:
     if code:
         return code
     count = write_pages(result.files, Path(args.out), docs)
-    print(f"wrote {count} files to {args.out}")
+    # The finder's index too, so any builder that copies the folder gets a
+    # working finder (the pages load pagefind/pagefind.js beside them).
+    with tempfile.TemporaryDirectory(prefix="playbook-finder-") as work:
+        try:
+            search_index.IndexJob(result.files, Path(work)).publish(Path(args.out))
+        except search_index.SearchIndexError as error:
+            print(f"playbook pages: {error}", file=sys.stderr)
+            return 1
+    print(f"wrote {count} files and the story finder's index to {args.out}")
     return 0
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from mkdocs.config import base
@@ -25,10 +27,12 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 
 from . import atomic_dir, search_index
 from .build import DEFAULT_CACHE, Build, Settings, run, severities
 from .codes import check_overrides
+from .mkdocs_pages import HtmlPage, ThemeOutputs, nav_titles
 from .options import insight_options
 from .privacy import PUBLIC_ENV, public_from_env
 from .problems import format_text, summary
@@ -84,7 +88,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # The whole pipeline runs here, once MkDocs builds into the fresh
         # folder of an atomic build (see on_pre_build), so an interrupted
         # build never touches the published site.
-        self.build: Build = run(self.settings, strict=config.strict)
+        # In `serve`, pages whose inputs did not change since the last good
+        # build are reused rather than rendered again.
+        self.build: Build = run(self.settings, strict=config.strict,
+                                previous=self.last_good if self.serving else None)
         for problem in self.build.warnings:
             log.warning(format_text(problem))
         failing = self.build.problems if config.strict else self.build.errors
@@ -100,6 +107,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                  self.build.clips_encoded, self.settings.cache_dir,
                  self.build.recordings_decoded, "" if self.build.recordings_decoded == 1 else "s",
                  self.build.ffmpeg)
+        titles = dict(nav_titles(config.nav or []))
         for record in self.build.files:
             if record.copy_from is not None:
                 file = File.generated(config, record.path, abs_src_path=str(record.copy_from))
@@ -114,37 +122,95 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     file.edit_uri = os.path.relpath(
                         self.content_dir.parent / record.source, config.docs_dir
                     ).replace(os.sep, "/")
-            self._add(files, file)
+            if self._add(files, file) and record.is_page:
+                HtmlPage(titles.get(record.path), file, config, record)
         if config.nav:
             config.nav = _expand_sections(config.nav, self.build.files)
+        self.last_good = self.build
+        # Pagefind indexes the story pages in its own process meanwhile.
+        if self.serving:
+            self.index.start(self.build.files)
+        else:
+            self.index_job = search_index.IndexJob(
+                self.build.files, Path(tempfile.mkdtemp(prefix="playbook-finder-")))
+        if self.serving:
+            self.outputs.start(config)
+            log.info("playbook: rendered %d of %d pages (the rest are unchanged)",
+                     len(self.build.rendered), sum(1 for f in self.build.files if f.is_page))
         log.info("playbook: %d stories, %d criteria", len(self.build.library.stories),
                  len(self.build.library.criteria))
         return files
 
     @staticmethod
-    def _add(files: Files, file: File) -> None:
+    def _add(files: Files, file: File) -> bool:
         existing = files.get_file_from_path(file.src_uri)
         if existing is not None:
             # A hand-written page of the same name wins over the generated one.
             log.info("playbook: docs/%s replaces the generated page", file.src_uri)
-            return
+            return False
         files.append(file)
+        return True
 
     # -- atomic builds: write a fresh folder beside site/, swap it in on success --
 
     command = "build"  # `playbook build` calls MkDocs' build() without on_startup
     dirty = False
+    last_good: Build | None = None  # serve: the last build that succeeded
+    index_job: search_index.IndexJob | None = None  # the finder's index under way
+    nav: Navigation | None = None
+
+    @property
+    def serving(self) -> bool:
+        return self.command == "serve"
     building: Path | None = None  # the temporary folder of the build under way
     site: Path | None = None  # the real site_dir it replaces
 
     def on_startup(self, *, command, dirty):
+        # Defining on_startup keeps this plugin object across serve's rebuilds.
         self.command, self.dirty = command, dirty
+        self.outputs = ThemeOutputs()
+        if self.serving:
+            self.index_dir = Path(tempfile.mkdtemp(prefix="playbook-finder-"))
+            self.index = search_index.BackgroundIndex(
+                self.index_dir, on_done=lambda message: log.info("playbook: %s", message))
+
+    def on_shutdown(self):
+        if self.serving:
+            self.index.stop()
+            shutil.rmtree(self.index_dir, ignore_errors=True)
+
+    # -- serve: the theme renders only the pages that changed ----------------------
+
+    def on_nav(self, nav: Navigation, *, config, files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env, *, config, files):
+        if not (self.config.enabled and self.serving) or self.nav is None:
+            return env
+        pages = [f.page for f in files.documentation_pages() if isinstance(f.page, HtmlPage)]
+        self.outputs.reuse(pages, self.nav)
+        return self.outputs.install(env)
+
+    @event_priority(-100)  # after other plugins changed the context
+    def on_page_context(self, context, *, page, config, nav):
+        if isinstance(page, HtmlPage) and page.reused_output is not None:
+            context["playbook_reused_output"] = page.reused_output
+        return context
+
+    @event_priority(-100)  # last: keep the output as it is written
+    def on_post_page(self, output: str, *, page, config) -> str:
+        if self.serving and isinstance(page, HtmlPage):
+            self.outputs.keep(page, output)
+        return output
 
     def on_pre_build(self, *, config):
         # After every on_config (so no plugin saw the temporary path) and before
         # MkDocs empties site_dir: it empties our fresh folder instead.
         self.building = None
-        if self.command == "serve" or self.dirty:
+        if self.serving:
+            self.index.stop()  # MkDocs is about to empty the folder it writes to
+        if self.serving or self.dirty:
             return  # serve builds into its own temporary folder; --dirty needs the old files
         self.site = Path(config.site_dir)
         self.building = atomic_dir.start(self.site)
@@ -153,12 +219,18 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     @event_priority(-100)  # last: the search index and others are written by now
     def on_post_build(self, *, config):
-        if self.config.enabled:
-            # The finder's index, over the pages just written (the fresh folder).
+        if self.config.enabled and self.serving:
+            # The pages reload at once; the finder's index follows a moment later.
+            self.index.publish(Path(config.site_dir))
+        elif self.config.enabled and self.index_job is not None:
+            # The finder's index, made while MkDocs themed the pages.
+            job, self.index_job = self.index_job, None
             try:
-                search_index.build_index(Path(config.site_dir))
+                job.publish(Path(config.site_dir))
             except search_index.SearchIndexError as error:
                 raise PluginError(str(error)) from error
+            finally:
+                shutil.rmtree(job.work_dir, ignore_errors=True)
         if self.building is None:
             return
         building, self.building = self.building, None
@@ -170,6 +242,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         atomic_dir.swap_in(building, self.site)
 
     def on_build_error(self, *, error):
+        if self.index_job is not None:
+            job, self.index_job = self.index_job, None
+            job.cancel()
+            shutil.rmtree(job.work_dir, ignore_errors=True)
         if self.building is not None:
             building, self.building = self.building, None
             self.mkdocs_config.site_dir = str(self.site)

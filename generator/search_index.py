@@ -1,4 +1,4 @@
-"""The story finder's search index: Pagefind run over the built story pages.
+"""The story finder's search index: Pagefind run over the story pages' HTML.
 
 Pagefind (https://pagefind.app) is a static search engine: it reads the
 built HTML and writes a chunked index and a small WebAssembly search into
@@ -15,39 +15,152 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
+import shutil
 import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from .pages import GeneratedFile
 
 # The folder, inside the site, that holds the index and pagefind.js.
 BUNDLE_DIR = "pagefind"
-# Story pages only: stories/<id>/index.html (the finder itself is stories/index.html).
-STORY_PAGES = "stories/*/index.html"
 
 
 class SearchIndexError(RuntimeError):
     """Pagefind is missing or failed; the message says which and what to do."""
 
 
-def executable() -> Path:
-    try:
-        import pagefind_bin
-    except ImportError as error:
-        raise SearchIndexError(
-            "the story finder's search index needs Pagefind, which is not installed: "
-            "run `make site` (or `pip install -e .`) to install it") from error
-    return Path(pagefind_bin.get_executable())
+_MISSING = ("the story finder's search index needs Pagefind, which is not installed: "
+            "run `make site` (or `pip install -e .`) to install it")
 
 
-def build_index(site_dir: Path) -> None:
-    """Index the built story pages under `site_dir` into `site_dir/pagefind/`."""
-    command = [str(executable()), "--site", str(site_dir), "--glob", STORY_PAGES,
-               "--output-subdir", BUNDLE_DIR, "--force-language", "en", "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SearchIndexError(
-            f"Pagefind could not index the story pages in {site_dir} "
-            f"(exit {result.returncode}): {(result.stderr or result.stdout).strip()}")
-    canonical_bundle(site_dir / BUNDLE_DIR)
+def story_documents(files: Iterable[GeneratedFile]) -> dict[str, str]:
+    """What Pagefind reads of each story page, by its path in the site.
+
+    Pagefind indexes only the page's data-pagefind-* parts, which are all in
+    the HTML we generate, so it reads that rather than the themed page: the
+    same index (byte for byte), without parsing every page's navigation, and
+    ready before the theme has rendered a page.
+    """
+    return {f"{record.path[:-3]}/index.html": _DOCUMENT.format(body=record.content)
+            for record in files
+            if record.is_page and _STORY_PAGE.fullmatch(record.path)
+            and isinstance(record.content, str)}
+
+
+_STORY_PAGE = re.compile(r"stories/(?!index\.md)[^/]+\.md")  # not the finder
+_DOCUMENT = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"></head>'
+             '<body>\n{body}</body></html>\n')
+
+
+class IndexJob:
+    """Pagefind indexing the story pages in its own process while MkDocs themes the site."""
+
+    def __init__(self, files: Iterable[GeneratedFile], work_dir: Path):
+        self.work_dir = work_dir
+        pages, self.bundle = work_dir / "pages", work_dir / BUNDLE_DIR
+        pages.mkdir(parents=True, exist_ok=True)
+        for path, html in story_documents(files).items():
+            (pages / path).parent.mkdir(parents=True, exist_ok=True)
+            (pages / path).write_text(html, encoding="utf-8")
+        try:
+            import pagefind_bin
+        except ImportError as error:
+            raise SearchIndexError(_MISSING) from error
+        command = [str(pagefind_bin.get_executable()), "--site", str(pages),
+                   "--output-path", str(self.bundle), "--force-language", "en", "--silent"]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+
+    def wait(self) -> Path:
+        """The finished bundle (raises SearchIndexError if Pagefind failed)."""
+        printed, _ = self.process.communicate()
+        if self.process.returncode != 0:
+            raise SearchIndexError(
+                f"Pagefind could not index the story pages (exit {self.process.returncode}): "
+                f"{(printed or '').strip()}")
+        canonical_bundle(self.bundle)
+        return self.bundle
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()  # a thread may be in wait(); it returns now
+
+    def publish(self, site_dir: Path) -> None:
+        """Wait, then put the bundle in `site_dir/pagefind/`."""
+        bundle = self.wait()
+        shutil.rmtree(site_dir / BUNDLE_DIR, ignore_errors=True)
+        shutil.copytree(bundle, site_dir / BUNDLE_DIR)
+
+
+class BackgroundIndex:
+    """`serve`: the finder's index is rebuilt behind the reload, never holding it up.
+
+    Each build gets the last finished index at once (a copy), so the finder
+    always works; the new index replaces it when Pagefind is done, a moment
+    after the page reloads. A new build stops an index still under way.
+    """
+
+    def __init__(self, work_dir: Path, on_done: Callable[[str], None] = lambda message: None):
+        self.work_dir = work_dir
+        self.on_done = on_done
+        self.latest: Path | None = None  # the newest finished bundle
+        self._runs = 0
+        self._job: IndexJob | None = None
+        self._thread: threading.Thread | None = None
+        self._stopped = threading.Event()
+
+    def start(self, files: Iterable[GeneratedFile]) -> None:
+        """Start indexing the new build's story pages (from on_files)."""
+        self.stop()
+        self._runs += 1
+        self._stopped.clear()
+        self._job = IndexJob(files, self.work_dir / f"run-{self._runs}")
+
+    def publish(self, site_dir: Path) -> None:
+        """Give the site the last index now, and the new one when it is done."""
+        if self.latest is not None:
+            shutil.copytree(self.latest, site_dir / BUNDLE_DIR, dirs_exist_ok=True)
+        if self._job is not None:
+            self._thread = threading.Thread(target=self._finish, daemon=True,
+                                            args=(self._job, site_dir))
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop an index under way (the next build is about to replace the pages)."""
+        self._stopped.set()
+        if self._job is not None:
+            self._job.cancel()
+        if self._thread is not None:
+            self._thread.join()
+        self._job = self._thread = None
+
+    def _finish(self, job: IndexJob, site_dir: Path) -> None:
+        started = time.perf_counter()
+        try:
+            bundle = job.wait()
+        except SearchIndexError as error:
+            if not self._stopped.is_set():
+                self.on_done(str(error))
+            return
+        if self._stopped.is_set():
+            return
+        # Copy beside the old index, then swap: the finder never sees half of one.
+        fresh, old = site_dir / f".{BUNDLE_DIR}-new", site_dir / f".{BUNDLE_DIR}-old"
+        shutil.copytree(bundle, fresh)
+        if (site_dir / BUNDLE_DIR).exists():
+            (site_dir / BUNDLE_DIR).rename(old)
+        fresh.rename(site_dir / BUNDLE_DIR)
+        shutil.rmtree(old, ignore_errors=True)
+        if self.latest is not None:
+            shutil.rmtree(self.latest.parent, ignore_errors=True)
+        self.latest = bundle
+        self.on_done(f"the story finder's index is up to date "
+                     f"({time.perf_counter() - started:.1f}s after the pages)")
 
 
 # -- same input, same bytes ------------------------------------------------------------

@@ -235,5 +235,5 @@ def test_the_new_pages_front_matter_is_valid_yaml():
     assert len(pages) == 2 + 1 + len(library.taxonomy.terms["skills"]) + 1  # and the CSV
     for page in pages:
         if page.is_page:
-            meta = yaml.safe_load(str(page.content).split("\n---\n", 1)[0].split("---\n", 1)[1])
+            meta = yaml.safe_load(str(page.text).split("\n---\n", 1)[0].split("---\n", 1)[1])
             assert isinstance(meta, dict) and meta["title"] and meta["description"], page.path

@@ -12,6 +12,7 @@ templates in templates/pages/, added to FAMILIES.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -32,23 +33,43 @@ from . import (
     stories,
 )
 from .files import GeneratedFile, write_pages
-from .render import Renderer
+from .render import PageMemo, Renderer
 
 FAMILIES = (home, finder, stories, criteria, facets, ramp, coaching, scorecard, calibration,
             insights, redirects, feed)
 
-__all__ = ["FAMILIES", "GeneratedFile", "render_site", "write_pages"]
+__all__ = ["FAMILIES", "GeneratedFile", "PageMemo", "Site", "render_pages", "render_site",
+           "write_pages"]
+
+
+@dataclass(frozen=True)
+class Site:
+    """The generated files, which pages this run rendered, and the memo for the next run."""
+
+    files: tuple[GeneratedFile, ...]
+    rendered: tuple[str, ...]  # page paths rendered by this run; the rest were reused
+    memo: PageMemo
 
 
 def render_site(library: Library, today: date, clips: dict[str, Path],
                 options: InsightOptions | None = None, *, site_url: str = "",
                 site_name: str = "Playbook") -> tuple[GeneratedFile, ...]:
+    """Every generated file of the playbook (see `render_pages`)."""
+    return render_pages(library, today, clips, options, site_url=site_url,
+                        site_name=site_name).files
+
+
+def render_pages(library: Library, today: date, clips: dict[str, Path],
+                 options: InsightOptions | None = None, *, site_url: str = "",
+                 site_name: str = "Playbook", previous: PageMemo | None = None) -> Site:
     """Every generated file of the playbook: the pages, then the clips they play.
 
     `clips` maps each clip's site path (see urls.clip_url) to its encoded file,
-    as the audio stage published it.
+    as the audio stage published it. With the `previous` run's memo, a page
+    whose inputs are unchanged is reused rather than rendered again.
     """
-    renderer = Renderer(library, options, site_url=site_url, site_name=site_name)
+    renderer = Renderer(library, options, site_url=site_url, site_name=site_name,
+                        today=today, previous=previous)
     files = [file for family in FAMILIES for file in family.generate(renderer, today)]
     files += [GeneratedFile(path, copy_from=source) for path, source in sorted(clips.items())]
-    return tuple(files)
+    return Site(tuple(files), tuple(renderer.rendered), renderer.memo)

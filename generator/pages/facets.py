@@ -22,13 +22,16 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
     for registered in vocabularies():
         vocabulary = registered.id
         yield renderer.page("overview.md.j2", f"{term_url(vocabulary)}index.md", in_nav=True,
-                            source=TAXONOMY_PATH, vocabulary=vocabulary)
+                            source=TAXONOMY_PATH, vocabulary=vocabulary, reads_stories=True)
         for term in library.taxonomy.terms[vocabulary]:
             stories = library.stories_by(vocabulary, term.id)
             wins = [s for s in stories if s.outcome == "win"]
             losses = [s for s in stories if s.outcome == "loss"]
             path = f"{term_url(vocabulary, term.id)[:-1]}.md"
-            context: dict[str, Any] = dict(vocabulary=vocabulary, term_=term, stories=stories,
+            # Only what the page shows, so an edit to a story it does not show
+            # leaves it alone in `serve` (see render.PageMemo).
+            context: dict[str, Any] = dict(vocabulary=vocabulary, term_=term,
+                                           story_count=len(stories),
                                            counts=outcome_counts(stories))
             if vocabulary == "skills":
                 # Skill coaching pages are what the sidebar lists under Skills.

@@ -3,19 +3,45 @@
 from __future__ import annotations
 
 import functools
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import Any
+
+import yaml
+
+# The headings our `heading` macro writes (fragments/macros.html.j2); only they
+# make the page's table of contents, as Markdown headings did before.
+_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink" href="#\2"')
+_ID = re.compile(r'\sid="([^"]+)"')
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    html: str  # the heading's content, as HTML
+
+    @property
+    def title(self) -> str:
+        """The heading's text, still escaped, without its tags (a link, say)."""
+        return _TAG.sub("", self.html)
 
 
 @dataclass(frozen=True)
 class GeneratedFile:
     """One file of the site that the generator makes (a page, a clip, a feed).
 
-    `content` holds text or bytes; `copy_from` names a file to copy instead
-    (an encoded clip in the cache). `source` is the content file it comes
-    from, relative to the repository root, for "edit this page" links.
+    `content` holds text or bytes; for a page, the finished HTML of its body,
+    with its YAML `front_matter` (title, description, ...) kept apart, so the
+    MkDocs edge hands the HTML to the theme without running Markdown over it.
+    `copy_from` names a file to copy instead (an encoded clip in the cache).
+    `source` is the content file it comes from, relative to the repository
+    root, for "edit this page" links.
     """
 
     path: str  # docs-relative: "stories/acme.md", "stories/acme/clip-1.mp3"
@@ -23,10 +49,40 @@ class GeneratedFile:
     copy_from: Path | None = None
     source: str | None = None
     in_nav: bool = False  # listed in the sidebar (the rest is reached by links)
+    front_matter: str = ""  # pages: YAML, without the --- lines
 
     @property
     def is_page(self) -> bool:
         return self.path.endswith(".md")
+
+    @property
+    def text(self) -> str | bytes:
+        """The file as a docs folder holds it: a page is front matter, then HTML,
+        which any Markdown builder passes through as it is."""
+        if self.is_page and isinstance(self.content, str):
+            return f"---\n{self.front_matter}---\n\n{self.content}"
+        return self.content or b""
+
+    @cached_property
+    def meta(self) -> dict[str, Any]:
+        """The page's front matter as data (title, description, hide, search)."""
+        if not self.front_matter:
+            return {}
+        data = yaml.load(self.front_matter, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return data if isinstance(data, dict) else {}
+
+    @cached_property
+    def headings(self) -> tuple[Heading, ...]:
+        """The page's headings with ids and permalinks, in order: its table of contents."""
+        html = self.content if isinstance(self.content, str) else ""
+        return tuple(Heading(int(level), id_, inner)
+                     for level, id_, inner in _HEADING.findall(html))
+
+    @cached_property
+    def anchor_ids(self) -> frozenset[str]:
+        """Every id on the page, which links from other pages may point at."""
+        html = self.content if isinstance(self.content, str) else ""
+        return frozenset(_ID.findall(html))
 
 
 def write_pages(files: list[GeneratedFile] | tuple[GeneratedFile, ...], out_dir: Path,
@@ -47,8 +103,8 @@ def write_pages(files: list[GeneratedFile] | tuple[GeneratedFile, ...], out_dir:
         if file.copy_from is not None:
             wanted[out_dir / file.path] = functools.partial(_copy, file.copy_from)
         else:
-            data = file.content.encode("utf-8") if isinstance(file.content, str) else \
-                (file.content or b"")
+            text = file.text
+            data = text.encode("utf-8") if isinstance(text, str) else text
             wanted[out_dir / file.path] = functools.partial(_write_if_changed, data)
     for dest, write in sorted(wanted.items()):
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -24,6 +24,6 @@ SHOWN = 12
 
 def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
     newest = newest_first(renderer.library.stories)
-    yield renderer.page("finder.md.j2", "stories/index.md", in_nav=True,
+    yield renderer.page("finder.md.j2", "stories/index.md", in_nav=True, reads_stories=True,
                         stories=newest[:SHOWN], total=len(newest),
                         counts=outcome_counts(newest), page_size=SHOWN)

@@ -14,7 +14,7 @@ from .render import Renderer, outcome_counts
 def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
     library = renderer.library
     yield renderer.page(
-        "home.md.j2", "index.md", in_nav=True,
+        "home.md.j2", "index.md", in_nav=True, reads_stories=True,
         counts=outcome_counts(library.stories), newest=newest_first(library.stories)[:5],
         week=story_of_the_week(library.stories, today), week_of=today.isocalendar(),
         competitors_covered=sum(1 for t in library.taxonomy.terms["competitors"]

@@ -23,7 +23,7 @@ LOSS_REASON_TITLES = {"qualification": "Qualification", "execution": "Execution"
 def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
     library, options = renderer.library, renderer.options
     yield renderer.page(
-        "insights.md.j2", "insights.md", in_nav=True,
+        "insights.md.j2", "insights.md", in_nav=True, reads_stories=True,
         counts=outcome_counts(library.stories),
         skills=coverage(library, "skills"), competitors=coverage(library, "competitors"),
         objections_chart=layout(objections_by_quarter(library)),

@@ -7,11 +7,16 @@ and link helpers, with every link relative to the page being rendered.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from html import unescape
 
 import jinja2
+from markdown.extensions.toc import slugify
 from markupsafe import Markup, escape
 
 from ..analysis.calibration import latest_agreement
@@ -37,7 +42,7 @@ from ..urls import (
 from ..vocabularies import vocabularies
 from .files import GeneratedFile
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
+_TAG = re.compile(r"<[^>]*>")
 
 
 def front_matter_text(text: str) -> Markup:
@@ -49,9 +54,21 @@ def front_matter_text(text: str) -> Markup:
     return Markup(json.dumps(str(escape(text)), ensure_ascii=False))
 
 
-def md_inline(text: str) -> str:
-    """Escape Markdown syntax so content shows as typed in a Markdown heading."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+class HeadingIds:
+    """A page's heading ids, made as Python-Markdown's toc extension makes them
+    (a slug of the text, then _1, _2 ... on repeats), so anchors stay the same."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def __call__(self, html: str) -> str:
+        base = slugify(unescape(_TAG.sub("", str(html))), "-") or "_"
+        candidate, number = base, 0
+        while candidate in self.used:
+            number += 1
+            candidate = f"{base}_{number}"
+        self.used.add(candidate)
+        return candidate
 
 
 def outcome_counts(stories) -> dict[str, int]:
@@ -61,6 +78,7 @@ def outcome_counts(stories) -> dict[str, int]:
     return counts
 
 
+@functools.cache  # one per process: `serve` compiles the templates once
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
@@ -70,7 +88,6 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["md_inline"] = md_inline
     env.filters["front_matter"] = front_matter_text
     env.filters["time"] = format_time
     labels = env.get_template("fragments/labels.j2").module
@@ -79,11 +96,28 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+@dataclass(frozen=True)
+class PageMemo:
+    """What a run rendered, for the next run to reuse (`playbook serve`).
+
+    A page is rendered again only when what it is made from changed: its
+    template, its own context (the story, its related stories, the stories a
+    term page lists ...) or what every page may read (`shared`: the taxonomy,
+    criteria, ramps, calibration sessions, options, the day). Pages that read
+    the whole story list (home, finder, overviews, insights) say so, and
+    depend on every story.
+    """
+
+    shared: tuple
+    pages: dict[str, tuple[tuple, GeneratedFile]] = field(default_factory=dict)
+
+
 class Renderer:
     """Renders pages of one library; page families call `page`."""
 
     def __init__(self, library: Library, options: InsightOptions | None = None,
-                 site_url: str = "", site_name: str = "Playbook"):
+                 site_url: str = "", site_name: str = "Playbook", *,
+                 today: date | None = None, previous: PageMemo | None = None):
         self.library = library
         self.options = options or InsightOptions()
         self.site_url = site_url  # absolute links where a page needs them (the feed)
@@ -91,6 +125,13 @@ class Renderer:
         self.env = _environment()
         self.related = RelatedIndex(library.stories)
         self._cards: dict[tuple, Markup] = {}
+        shared = (library.taxonomy, library.criteria, library.ramps, library.calibrations,
+                  self.options, site_url, site_name, today, tuple(vocabularies()))
+        self.memo = PageMemo(shared)
+        # Reuse only what was rendered from the same shared inputs.
+        self._previous = previous.pages if previous is not None and \
+            previous.shared == shared else {}
+        self.rendered: list[str] = []  # pages rendered by this run, in order
 
     def term_title(self, vocabulary: str, term_id: str | None) -> str:
         return self.library.taxonomy.term(vocabulary, term_id).title if term_id else ""
@@ -119,6 +160,7 @@ class Renderer:
             # A criterion's figures from its newest calibration session, or None.
             calibration_of=lambda criterion_id: latest_agreement(
                 self.library, criterion_id, self.options.calibration_threshold),
+            heading_id=HeadingIds(),  # fresh per page
         )
 
     def card(self, story: Story, url: str, full: bool, filterable: bool) -> Markup:
@@ -131,8 +173,29 @@ class Renderer:
         return self._cards[key]
 
     def page(self, template: str, path: str, *, source: str | None = None,
-             in_nav: bool = False, **context) -> GeneratedFile:
-        """A generated page at `path` from `templates/pages/<template>`."""
+             in_nav: bool = False, reads_stories: bool = False, **context) -> GeneratedFile:
+        """A generated page at `path` from `templates/pages/<template>`.
+
+        `reads_stories`: the template reads `library.stories` (or stories_by)
+        itself, so the page changes with any story.
+        """
+        inputs = (template, source, in_nav, context,
+                  self.library.stories if reads_stories else None)
+        before = self._previous.get(path)
+        if before is not None and before[0] == inputs:
+            self.memo.pages[path] = before
+            return before[1]
+        file = self._render(template, path, source, in_nav, context)
+        self.memo.pages[path] = (inputs, file)
+        self.rendered.append(path)
+        return file
+
+    def _render(self, template: str, path: str, source: str | None, in_nav: bool,
+                context: dict) -> GeneratedFile:
         text = self.env.get_template(f"pages/{template}").render(
             **self._globals(page_url(path)), **context)
-        return GeneratedFile(path, text, source=source, in_nav=in_nav)
+        # Templates write "---\n<front matter>---\n\n<HTML>"; keep the two apart.
+        opening, front_matter, body = text.split("---\n", 2)
+        assert not opening, f"pages/{template} must start with its front matter"
+        return GeneratedFile(path, body.lstrip("\n"), source=source, in_nav=in_nav,
+                             front_matter=front_matter)

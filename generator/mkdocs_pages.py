@@ -1,0 +1,139 @@
+"""Generated pages as MkDocs pages, and reusing their themed output in `serve`.
+
+Part of the MkDocs edge (with mkdocs_plugin.py): nothing in the core imports it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import jinja2
+from mkdocs.structure.files import File
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from .pages import GeneratedFile
+
+
+class HtmlPage(Page):
+    """A generated page: its HTML is finished, so MkDocs never runs Markdown on it.
+
+    MkDocs takes a page it finds on `file.page` as it is; this one reads its
+    front matter and table of contents from the generated record.
+    """
+
+    def __init__(self, title: str | None, file: File, config, record: GeneratedFile):
+        super().__init__(title, file, config)
+        self.record = record
+        self.reuse_key: tuple = ()
+        self.reused_output: str | None = None  # serve: the themed output, unchanged
+
+    def read_source(self, config) -> None:
+        source = config.plugins.on_page_read_source(page=self, config=config)
+        self.markdown = source if source is not None else str(self.record.content or "")
+        self.meta = dict(self.record.meta)
+
+    def render(self, config, files) -> None:
+        # `markdown` holds the HTML, after any other plugin's on_page_markdown.
+        self.content = self.markdown
+        self.toc = get_toc(_toc_tokens(self.record.headings))
+        self.present_anchor_ids = set(self.record.anchor_ids)
+
+
+def _toc_tokens(headings) -> list:
+    """Headings, nested by level, as the toc tokens MkDocs builds a TOC from."""
+    root: dict = {"level": 0, "children": []}
+    stack = [root]
+    for heading in headings:
+        token = {"level": heading.level, "id": heading.id, "name": heading.title,
+                 "children": []}
+        while stack[-1]["level"] >= heading.level:
+            stack.pop()
+        stack[-1]["children"].append(token)
+        stack.append(token)
+    return root["children"]
+
+
+def nav_titles(nav: list):
+    """(path, title) for every page the nav in mkdocs.yml names with a title."""
+    for item in nav:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    yield value, title
+                elif isinstance(value, list):
+                    yield from nav_titles(value)
+
+
+# -- serve: reuse the themed output of pages that did not change -------------------
+
+REUSE_TEMPLATE = "playbook-reused-page.html"
+
+
+class ThemeOutputs:
+    """The themed HTML of every generated page from the previous serve build.
+
+    A page whose record (front matter and HTML) is unchanged, in an unchanged
+    nav and site configuration, gets the same HTML from the theme: instead of
+    rendering Material's templates again, it goes through a one-line template
+    that returns the stored output. Other plugins still see every page (the
+    search plugin indexes it as before).
+    """
+
+    def __init__(self) -> None:
+        self._outputs: dict[str, tuple[tuple, str]] = {}
+        self.site_key: tuple = ()
+        self.reused = 0
+
+    def start(self, config) -> None:
+        """At each build: what, beyond the page itself, shapes a page's output."""
+        self.site_key = _site_key(config)
+        self.reused = 0
+
+    def install(self, env: jinja2.Environment) -> jinja2.Environment:
+        reused = jinja2.DictLoader({REUSE_TEMPLATE: "{{ playbook_reused_output }}"})
+        env.loader = jinja2.ChoiceLoader([reused, env.loader] if env.loader else [reused])
+        return env
+
+    def key(self, page: HtmlPage, nav: Navigation) -> tuple:
+        record = page.record
+        return (record.content, record.front_matter, record.source, record.in_nav, page.title,
+                page.file.edit_uri, _nav_key(nav.items), self.site_key)
+
+    def reuse(self, pages: list[HtmlPage], nav: Navigation) -> None:
+        """Point each unchanged page at the stored output."""
+        for page in pages:
+            stored = self._outputs.get(page.file.src_uri)
+            key = self.key(page, nav)
+            page.reuse_key = key
+            if stored is not None and stored[0] == key:
+                page.reused_output = stored[1]
+                page.meta["template"] = REUSE_TEMPLATE
+                self.reused += 1
+
+    def keep(self, page: HtmlPage, output: str) -> None:
+        self._outputs[page.file.src_uri] = (page.reuse_key, output)
+
+
+def _nav_key(items) -> tuple:
+    return tuple((item.title, getattr(item, "url", None),
+                  _nav_key(item.children) if isinstance(item, Section) else ())
+                 for item in items)
+
+
+def _site_key(config) -> tuple:
+    """mkdocs.yml and the theme's custom templates, by content and modification."""
+    parts: list[object] = []
+    if config.config_file_path and Path(config.config_file_path).is_file():
+        parts.append(hashlib.sha256(Path(config.config_file_path).read_bytes()).hexdigest())
+    custom = config.theme.custom_dir
+    if custom and Path(custom).is_dir():
+        for path in sorted(Path(custom).rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                parts.append((str(path), stat.st_mtime_ns, stat.st_size))
+    from mkdocs.utils import get_build_date
+    parts.append(get_build_date())
+    return tuple(parts)

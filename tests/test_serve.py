@@ -1,0 +1,255 @@
+"""`playbook serve` rebuilds only what an edit touches, and stays correct.
+
+The oracle is always a fresh, full build of the edited library: the
+incremental result must be the same files, byte for byte. "What an edit
+touches" is measured, not declared: the pages whose output differs between a
+full build before and after the edit, plus the summary pages that read every
+story (home, finder, overviews, insights), which any story edit re-renders.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+from generator.build import Build, Settings, run
+from generator.urls import term_url
+from generator.vocabularies import vocabularies
+from helpers import EPOCH, EPOCH_DATE, copy_of_the_sample
+
+STORY = "globex-security-review-came-too-late"
+UNCITED = "globex-card-bundle-erased-ap-fee"  # no ramp, taxonomy or session names it
+SUMMARY_PAGES = {"index.md", "stories/index.md", "insights.md",
+                 *(f"{term_url(v.id)}index.md" for v in vocabularies())}
+
+
+@pytest.fixture(scope="module")
+def clip_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("clip-cache")  # encoded once for the module
+
+
+@pytest.fixture
+def sample(tmp_path, clip_cache) -> Path:
+    return copy_of_the_sample(tmp_path / "repo")
+
+
+def settings(root: Path, clip_cache: Path) -> Settings:
+    return Settings.at(root / "content", today=EPOCH_DATE, cache_dir=clip_cache)
+
+
+def outputs(result: Build) -> dict[str, str | bytes]:
+    assert not result.errors, result.errors
+    return {f.path: f.text for f in result.files if f.copy_from is None}
+
+
+def edit(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(pattern, replacement, text, count=1, flags=re.M)
+    assert changed != text, f"{pattern!r} not found in {path}"
+    path.write_text(changed, encoding="utf-8")
+
+
+def rebuild(root: Path, clip_cache: Path, change) -> tuple[Build, Build, set[str]]:
+    """(incremental, full, changed): builds before and after `change`."""
+    before = run(settings(root, clip_cache))
+    change(root / "content")
+    incremental = run(settings(root, clip_cache), previous=before)
+    full = run(settings(root, clip_cache))
+    old, new = outputs(before), outputs(full)
+    changed = {path for path, text in new.items() if path.endswith(".md") and old.get(path) != text}
+    return incremental, full, changed
+
+
+def test_an_unchanged_library_renders_no_page_again(sample, clip_cache):
+    first = run(settings(sample, clip_cache))
+    second = run(settings(sample, clip_cache), previous=first)
+    assert len(first.rendered) == sum(1 for f in first.files if f.is_page) > 50
+    assert second.rendered == ()
+    assert outputs(second) == outputs(first)
+
+
+def test_a_story_title_edit_rerenders_the_story_its_dependants_and_nothing_else(
+        sample, clip_cache):
+    incremental, full, changed = rebuild(sample, clip_cache, lambda content: edit(
+        content / f"stories/{STORY}.md", r"^title: .*$", "title: The SOC 2 report we never sent"))
+    assert outputs(incremental) == outputs(full)
+    assert f"stories/{STORY}.md" in changed
+    # The pages that list it: related stories, its terms, its criteria's evidence.
+    assert len(changed) > 5
+    assert set(incremental.rendered) == changed | SUMMARY_PAGES
+    assert len(incremental.rendered) < sum(1 for f in full.files if f.is_page) / 2
+
+
+def test_a_deleted_story_disappears_from_every_page(sample, clip_cache):
+    incremental, full, changed = rebuild(
+        sample, clip_cache, lambda content: (content / f"stories/{UNCITED}.md").unlink())
+    pages = outputs(incremental)
+    assert pages == outputs(full)
+    assert f"stories/{UNCITED}.md" not in pages
+    assert not [path for path, text in pages.items() if f"{UNCITED}/" in str(text)]
+    assert set(incremental.rendered) == changed | SUMMARY_PAGES
+
+
+def test_a_renamed_story_moves_in_every_list(sample, clip_cache):
+    def rename(content: Path) -> None:
+        (content / f"stories/{UNCITED}.md").rename(content / "stories/globex-card-bundle.md")
+
+    incremental, full, _ = rebuild(sample, clip_cache, rename)
+    pages = outputs(incremental)
+    assert pages == outputs(full)
+    assert "stories/globex-card-bundle.md" in pages
+    assert not [path for path, text in pages.items()
+                if path.endswith(".md") and f"{UNCITED}/" in str(text)]
+
+
+def test_a_taxonomy_edit_rerenders_every_page_it_reaches(sample, clip_cache):
+    incremental, full, changed = rebuild(sample, clip_cache, lambda content: edit(
+        content / "taxonomy.yml", r"title: Globex$", "title: Globex Corporation"))
+    assert outputs(incremental) == outputs(full)
+    assert changed <= set(incremental.rendered)
+    assert "competitors/globex.md" in changed
+
+
+def test_a_criterion_edit_reaches_the_stories_that_cite_it(sample, clip_cache):
+    path = next((sample / "content/criteria").glob("*.md"))
+    incremental, full, changed = rebuild(sample, clip_cache, lambda content: edit(
+        content / "criteria" / path.name, r"^title: .*$", "title: A renamed criterion"))
+    assert outputs(incremental) == outputs(full)
+    assert changed <= set(incremental.rendered)
+
+
+# -- a serving session: the real MkDocs build, as `mkdocs serve` runs it -------------
+
+class Session:
+    """MkDocs' serve loop without the HTTP server: one plugin object, many builds."""
+
+    def __init__(self, root: Path, site: Path):
+        self.root, self.site = root, site
+        self.config = self._config()
+        self.config.plugins.on_startup(command="serve", dirty=False)
+        self.plugin = self.config.plugins["playbook"]
+
+    def _config(self):
+        config = load_config(str(self.root / "mkdocs.yml"), site_dir=str(self.site))
+        config.site_url = "http://127.0.0.1:8000/"
+        return config
+
+    def build(self) -> dict[str, bytes]:
+        config = self.config if self.config is not None else self._config()
+        self.config = None  # serve loads the configuration again for each rebuild
+        mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
+        return {str(p.relative_to(self.site)): p.read_bytes()
+                for p in sorted(self.site.rglob("*.html"))}
+
+    def close(self) -> None:
+        self.plugin.on_shutdown()
+
+
+@pytest.fixture
+def session(sample, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.chdir(sample)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    opened = Session(sample, tmp_path / "site")
+    yield opened
+    opened.close()
+
+
+def fresh_serve_build(root: Path, site: Path) -> dict[str, bytes]:
+    fresh = Session(root, site)
+    try:
+        return fresh.build()
+    finally:
+        fresh.close()
+
+
+def test_serve_themes_only_the_pages_an_edit_changed(session, sample, tmp_path):
+    first = session.build()
+    before = {f.path: f.text for f in session.plugin.build.files if f.is_page}
+    edit(sample / f"content/stories/{STORY}.md", r"^title: .*$",
+         "title: The SOC 2 report we never sent")
+    second = session.build()
+    after = {f.path: f.text for f in session.plugin.build.files if f.is_page}
+    rendered = set(session.plugin.build.rendered)
+    assert f"stories/{STORY}.md" in rendered and len(rendered) < len(after) / 2
+    # Only pages whose HTML changed went through Material's templates again
+    # (a summary page we rendered again may come out the same).
+    changed = {path for path, text in after.items() if before.get(path) != text}
+    assert f"stories/{STORY}.md" in changed and changed <= rendered
+    assert session.plugin.outputs.reused == len(after) - len(changed)
+    assert "The SOC 2 report we never sent" in second[f"stories/{STORY}/index.html"].decode()
+    # The same site as a fresh serve build of the edited library, byte for byte.
+    assert second == fresh_serve_build(sample, tmp_path / "fresh")
+    assert second != first
+    # Material's search index still holds the hand-written pages.
+    index = (session.site / "search/search_index.json").read_text()
+    assert '"location":"contributing/"' in index
+
+
+def test_serve_rethemes_every_page_when_the_nav_changes(session, sample, tmp_path):
+    session.build()
+    # Skills are listed in the sidebar of every page.
+    edit(sample / "content/taxonomy.yml", r"^    title: Discovery$", "    title: Discovery calls")
+    second = session.build()
+    assert session.plugin.outputs.reused == 0  # the sidebar lists every skill
+    assert second == fresh_serve_build(sample, tmp_path / "fresh")
+
+
+# -- the real `mkdocs serve` ---------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_mkdocs_serve_shows_an_edited_title_and_reindexes_the_finder(sample):
+    port = free_port()
+    log = sample / "serve.log"
+    env = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1",
+           "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=sample, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/stories/{STORY}/"
+    try:
+        wait_for(lambda: "Serving on" in log.read_text(), log)
+        assert "Globex" in fetch(url)
+        edit(sample / f"content/stories/{STORY}.md", r"^title: .*$",
+             "title: The SOC 2 report we never sent")
+        wait_for(lambda: "The SOC 2 report we never sent" in fetch(url), log)
+        printed = log.read_text()
+        assert re.search(r"playbook: rendered \d+ of \d+ pages", printed)
+        wait_for(lambda: log.read_text().count("story finder's index is up to date") >= 2, log)
+        assert fetch(f"http://127.0.0.1:{port}/pagefind/pagefind.js")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert "Traceback" not in log.read_text()
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode()
+    except OSError:
+        return ""
+
+
+def wait_for(condition, log: Path, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out; the server printed:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)
