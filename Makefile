@@ -29,7 +29,7 @@ serve: $(STAMP)  ## serve the site with live reload on http://127.0.0.1:8000/
 validate: $(STAMP)  ## check the content only
 	$(BIN)/playbook validate
 
-pages: $(STAMP)  ## write the generated Markdown pages to build/docs (for other builders)
+pages: $(STAMP)  ## write the generated pages and the finder index to build/docs (for other builders)
 	$(BIN)/playbook pages --out build/docs
 
 clean:

@@ -144,7 +144,13 @@ def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
             mkdocs_serve(args.config_file, livereload=True, **overrides)
             return 0
         started = time.perf_counter()
-        build(config)
+        # As `mkdocs build` does: plugins learn the command (a plugin object
+        # outlives one build in this process, as it does in `mkdocs serve`).
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
     except MkDocsException as error:
         print(str(error).rstrip(), file=sys.stderr)
         return 1

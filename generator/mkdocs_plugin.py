@@ -178,6 +178,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.serving:
             self.index.stop()
             shutil.rmtree(self.index_dir, ignore_errors=True)
+        self.command, self.last_good = "build", None  # the object may be used again
 
     # -- serve: the theme renders only the pages that changed ----------------------
 
