@@ -79,7 +79,7 @@ import frontmatter
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-BIN = REPO / ".venv" / "bin"
+BIN = Path(sys.executable).parent  # playbook and mkdocs, beside the Python running this
 sys.path.insert(0, str(REPO))
 
 import audio_benchmark  # noqa: E402  (scripts/audio_benchmark.py, beside this file)
@@ -231,8 +231,8 @@ def run_build(command: list[str], cwd: Path, site: Path, runs: int) -> Build:
         result.seconds = min(result.seconds, measured["seconds"])
         progress(f"    run {run}: {measured['seconds']:.2f} s, "
                  f"peak {measured['rss_kib'] / 1024:.0f} MB")
-        # Warnings are worth seeing; "built ... in Xs" is not.
-        noise = [line for line in log if not line.startswith("built ")]
+        # Warnings are worth seeing, once; "built ... in Xs" is not.
+        noise = [line for line in log if not line.startswith("built ")] if run == 1 else []
         for line in noise[:5]:
             progress(f"      {line}")
         if len(noise) > 5:
@@ -323,9 +323,20 @@ def stop_server(process: subprocess.Popen, port: int) -> None:
     progress(f"    port {port} is still taken after the server stopped")
 
 
+@dataclass
+class Server:
+    base: str  # http://127.0.0.1:PORT/
+    log: Path  # the server's output
+
+    def rebuilds(self) -> int:
+        """How many rebuilds MkDocs has started on a change it detected."""
+        return self.log.read_text(encoding="utf-8", errors="replace").count(
+            "Detected file changes")
+
+
 @contextmanager
-def serving(command: list[str], cwd: Path, root: Path, timeout: float) -> Iterator[str]:
-    """Run `command -a 127.0.0.1:PORT` until the site answers; yield its base URL."""
+def serving(command: list[str], cwd: Path, root: Path, timeout: float) -> Iterator[Server]:
+    """Run `command -a 127.0.0.1:PORT` until the site answers."""
     port = free_port()
     log_path = root / f"serve-{port}.log"
     with open(log_path, "wb") as log:
@@ -343,7 +354,7 @@ def serving(command: list[str], cwd: Path, root: Path, timeout: float) -> Iterat
                 raise ReloadError(f"the site did not answer within {timeout:.0f} s")
             time.sleep(0.2)
         progress(f"    serving after {time.perf_counter() - started:.1f} s")
-        yield base
+        yield Server(base, log_path)
     finally:
         stop_server(process, port)
 
@@ -359,9 +370,10 @@ def save_as_editor(path: Path, text: str, scratch: Path) -> None:
     os.replace(temporary, path)
 
 
-def time_edits(page_url: str, edited: Path, retitle: Callable[[str, str], str],
+def time_edits(server: Server, page: str, edited: Path, retitle: Callable[[str, str], str],
                scratch: Path, timeout: float) -> Reload:
     """Change the title EDITS times; each sample runs from the write to the page showing it."""
+    page_url = server.base + page
     original = edited.read_text(encoding="utf-8")
     if fetch(page_url, timeout=timeout) is None:
         raise ReloadError(f"{page_url} does not answer")
@@ -369,6 +381,7 @@ def time_edits(page_url: str, edited: Path, retitle: Callable[[str, str], str],
     try:
         for number in range(1, EDITS + 1):
             time.sleep(SETTLE_SECONDS)
+            rebuilds = server.rebuilds()
             title = f"Reload probe {number} {os.getpid()}"
             save_as_editor(edited, retitle(original, title), scratch)
             written = time.perf_counter()
@@ -376,12 +389,14 @@ def time_edits(page_url: str, edited: Path, retitle: Callable[[str, str], str],
                 elapsed = time.perf_counter() - written
                 if elapsed > timeout:
                     raise ReloadError(f"edit {number} did not show within {timeout:.0f} s")
-                page = fetch(page_url, timeout=max(1.0, timeout - elapsed))
-                if page is not None and title in page:
+                answer = fetch(page_url, timeout=max(1.0, timeout - elapsed))
+                if answer is not None and title in answer:
                     break
                 time.sleep(POLL_SECONDS)
             result.samples.append(time.perf_counter() - written)
-            progress(f"    edit {number}: {result.samples[-1]:.2f} s")
+            # One rebuild per edit, or the sample holds another one as well.
+            rebuilt = server.rebuilds() - rebuilds
+            progress(f"    edit {number}: {result.samples[-1]:.2f} s, {rebuilt} rebuild(s) seen")
     finally:
         save_as_editor(edited, original, scratch)
     return result
@@ -404,8 +419,8 @@ def measure_reload(command: list[str], cwd: Path, root: Path, page: str, edited:
                    retitle: Callable[[str, str], str], count: int) -> Reload:
     timeout = 60 + count * 0.05  # a 10,000-story site takes minutes to build
     try:
-        with serving(command, cwd, root, timeout) as base:
-            return time_edits(base + page, edited, retitle, root / "tmp", timeout)
+        with serving(command, cwd, root, timeout) as server:
+            return time_edits(server, page, edited, retitle, root / "tmp", timeout)
     except ReloadError as error:
         progress(f"    FAILED: {error}")
         return Reload(failure=str(error).splitlines()[0])
@@ -621,7 +636,7 @@ def at_size(results: list[SizeResult], wanted: int,
 
 def goal_row(figure: str, value: float, shown: str, note: str, limit: float) -> list[str]:
     if value != value:  # nan: not measured, or failed
-        return [figure, "not measured", f"<= {limit:g}x", "n/a"]
+        return [figure, "none (not run, or failed: see above)", f"<= {limit:g}x", "n/a"]
     met = "n/a" if note else ("yes" if value <= limit else "no")
     return [figure, shown + note, f"<= {limit:g}x", met]
 
@@ -716,6 +731,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help="100 stories, one run, reload at 100: a smoke test")
     args = parser.parse_args()
+    # A plain `kill` unwinds like Ctrl-C: servers stopped, temporary folders removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     if args.quick:
         args.sizes, args.runs, args.reload_sizes = "100", 1, "100"
     sizes = [int(n) for n in args.sizes.split(",")]
