@@ -112,6 +112,10 @@ class ThemeOutputs:
                 page.reused_output = stored[1]
                 page.meta["template"] = REUSE_TEMPLATE
                 self.reused += 1
+                if (page.meta.get("search") or {}).get("exclude"):
+                    # Nothing reads this HTML again (the search plugin skips
+                    # the page), so spare the plugins a pass over it.
+                    page.content = ""
 
     def keep(self, page: HtmlPage, output: str) -> None:
         self._outputs[page.file.src_uri] = (page.reuse_key, output)

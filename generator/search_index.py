@@ -56,16 +56,31 @@ _DOCUMENT = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"></hea
              '<body>\n{body}</body></html>\n')
 
 
+def write_documents(documents: dict[str, str], folder: Path,
+                    previous: dict[str, str] | None = None) -> None:
+    """Write the documents into `folder`; with what it held `previous`ly, only
+    the ones that changed, and remove the ones that are gone."""
+    previous = previous or {}
+    folder.mkdir(parents=True, exist_ok=True)
+    for path, html in documents.items():
+        if previous.get(path) != html:
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path).write_text(html, encoding="utf-8")
+    for path in previous.keys() - documents.keys():
+        (folder / path).unlink(missing_ok=True)
+
+
 class IndexJob:
     """Pagefind indexing the story pages in its own process while MkDocs themes the site."""
 
-    def __init__(self, files: Iterable[GeneratedFile], work_dir: Path):
+    def __init__(self, files: Iterable[GeneratedFile] | None, work_dir: Path,
+                 pages: Path | None = None):
+        """Index `files`' story pages; or, with `pages`, the documents already there."""
         self.work_dir = work_dir
-        pages, self.bundle = work_dir / "pages", work_dir / BUNDLE_DIR
-        pages.mkdir(parents=True, exist_ok=True)
-        for path, html in story_documents(files).items():
-            (pages / path).parent.mkdir(parents=True, exist_ok=True)
-            (pages / path).write_text(html, encoding="utf-8")
+        self.bundle = work_dir / BUNDLE_DIR
+        if pages is None:
+            pages = work_dir / "pages"
+            write_documents(story_documents(files or ()), pages)
         try:
             import pagefind_bin
         except ImportError as error:
@@ -109,6 +124,7 @@ class BackgroundIndex:
         self.work_dir = work_dir
         self.on_done = on_done
         self.latest: Path | None = None  # the newest finished bundle
+        self._written: dict[str, str] = {}  # the documents in work_dir/pages
         self._runs = 0
         self._job: IndexJob | None = None
         self._thread: threading.Thread | None = None
@@ -119,7 +135,12 @@ class BackgroundIndex:
         self.stop()
         self._runs += 1
         self._stopped.clear()
-        self._job = IndexJob(files, self.work_dir / f"run-{self._runs}")
+        # The documents stay between builds: only the changed ones are written.
+        documents = story_documents(files)
+        write_documents(documents, self.work_dir / "pages", self._written)
+        self._written = documents
+        self._job = IndexJob(None, self.work_dir / f"run-{self._runs}",
+                             pages=self.work_dir / "pages")
 
     def publish(self, site_dir: Path) -> None:
         """Give the site the last index now, and the new one when it is done."""
