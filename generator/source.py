@@ -124,17 +124,76 @@ class ContentLoader(FastLoader):
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
-            keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
-            if len(set(keys)) != len(keys):  # rare: look closer only then
-                seen: dict[object, int] = {}
-                for key_node, _ in node.value:
-                    if isinstance(key_node, yaml.ScalarNode):
-                        line = mark_line(self.text, key_node.start_mark)
-                        if key_node.value in seen:
-                            self.duplicates.append((key_node.value, seen[key_node.value], line))
-                        else:
-                            seen[key_node.value] = line
+            self.note_duplicates(node)
         return super().construct_mapping(node, deep)
+
+    def note_duplicates(self, node: yaml.MappingNode) -> None:
+        keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+        if len(set(keys)) != len(keys):  # rare: look closer only then
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    line = mark_line(self.text, key_node.start_mark)
+                    if key_node.value in seen:
+                        self.duplicates.append((key_node.value, seen[key_node.value], line))
+                    else:
+                        seen[key_node.value] = line
+
+    def construct_plain(self, node: yaml.Node) -> Any:
+        """The data of a node tree, as `construct_document` would build it, faster.
+
+        PyYAML's generic constructor does bookkeeping per node (memo tables,
+        deferred generators for nested collections) that a tree without aliases
+        never needs. This builds strings, lists and mappings directly, and the
+        other scalars (int, float, bool, null) with PyYAML's own constructors.
+        Anything else (a merge key `<<`, a collection as a key, a tag without a
+        constructor) raises `_NotPlain`, and the caller builds the document the
+        generic way, so its value or its error is PyYAML's own.
+        """
+        kind = node.__class__
+        if kind is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR_TAG:
+                return node.value
+            constructor = _PLAIN_SCALARS.get(tag)
+            if constructor is None:
+                raise _NotPlain
+            return constructor(self, node)
+        if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
+            return [self.construct_plain(item) for item in node.value]
+        if kind is not yaml.MappingNode or node.tag != _MAP_TAG:
+            raise _NotPlain
+        mapping = {}
+        text_keys = True
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode:
+                raise _NotPlain
+            if key_node.tag == _STR_TAG:
+                key = key_node.value
+            else:
+                if key_node.tag == _MERGE_TAG:
+                    raise _NotPlain
+                key = self.construct_plain(key_node)
+                text_keys = False
+            mapping[key] = self.construct_plain(value_node)
+        # Text keys equal as written are equal as built: fewer entries than
+        # pairs is the only sign of a repeat then.
+        if not text_keys or len(mapping) != len(node.value):
+            self.note_duplicates(node)
+        return mapping
+
+
+class _NotPlain(Exception):
+    """A node `ContentLoader.construct_plain` leaves to PyYAML's generic constructor."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_SCALARS = {tag: ContentLoader.yaml_constructors[tag] for tag in (
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float")}
 
 
 ContentLoader.yaml_implicit_resolvers = {
@@ -155,6 +214,17 @@ def mark_line(text: str, mark: yaml.Mark) -> int:
 def load_yaml(text: str) -> tuple[Any, list[tuple[str, int, int]]]:
     """Parse YAML; return the data and its duplicate keys (0-based lines)."""
     _screen_yaml(text)
+    loader = ContentLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        try:
+            return loader.construct_plain(node), loader.duplicates
+        except Exception:  # built again below the generic way: PyYAML's value or error
+            pass
+    finally:
+        loader.dispose()
     loader = ContentLoader(text)
     try:
         return loader.get_single_data(), loader.duplicates
