@@ -127,7 +127,7 @@ class ContentLoader(FastLoader):
             self.note_duplicates(node)
         return super().construct_mapping(node, deep)
 
-    def note_duplicates(self, node: yaml.MappingNode) -> None:
+    def note_duplicates(self, node: yaml.Node) -> None:
         keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
         if len(set(keys)) != len(keys):  # rare: look closer only then
             seen: dict[object, int] = {}
