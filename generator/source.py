@@ -221,9 +221,11 @@ ContentLoader.yaml_implicit_resolvers = {
 }
 # What `ContentLoader.resolve` tries, by first character: that character's
 # resolvers, then those for any character (as PyYAML's resolver orders them).
-_WILDCARD_RESOLVERS = ContentLoader.yaml_implicit_resolvers.get(None, [])
-_IMPLICIT_RESOLVERS = {first: resolvers + _WILDCARD_RESOLVERS
-                       for first, resolvers in ContentLoader.yaml_implicit_resolvers.items()}
+_WILDCARD_RESOLVERS: list[tuple[str, re.Pattern[str]]] = \
+    ContentLoader.yaml_implicit_resolvers.get(None, [])
+_IMPLICIT_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    first: resolvers + _WILDCARD_RESOLVERS
+    for first, resolvers in ContentLoader.yaml_implicit_resolvers.items() if first is not None}
 assert not ContentLoader.yaml_path_resolvers, "ContentLoader.resolve ignores path resolvers"
 assert ContentLoader.DEFAULT_SCALAR_TAG == _STR_TAG
 
