@@ -59,7 +59,8 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
     names = [v.id for v in vocabularies()]
     by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in names}
     evidence: dict[tuple[str, str], list[Story]] = defaultdict(list)
-    for story in ordered:
+    # Filled newest first, so every list is in that order without a sort of its own.
+    for story in newest_first(ordered):
         for name in names:
             for term_id in story.facet(name):
                 by_term[name][term_id].append(story)
@@ -73,9 +74,8 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
         criteria=tuple(sorted(criteria, key=lambda c: c.id)),
         _stories={s.id: s for s in ordered},
         _criteria={c.id: c for c in criteria},
-        _by_term={v: {t: newest_first(s) for t, s in terms.items()}
-                  for v, terms in by_term.items()},
-        _evidence={k: newest_first(s) for k, s in evidence.items()},
+        _by_term={v: {t: tuple(s) for t, s in terms.items()} for v, terms in by_term.items()},
+        _evidence={k: tuple(s) for k, s in evidence.items()},
         calibrations=tuple(sorted(calibrations or (), key=lambda c: (c.date, c.id))),
         ramps=tuple(sorted(ramps, key=lambda r: r.id)),
     )
