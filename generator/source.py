@@ -446,11 +446,18 @@ def read_limited(path: Path, root: Path, rel: str, limit: int,
     Nothing but a regular file is ever opened, and it is opened non-blocking,
     so a FIFO or device (even one swapped in after the check) cannot hang us.
     """
-    link = outside_link(path, root, rel)
-    if link is not None:
-        return None, link
     try:
-        info = os.stat(path)
+        info: os.stat_result | None = os.lstat(path)
+    except (OSError, ValueError):
+        info = None
+    if info is None or stat.S_ISLNK(info.st_mode):  # what is not a plain entry gets a closer look
+        link = outside_link(path, root, rel)
+        if link is not None:
+            return None, link
+        info = None
+    try:
+        if info is None:
+            info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
             return None, _not_regular(rel, info.st_mode, what)
         if info.st_size > limit:
@@ -543,9 +550,18 @@ def _closing_boundary(text: str, start: int) -> re.Match[str] | None:
     return None
 
 
+def relative_name(path: Path, root: Path) -> str:
+    """`path.relative_to(root).as_posix()`, by slicing the string when `path` is below `root`."""
+    text, prefix = str(path), str(root)
+    if text.startswith(prefix) and text[len(prefix):len(prefix) + 1] == os.sep \
+            and not prefix.endswith(os.sep):
+        return text[len(prefix) + 1:].replace(os.sep, "/")
+    return path.relative_to(root).as_posix()
+
+
 def read_markdown(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
     """Read a front-matter Markdown file. Returns None when it cannot be parsed."""
-    rel = path.relative_to(root).as_posix()
+    rel = relative_name(path, root)
     data, problem = read_limited(path, root, rel, MAX_DOCUMENT_BYTES, "a story or criterion")
     if data is None:
         return None, [problem] if problem else []
