@@ -131,7 +131,8 @@ def load_library(content_dir: Path, today: date | None = None,
         if story is not None:
             stories.append(story)
 
-    problems += check_claims(story_redirects, {p.stem for p in story_paths}, "story", "stories")
+    story_ids = {p.stem for p in story_paths}
+    problems += check_claims(story_redirects, story_ids, "story", "stories")
     problems += check_claims(criterion_redirects, criterion_ids, "criterion", "criteria")
 
     if audio is not None:
@@ -144,8 +145,7 @@ def load_library(content_dir: Path, today: date | None = None,
                               criteria, criterion_ids)
     problems += found
     if taxonomy_source is not None:
-        problems += check_featured(taxonomy_source, taxonomy, {p.stem for p in story_paths},
-                                   stories)
+        problems += check_featured(taxonomy_source, taxonomy, story_ids, stories)
 
     if public:  # confidential stories go before linking, so no index or page sees them
         stories, found = public_stories(stories, criteria, root)
