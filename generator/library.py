@@ -59,10 +59,12 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
     names = [v.id for v in vocabularies()]
     by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in names}
     evidence: dict[tuple[str, str], list[Story]] = defaultdict(list)
+    # What `Story.facet(name)` reads, looked up once rather than per story.
+    keys = [(name, vocabulary(name).id) for name in names]
     # Filled newest first, so every list is in that order without a sort of its own.
     for story in newest_first(ordered):
-        for name in names:
-            for term_id in story.facet(name):
+        for name, key in keys:
+            for term_id in story.terms.get(key, ()):
                 by_term[name][term_id].append(story)
         for criterion_id in story.criteria_present:
             evidence[(criterion_id, "present")].append(story)

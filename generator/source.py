@@ -121,6 +121,12 @@ class ContentLoader(FastLoader):
     value, so the loader records each repeat as (key, first line, line).
     """
 
+    # The composer calls these two around every node, for path resolvers,
+    # which content never registers. Built-ins that take the same arguments
+    # and do nothing cost less than PyYAML's methods that return at once.
+    descend_resolver = dict[Any, Any]().get  # type: ignore[assignment]
+    ascend_resolver = tuple  # type: ignore[assignment]
+
     def __init__(self, stream):
         super().__init__(stream)
         self.text = stream
