@@ -59,9 +59,12 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
     names = [v.id for v in vocabularies()]
     by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in names}
     evidence: dict[tuple[str, str], list[Story]] = defaultdict(list)
-    for story in ordered:
-        for name in names:
-            for term_id in story.facet(name):
+    # What `Story.facet(name)` reads, looked up once rather than per story.
+    keys = [(name, vocabulary(name).id) for name in names]
+    # Filled newest first, so every list is in that order without a sort of its own.
+    for story in newest_first(ordered):
+        for name, key in keys:
+            for term_id in story.terms.get(key, ()):
                 by_term[name][term_id].append(story)
         for criterion_id in story.criteria_present:
             evidence[(criterion_id, "present")].append(story)
@@ -73,9 +76,8 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
         criteria=tuple(sorted(criteria, key=lambda c: c.id)),
         _stories={s.id: s for s in ordered},
         _criteria={c.id: c for c in criteria},
-        _by_term={v: {t: newest_first(s) for t, s in terms.items()}
-                  for v, terms in by_term.items()},
-        _evidence={k: newest_first(s) for k, s in evidence.items()},
+        _by_term={v: {t: tuple(s) for t, s in terms.items()} for v, terms in by_term.items()},
+        _evidence={k: tuple(s) for k, s in evidence.items()},
         calibrations=tuple(sorted(calibrations or (), key=lambda c: (c.date, c.id))),
         ramps=tuple(sorted(ramps, key=lambda r: r.id)),
     )

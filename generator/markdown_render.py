@@ -264,7 +264,14 @@ def _fallback(text: str) -> Markup:
     return Markup(f'<pre class="pb-unrendered">{escape(text)}</pre>')
 
 
-@functools.lru_cache(maxsize=4096)
+# Validation renders every body, and the page stage renders them again in
+# about the same order; a cache smaller than the library would have dropped
+# each body just before the pages ask for it. This holds 10,000 stories with
+# room to spare (the HTML of a body is a few KB).
+RENDER_CACHE_SIZE = 16384
+
+
+@functools.lru_cache(maxsize=RENDER_CACHE_SIZE)
 def render_body(text: str) -> RenderedBody:
     """A body as safe HTML with what validation reports about it. Never raises.
 

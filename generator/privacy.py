@@ -79,11 +79,20 @@ def _is_phone(text: str) -> bool:
 
 # Every e-mail address has an @ and every phone form 7 or more digits close
 # together: one cheap search rules out most texts before the forms above run.
-_MAYBE_CONTACT = re.compile(r"@|\d(?:[^\n\d]{0,3}\d){6}")
+_DIGIT_RUN = re.compile(r"\d(?:[^\n\d]{0,3}\d){6}")
+# In ASCII text (most of it) \d is 0-9. With every digit turned into '0', the
+# regex engine can skip ahead to the next '0' instead of testing each character
+# against a class, which is several times faster on a page of narrative.
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_ZERO_RUN = re.compile(rb"0(?:[^\n0]{0,3}0){6}")
 
 
 def might_hold_contact(text: str) -> bool:
-    return _MAYBE_CONTACT.search(text) is not None
+    if "@" in text:
+        return True
+    if text.isascii():
+        return _ZERO_RUN.search(text.encode("ascii").translate(_DIGITS_AS_ZERO)) is not None
+    return _DIGIT_RUN.search(text) is not None
 
 
 def find_contact_details(text: str) -> list[ContactDetail]:

@@ -69,8 +69,11 @@ class ContentYAMLError(yaml.MarkedYAMLError):
         self.hint = hint
 
 
-# Only text that may hold aliases, tags or deep nesting is screened event by event.
-_MAYBE_HOSTILE = re.compile(r"[*&!]|-[ \t]+-|\?[ \t]")
+# Only text that may hold aliases, tags or deep nesting is screened event by
+# event: text with '*', '&' or '!', nested or compact lists ('- -'), complex
+# keys ('? '), or many brackets. The characters are looked for one by one,
+# which is faster than a regex alternation that begins with a class.
+_MAYBE_HOSTILE_SEQUENCE = re.compile(r"-[ \t]+-|\?[ \t]")
 # Explicit tags content may use: `!!str 2026` keeps a value as text. Others
 # (!!timestamp, !!binary, !!set, !!python/...) make PyYAML's constructors raise
 # plain exceptions, or build values no field takes.
@@ -79,7 +82,8 @@ _ALLOWED_TAGS = (None, "!", "tag:yaml.org,2002:str")
 
 def _screen_yaml(text: str) -> None:
     """Refuse aliases, tags and deep nesting before the C composer sees them."""
-    if not (_MAYBE_HOSTILE.search(text) or text.count("[") + text.count("{") > MAX_YAML_DEPTH):
+    if not ("*" in text or "&" in text or "!" in text or _MAYBE_HOSTILE_SEQUENCE.search(text)
+            or text.count("[") + text.count("{") > MAX_YAML_DEPTH):
         return
     depth = 0
     for event in yaml.parse(text, Loader=FastLoader):
@@ -117,6 +121,12 @@ class ContentLoader(FastLoader):
     value, so the loader records each repeat as (key, first line, line).
     """
 
+    # The composer calls these two around every node, for path resolvers,
+    # which content never registers. Built-ins that take the same arguments
+    # and do nothing cost less than PyYAML's methods that return at once.
+    descend_resolver = dict[Any, Any]().get  # type: ignore[assignment]
+    ascend_resolver = tuple  # type: ignore[assignment]
+
     def __init__(self, stream):
         super().__init__(stream)
         self.text = stream
@@ -124,23 +134,106 @@ class ContentLoader(FastLoader):
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
-            keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
-            if len(set(keys)) != len(keys):  # rare: look closer only then
-                seen: dict[object, int] = {}
-                for key_node, _ in node.value:
-                    if isinstance(key_node, yaml.ScalarNode):
-                        line = mark_line(self.text, key_node.start_mark)
-                        if key_node.value in seen:
-                            self.duplicates.append((key_node.value, seen[key_node.value], line))
-                        else:
-                            seen[key_node.value] = line
+            self.note_duplicates(node)
         return super().construct_mapping(node, deep)
+
+    def note_duplicates(self, node: yaml.Node) -> None:
+        keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+        if len(set(keys)) != len(keys):  # rare: look closer only then
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    line = mark_line(self.text, key_node.start_mark)
+                    if key_node.value in seen:
+                        self.duplicates.append((key_node.value, seen[key_node.value], line))
+                    else:
+                        seen[key_node.value] = line
+
+    def resolve(self, kind, value, implicit):
+        """The tag of a node, as PyYAML's resolver finds it, in fewer steps.
+
+        The composer asks once per node. Without path resolvers (none are
+        registered), a scalar is a string unless an implicit resolver for its
+        first character matches, and a collection takes the default tag.
+        """
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT_RESOLVERS.get(value[:1], _WILDCARD_RESOLVERS):
+                    if regexp.match(value):
+                        return tag
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
+
+    def construct_plain(self, node: yaml.Node) -> Any:
+        """The data of a node tree, as `construct_document` would build it, faster.
+
+        PyYAML's generic constructor does bookkeeping per node (memo tables,
+        deferred generators for nested collections) that a tree without aliases
+        never needs. This builds strings, lists and mappings directly, and the
+        other scalars (int, float, bool, null) with PyYAML's own constructors.
+        Anything else (a merge key `<<`, a collection as a key, a tag without a
+        constructor) raises `_NotPlain`, and the caller builds the document the
+        generic way, so its value or its error is PyYAML's own.
+        """
+        kind = node.__class__
+        if kind is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR_TAG:
+                return node.value
+            constructor = _PLAIN_SCALARS.get(tag)
+            if constructor is None:
+                raise _NotPlain
+            return constructor(self, node)
+        if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
+            return [self.construct_plain(item) for item in node.value]
+        if kind is not yaml.MappingNode or node.tag != _MAP_TAG:
+            raise _NotPlain
+        mapping = {}
+        text_keys = True
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode:
+                raise _NotPlain
+            if key_node.tag == _STR_TAG:
+                key = key_node.value
+            else:
+                if key_node.tag == _MERGE_TAG:
+                    raise _NotPlain
+                key = self.construct_plain(key_node)
+                text_keys = False
+            mapping[key] = self.construct_plain(value_node)
+        # Text keys equal as written are equal as built: fewer entries than
+        # pairs is the only sign of a repeat then.
+        if not text_keys or len(mapping) != len(node.value):
+            self.note_duplicates(node)
+        return mapping
+
+
+class _NotPlain(Exception):
+    """A node `ContentLoader.construct_plain` leaves to PyYAML's generic constructor."""
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_SCALARS = {tag: ContentLoader.yaml_constructors[tag] for tag in (
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float")}
 
 
 ContentLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in FastLoader.yaml_implicit_resolvers.items()
 }
+# What `ContentLoader.resolve` tries, by first character: that character's
+# resolvers, then those for any character (as PyYAML's resolver orders them).
+_WILDCARD_RESOLVERS: list[tuple[str, re.Pattern[str]]] = \
+    ContentLoader.yaml_implicit_resolvers.get(None, [])
+_IMPLICIT_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    first: resolvers + _WILDCARD_RESOLVERS
+    for first, resolvers in ContentLoader.yaml_implicit_resolvers.items() if first is not None}
+assert not ContentLoader.yaml_path_resolvers, "ContentLoader.resolve ignores path resolvers"
+assert ContentLoader.DEFAULT_SCALAR_TAG == _STR_TAG
 
 
 def mark_line(text: str, mark: yaml.Mark) -> int:
@@ -155,6 +248,17 @@ def mark_line(text: str, mark: yaml.Mark) -> int:
 def load_yaml(text: str) -> tuple[Any, list[tuple[str, int, int]]]:
     """Parse YAML; return the data and its duplicate keys (0-based lines)."""
     _screen_yaml(text)
+    loader = ContentLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        try:
+            return loader.construct_plain(node), loader.duplicates
+        except Exception:  # built again below the generic way: PyYAML's value or error
+            pass
+    finally:
+        loader.dispose()
     loader = ContentLoader(text)
     try:
         return loader.get_single_data(), loader.duplicates
@@ -348,11 +452,18 @@ def read_limited(path: Path, root: Path, rel: str, limit: int,
     Nothing but a regular file is ever opened, and it is opened non-blocking,
     so a FIFO or device (even one swapped in after the check) cannot hang us.
     """
-    link = outside_link(path, root, rel)
-    if link is not None:
-        return None, link
     try:
-        info = os.stat(path)
+        info: os.stat_result | None = os.lstat(path)
+    except (OSError, ValueError):
+        info = None
+    if info is None or stat.S_ISLNK(info.st_mode):  # what is not a plain entry gets a closer look
+        link = outside_link(path, root, rel)
+        if link is not None:
+            return None, link
+        info = None
+    try:
+        if info is None:
+            info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
             return None, _not_regular(rel, info.st_mode, what)
         if info.st_size > limit:
@@ -396,6 +507,9 @@ def _too_large(rel: str, size: int, limit: int, what: str, exact: bool) -> Probl
 
 # C0 controls and DEL: invisible, and able to confuse terminals and Markdown.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The same characters as UTF-8 bytes (never part of a longer character):
+# deleting them is a faster test for them than a search.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
 
 
 def decode_text(data: bytes, rel: str) -> tuple[str | None, Problem | None]:
@@ -411,7 +525,9 @@ def decode_text(data: bytes, rel: str) -> tuple[str | None, Problem | None]:
                              "save the file with UTF-8 encoding", code="file.not-utf8")
     # CRLF (Windows) and lone CR (old Mac) line ends; YAML counts both as breaks.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    control = _CONTROL.search(text)
+    control = None
+    if len(data.translate(None, _CONTROL_BYTES)) != len(data):
+        control = _CONTROL.search(text)
     if control is not None:
         return None, Problem(rel, text.count("\n", 0, control.start()) + 1, "",
                              f"the file holds the invisible control character "
@@ -421,9 +537,37 @@ def decode_text(data: bytes, rel: str) -> tuple[str | None, Problem | None]:
     return text, None
 
 
+def _closing_boundary(text: str, start: int) -> re.Match[str] | None:
+    """`_BOUNDARY.search(text, start)`, trying only the lines that start with '---'.
+
+    The pattern can match only at the start of a line; searching for it runs
+    the regex at every character of the front matter.
+    """
+    if start == 0 or text[start - 1] == "\n":
+        found = _BOUNDARY.match(text, start)
+        if found is not None:
+            return found
+    line = text.find("\n---", start)
+    while line != -1:
+        found = _BOUNDARY.match(text, line + 1)
+        if found is not None:
+            return found
+        line = text.find("\n---", line + 1)
+    return None
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """`path.relative_to(root).as_posix()`, by slicing the string when `path` is below `root`."""
+    text, prefix = str(path), str(root)
+    if text.startswith(prefix) and text[len(prefix):len(prefix) + 1] == os.sep \
+            and not prefix.endswith(os.sep):
+        return text[len(prefix) + 1:].replace(os.sep, "/")
+    return path.relative_to(root).as_posix()
+
+
 def read_markdown(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
     """Read a front-matter Markdown file. Returns None when it cannot be parsed."""
-    rel = path.relative_to(root).as_posix()
+    rel = relative_name(path, root)
     data, problem = read_limited(path, root, rel, MAX_DOCUMENT_BYTES, "a story or criterion")
     if data is None:
         return None, [problem] if problem else []
@@ -432,7 +576,7 @@ def read_markdown(path: Path, root: Path) -> tuple[SourceFile | None, list[Probl
         return None, [problem] if problem else []
 
     opening = _BOUNDARY.match(text)
-    closing = _BOUNDARY.search(text, opening.end()) if opening else None
+    closing = _closing_boundary(text, opening.end()) if opening else None
     if opening is None or closing is None:
         found = "no opening '---' line" if opening is None else "no closing '---' line"
         if not text.strip():

@@ -51,11 +51,13 @@ class ClipSpec:
 def _linked_outside(recording: Path, audio_dir: Path) -> bool:
     """Whether a link on the way from content/audio/ to the recording leads out of the
     repository. Only a link can, so the real path is worked out only when there is one."""
-    steps = [recording, *recording.parents[: len(recording.parts) - len(audio_dir.parts)]]
-    if not any(os.path.islink(step) for step in steps):
-        return False
-    # content/ was resolved, so its parent is the repository's real root.
-    return not is_inside(recording, audio_dir.parent.parent)
+    step = os.fspath(recording)
+    for _ in range(len(recording.parts) - len(audio_dir.parts) + 1):  # up to audio_dir
+        if os.path.islink(step):
+            # content/ was resolved, so its parent is the repository's real root.
+            return not is_inside(recording, audio_dir.parent.parent)
+        step = os.path.dirname(step)
+    return False
 
 
 def _file_mode(path: Path) -> int | None:

@@ -142,8 +142,11 @@ class Checker:
 
     def term_field(self, key: str, vocabulary: str, taxonomy: Taxonomy,
                    required: bool) -> str | None:
-        value = self.get(key, required, f"a {singular(vocabulary)} id")
-        return None if value is None else self.term((key,), value, vocabulary, taxonomy)
+        value = self.meta.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            # Missing or empty: `get` reports it (the message is built only then).
+            return self.get(key, required, f"a {singular(vocabulary)} id")
+        return self.term((key,), value, vocabulary, taxonomy)
 
     def term_list(self, key: str, vocabulary: str, taxonomy: Taxonomy,
                   required: bool) -> tuple[str, ...]:
@@ -188,8 +191,9 @@ def singular(name: str) -> str:
 
 def check_file_id(check: Checker, what: str) -> None:
     """A document's file name is its id and URL: a lowercase slug, never a reserved one."""
-    stem, suffix = check.source.stem, PurePosixPath(check.source.path).suffix
+    stem = check.source.stem
     if not SLUG.match(stem):
+        suffix = PurePosixPath(check.source.path).suffix
         check.error((), f"expected the file name to be a lowercase slug (the {what}'s id and "
                         f"URL); found '{stem}'", f"rename the file to '{slugify(stem)}{suffix}'",
                     code="id.not-slug")

@@ -37,9 +37,15 @@ CODES = (
 
 def story_keys() -> tuple[str, ...]:
     """A story's front-matter fields: its own, plus one per vocabulary."""
-    return ("title", "outcome", "interviewed", *(v.field for v in vocabularies()),
-            "criteria", "loss_reason", "quote", "takeaway", "clips", "confidential",
-            "redirect_from")
+    registry = vocabularies()
+    if _story_keys[0] is not registry:  # worked out once per registry, not per story
+        _story_keys[:] = [registry, (
+            "title", "outcome", "interviewed", *(v.field for v in registry), "criteria",
+            "loss_reason", "quote", "takeaway", "clips", "confidential", "redirect_from")]
+    return _story_keys[1]
+
+
+_story_keys: list = [None, ()]  # [the registry, its story keys]
 
 
 def _check_confidential(check: Checker) -> bool:

@@ -1,0 +1,145 @@
+"""Validation's faster paths give exactly what the plain ones gave (issue 9).
+
+Each shortcut in reading and checking a library is compared here with the
+straightforward way it replaced, on inputs chosen to reach its edge cases:
+the same values, the same duplicate keys, the same errors, the same findings.
+No timings: the benchmark (scripts/benchmark.py) measures the speed.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import re
+
+import pytest
+
+from generator.build import Settings, run
+from generator.load import load_library
+from generator.markdown_render import render_body
+from generator.privacy import might_hold_contact
+from generator.source import _BOUNDARY, ContentLoader, _closing_boundary, _screen_yaml, load_yaml
+from helpers import TODAY, Library
+
+
+def _generic(text: str):
+    """The front matter as PyYAML's own constructor builds it, with the loader's notes."""
+    _screen_yaml(text)
+    loader = ContentLoader(text)
+    try:
+        return loader.get_single_data(), sorted(loader.duplicates)
+    finally:
+        loader.dispose()
+
+
+def _outcome(load, text: str):
+    try:
+        data, duplicates = load(text)
+    except Exception as error:  # the error a user would see, by type and message
+        return "error", type(error).__name__, str(error)
+    # repr tells 1 from 1.0 and True, and shows key order
+    return "value", repr(data), sorted(duplicates)
+
+
+FRONT_MATTERS = [
+    "title: A\nskills: [discovery, pricing]\nclips:\n  - src: a.mp3\n    start: '0:03'\n",
+    # repeated keys, at several depths and twice on one line
+    "a: 1\nb: {a: 1, a: 2}\nc: [{x: 1, x: 2}, {x: 1, x: 2}]\nb: 2\n",
+    "1: one\n1.0: float\ntrue: yes\n'1': text\n1: again\n",
+    # every implicit scalar type the loader keeps
+    "a: .inf\nb: -.NaN\nc: 1_000\nd: 0b101\ne: 1:30\nf: 0x1F\ng: 017\nh: ~\ni:\nj: Off\n",
+    "interviewed: 2026-06-23\nwhen: 2026-13-01 10:00\n",
+    "a: !!str 12\nb: ! 12\n",
+    # left to PyYAML's generic constructor: merge keys, collections as keys,
+    # values with no constructor, and broken numbers
+    "<<: {a: 1}\nb: 2\n",
+    "<<: [{a: 1}, {b: 2}]\nc: 3\n",
+    "[a]: 1\n",
+    "? [a]\n: 1\n",
+    "a: =\n",
+    "a: 0x_\nb: {c: 0x__}\n",
+    "a: !!str [1]\n",
+    "a: !!str {b: 1}\n",
+    # not a mapping, or nothing at all
+    "- a\n- b\n",
+    "just text\n",
+    "",
+    "~\n",
+    # refused before construction
+    "a: &x 1\nb: *x\n",
+    "a: !!python/object:os.system x\n",
+    "a: " + "[" * 40 + "]" * 40 + "\n",
+    # syntax errors
+    "a: 'unterminated\n",
+    "a: [1, 2\n",
+    "\tbad: tab\n",
+]
+
+
+@pytest.mark.parametrize("text", FRONT_MATTERS)
+def test_front_matter_is_built_as_pyyaml_builds_it(text):
+    assert _outcome(load_yaml, text) == _outcome(_generic, text)
+
+
+def test_front_matter_of_every_sample_document_is_built_as_pyyaml_builds_it():
+    from helpers import REPO
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(
+        (REPO / "content").glob("*/*.md"))]
+    assert len(texts) > 30
+    for text in texts:
+        opening = _BOUNDARY.match(text)
+        closing = _BOUNDARY.search(text, opening.end())
+        front = text[opening.end():closing.start()]
+        assert _outcome(load_yaml, front) == _outcome(_generic, front)
+
+
+def test_the_closing_line_is_found_where_the_pattern_search_finds_it():
+    rng = random.Random(9)
+    texts = ["---\na: 1\n---\nbody", "---  \n\n---\n", "---\n----  \t\n", "---\n- a\n---x\n---",
+             "---\n", "--- \n---", "x\n---\n"]
+    texts += ["".join(rng.choice(["-", "---", "\n", " ", "\t", "x", "\u2028"])
+                      for _ in range(rng.randint(0, 20))) for _ in range(3000)]
+    for text in texts:
+        for start in range(len(text) + 1):
+            expected = _BOUNDARY.search(text, start)
+            found = _closing_boundary(text, start)
+            assert (found and found.span()) == (expected and expected.span()), (text, start)
+
+
+PLAIN_CONTACT_FILTER = re.compile(r"@|\d(?:[^\n\d]{0,3}\d){6}")
+
+
+def test_the_privacy_pre_filter_passes_exactly_what_the_plain_pattern_passes():
+    rng = random.Random(9)
+    texts = ["call 415-555-0132", "since 2019-2024", "+44 20 7946 0958", "a@b", "12 34 56 7",
+             "1234 56\n7", "\u0661\u0662\u0663-\u0664\u0665\u0666\u0667", "caf\u00e9 4155550132",
+             "no digits at all", ""]
+    alphabet = "0123456789 -\n()+.x\t\u0663\u00e9@"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+              for _ in range(20000)]
+    for text in texts:
+        assert might_hold_contact(text) == (PLAIN_CONTACT_FILTER.search(text) is not None), text
+
+
+def test_the_collector_runs_again_after_a_load(library: Library):
+    assert gc.isenabled()
+    library.load()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        library.load()
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_the_pages_render_no_body_that_validation_did_not(library: Library, tmp_path):
+    """Validation renders each body to find unsafe links; the pages reuse that HTML."""
+    render_body.cache_clear()
+    load_library(library.content, today=TODAY)
+    rendered = render_body.cache_info().misses
+    assert rendered >= 2  # the story's and the criterion's bodies
+    built = run(Settings.at(library.content, today=TODAY, cache_dir=tmp_path / "cache"))
+    assert not built.errors and built.files
+    assert render_body.cache_info().misses == rendered
