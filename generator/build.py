@@ -86,11 +86,12 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False,
     audio = settings.audio_cache() if settings.check_audio or generate else None
     result = load_library(settings.content_dir, settings.today,
                           audio=audio if settings.check_audio else None,
-                          public=settings.public, options=settings.insights)
+                          public=settings.public, options=settings.insights,
+                          previous=previous.stories_read if previous is not None else None)
     if settings.docs_dir is not None:
         result = check_docs(result, settings.docs_dir, settings.content_dir)
     problems = sort_problems(apply_severities(result.problems, settings.severities))
-    checked = Build(result.library, problems)
+    checked = Build(result.library, problems, result.stories_read)
     failing = checked.problems if strict else checked.errors
     if not generate or failing:
         return checked
@@ -101,6 +102,7 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False,
     site = render_pages(result.library, settings.today, clips, settings.insights,
                         site_url=settings.site_url, site_name=settings.site_name,
                         previous=previous.memo if previous is not None else None)
-    return Build(result.library, problems, site.files, rendered=site.rendered, memo=site.memo,
+    return Build(result.library, problems, result.stories_read, site.files,
+                 rendered=site.rendered, memo=site.memo,
                  clips_encoded=audio.counters.encoded - before,
                  recordings_decoded=audio.counters.decoded, ffmpeg=audio.used_ffmpeg())

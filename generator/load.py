@@ -6,14 +6,14 @@ import functools
 import gc
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from .audio import AudioCache
 from .library import Library, link
-from .model import Taxonomy
+from .model import Story, Taxonomy
 from .options import InsightOptions
 from .privacy import public_stories
 from .problems import Problem, sort_problems
@@ -35,6 +35,8 @@ R = TypeVar("R")
 class LoadResult:
     library: Library  # only the files that passed validation
     problems: list[Problem]  # sorted by file and line
+    # What each story file gave, for the next load to reuse (`playbook serve`).
+    stories_read: StoryMemo | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -73,11 +75,52 @@ def _without_collector_pauses(load: Callable[P, R]) -> Callable[P, R]:
     return paused
 
 
+@dataclass(frozen=True)
+class _StoryRead:
+    """What reading and checking one story file gave."""
+
+    file: tuple  # its size, times and inode when read
+    problems: tuple[Problem, ...]
+    story: Story | None
+    clip_specs: tuple[ClipSpec, ...]
+    redirects: tuple[RedirectClaim, ...]
+
+
+@dataclass(frozen=True)
+class StoryMemo:
+    """Each story file's result, valid while what a story is checked against
+    (taxonomy, criteria, the day, the recordings present) stays the same."""
+
+    against: tuple
+    files: dict[Path, _StoryRead]
+
+
+def _file_state(path: Path) -> tuple:
+    try:
+        link, target = os.lstat(path), os.stat(path)
+    except OSError:
+        return ()
+    return (link.st_mode, link.st_ino, link.st_mtime_ns, link.st_ctime_ns,
+            target.st_ino, target.st_mtime_ns, target.st_ctime_ns, target.st_size)
+
+
+def _folder_state(folder: Path) -> tuple:
+    """Every entry under `folder` and its state: clips are checked against it."""
+    if not folder.is_dir():
+        return ()
+    return tuple((str(path), _file_state(path)) for path in sorted(folder.rglob("*")))
+
+
 @_without_collector_pauses
 def load_library(content_dir: Path, today: date | None = None,
                  audio: AudioCache | None = None, public: bool = False,
-                 options: InsightOptions | None = None) -> LoadResult:
-    """Read, validate and link the library; with `audio`, check clips against recordings."""
+                 options: InsightOptions | None = None,
+                 previous: StoryMemo | None = None) -> LoadResult:
+    """Read, validate and link the library; with `audio`, check clips against recordings.
+
+    With the `previous` load's `stories_read`, a story file that has not
+    changed is not read and checked again (the cross-file checks still run).
+    """
     content_dir = Path(content_dir).resolve()
     root = content_dir.parent  # problems name paths from the repository root
     today = today or build_date()
@@ -120,16 +163,20 @@ def load_library(content_dir: Path, today: date | None = None,
     problems += found + case_collisions(story_paths, root, "story")
     problems += outside_links_below(audio_dir, root)
     story_redirects: list[RedirectClaim] = []
+    against = (taxonomy, frozenset(criterion_ids), today, _folder_state(audio_dir))
+    reused = previous.files if previous is not None and previous.against == against else {}
+    memo = StoryMemo(against, {})
     for path in story_paths:
-        source, found = read_markdown(path, root)
-        problems += found
-        if source is None:
-            continue
-        story, found = check_story(source, taxonomy, criterion_ids, audio_dir, today,
-                                   clip_specs, story_redirects)
-        problems += found
-        if story is not None:
-            stories.append(story)
+        state = _file_state(path)
+        read = reused.get(path)
+        if read is None or read.file != state:
+            read = _read_story(path, root, state, taxonomy, criterion_ids, audio_dir, today)
+        memo.files[path] = read
+        problems += read.problems
+        clip_specs += read.clip_specs
+        story_redirects += read.redirects
+        if read.story is not None:
+            stories.append(read.story)
 
     story_ids = {p.stem for p in story_paths}
     problems += check_claims(story_redirects, story_ids, "story", "stories")
@@ -154,5 +201,18 @@ def load_library(content_dir: Path, today: date | None = None,
     problems += found
     library = link(taxonomy, stories, criteria, sessions, ramps)
     problems += check_insights(library, content_dir, today, options or InsightOptions())
-    return LoadResult(library, sort_problems(problems))
+    return LoadResult(library, sort_problems(problems), memo)
+
+
+def _read_story(path: Path, root: Path, state: tuple, taxonomy: Taxonomy,
+                criterion_ids: set[str], audio_dir: Path, today: date) -> _StoryRead:
+    source, problems = read_markdown(path, root)
+    if source is None:
+        return _StoryRead(state, tuple(problems), None, (), ())
+    clip_specs: list[ClipSpec] = []
+    redirects: list[RedirectClaim] = []
+    story, found = check_story(source, taxonomy, criterion_ids, audio_dir, today,
+                               clip_specs, redirects)
+    return _StoryRead(state, tuple(problems + found), story, tuple(clip_specs),
+                      tuple(redirects))
 

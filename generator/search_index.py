@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -143,9 +144,13 @@ class BackgroundIndex:
                              pages=self.work_dir / "pages")
 
     def publish(self, site_dir: Path) -> None:
-        """Give the site the last index now, and the new one when it is done."""
+        """Give the site the last index now, and the new one when it is done.
+
+        The site's pagefind/ is a link to the newest finished index, outside
+        the site: nothing is copied, and a new index is one link away.
+        """
         if self.latest is not None:
-            shutil.copytree(self.latest, site_dir / BUNDLE_DIR, dirs_exist_ok=True)
+            _link(site_dir / BUNDLE_DIR, self.latest)
         if self._job is not None:
             self._thread = threading.Thread(target=self._finish, daemon=True,
                                             args=(self._job, site_dir))
@@ -170,18 +175,22 @@ class BackgroundIndex:
             return
         if self._stopped.is_set():
             return
-        # Copy beside the old index, then swap: the finder never sees half of one.
-        fresh, old = site_dir / f".{BUNDLE_DIR}-new", site_dir / f".{BUNDLE_DIR}-old"
-        shutil.copytree(bundle, fresh)
-        if (site_dir / BUNDLE_DIR).exists():
-            (site_dir / BUNDLE_DIR).rename(old)
-        fresh.rename(site_dir / BUNDLE_DIR)
-        shutil.rmtree(old, ignore_errors=True)
+        _link(site_dir / BUNDLE_DIR, bundle)  # in one step: never half an index
         if self.latest is not None:
             shutil.rmtree(self.latest.parent, ignore_errors=True)
         self.latest = bundle
         self.on_done(f"the story finder's index is up to date "
                      f"({time.perf_counter() - started:.1f}s after the pages)")
+
+
+def _link(link: Path, target: Path) -> None:
+    """Make `link` a symbolic link to `target`, replacing what was there at once."""
+    if link.is_dir() and not link.is_symlink():
+        shutil.rmtree(link)
+    staged = link.with_name(f".{link.name}-link")
+    staged.unlink(missing_ok=True)
+    staged.symlink_to(target, target_is_directory=True)
+    os.replace(staged, link)
 
 
 # -- same input, same bytes ------------------------------------------------------------

@@ -128,6 +128,43 @@ def test_a_criterion_edit_reaches_the_stories_that_cite_it(sample, clip_cache):
     assert changed <= set(incremental.rendered)
 
 
+def test_serve_reads_again_only_the_story_files_that_changed(sample, clip_cache, monkeypatch):
+    import generator.load
+
+    read: list[str] = []
+    real = generator.load.read_markdown
+
+    def counting(path, root):
+        read.append(path.name)
+        return real(path, root)
+
+    monkeypatch.setattr(generator.load, "read_markdown", counting)
+    first = run(settings(sample, clip_cache))
+    stories = len(first.library.stories)
+    edit(sample / f"content/stories/{STORY}.md", r"^title: .*$", "title: Edited")
+    read.clear()
+    second = run(settings(sample, clip_cache), previous=first)
+    story_reads = [name for name in read if (sample / "content/stories" / name).exists()]
+    assert story_reads == [f"{STORY}.md"]
+    assert len(second.library.stories) == stories
+    assert second.library.story(STORY).title == "Edited"
+
+
+def test_problems_after_an_edit_are_those_of_a_fresh_load(sample, clip_cache):
+    first = run(settings(sample, clip_cache))
+    edit(sample / f"content/stories/{STORY}.md", r"^competitor: .*$", "competitor: globx")
+    incremental = run(settings(sample, clip_cache), previous=first)
+    fresh = run(settings(sample, clip_cache))
+    assert [p.code for p in incremental.errors] == ["term.unknown"]
+    assert incremental.problems == fresh.problems
+    # A recording that goes away fails the clips that cut it, though their files did not change.
+    recording = next((sample / "content/audio").glob("*.mp3"))
+    recording.unlink()
+    later = run(settings(sample, clip_cache), previous=incremental)
+    assert later.problems == run(settings(sample, clip_cache)).problems
+    assert "clip.src-missing" in {p.code for p in later.errors}
+
+
 # -- a serving session: the real MkDocs build, as `mkdocs serve` runs it -------------
 
 class Session:

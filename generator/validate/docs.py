@@ -80,7 +80,7 @@ def check_docs(result: LoadResult, docs_dir: Path, content_dir: Path) -> LoadRes
     problems = list(result.problems)
     for path in written:
         problems += _check_page(path, docs_dir, root, known, unchecked)
-    return LoadResult(library, sort_problems(problems))
+    return LoadResult(library, sort_problems(problems), result.stories_read)
 
 
 def _check_page(path: Path, docs_dir: Path, root: Path, known: set[str],
