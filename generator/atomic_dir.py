@@ -122,3 +122,13 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False  # this file system or kernel cannot exchange; rename twice instead
     raise OSError(code, os.strerror(code), str(b))
+
+
+def link_folder(link: Path, target: Path) -> None:
+    """Make `link` a symbolic link to the folder `target`, replacing what was there at once."""
+    if link.is_dir() and not link.is_symlink():
+        shutil.rmtree(link)
+    staged = link.with_name(f".{link.name}-link")
+    staged.unlink(missing_ok=True)
+    staged.symlink_to(target, target_is_directory=True)
+    os.replace(staged, link)

@@ -32,7 +32,14 @@ from mkdocs.structure.nav import Navigation
 from . import atomic_dir, search_index
 from .build import DEFAULT_CACHE, Build, Settings, run, severities
 from .codes import check_overrides
-from .mkdocs_pages import HtmlPage, ThemeOutputs, nav_titles
+from .mkdocs_pages import (
+    HtmlPage,
+    KeptFile,
+    KeptFolder,
+    ThemeOutputs,
+    chrome_key,
+    nav_titles,
+)
 from .options import insight_options
 from .privacy import PUBLIC_ENV, public_from_env
 from .problems import format_text, summary
@@ -108,8 +115,19 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                  self.build.recordings_decoded, "" if self.build.recordings_decoded == 1 else "s",
                  self.build.ffmpeg)
         titles = dict(nav_titles(config.nav or []))
+        if config.nav:
+            config.nav = _expand_sections(config.nav, self.build.files)
+        kept: set[str] = set()
+        if self.serving:
+            # Story pages and clips that did not change stay as last written.
+            self.kept.attach(Path(config.site_dir))
+            kept = self.kept.still_written(self.build.files,
+                                           chrome_key(config, self.build.files))
         for record in self.build.files:
-            if record.copy_from is not None:
+            if record.path in kept:
+                file: File = KeptFile.generated(config, record.path, content="")
+                file.dest_uri = _dest_uri(record.path)
+            elif record.copy_from is not None:
                 file = File.generated(config, record.path, abs_src_path=str(record.copy_from))
             else:
                 inclusion = InclusionLevel.UNDEFINED if record.in_nav else \
@@ -122,10 +140,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     file.edit_uri = os.path.relpath(
                         self.content_dir.parent / record.source, config.docs_dir
                     ).replace(os.sep, "/")
-            if self._add(files, file) and record.is_page:
+            if self._add(files, file) and record.is_page and record.path not in kept:
                 HtmlPage(titles.get(record.path), file, config, record)
-        if config.nav:
-            config.nav = _expand_sections(config.nav, self.build.files)
         self.last_good = self.build
         # Pagefind indexes the story pages in its own process meanwhile.
         if self.serving:
@@ -135,8 +151,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 self.build.files, Path(tempfile.mkdtemp(prefix="playbook-finder-")))
         if self.serving:
             self.outputs.start(config)
-            log.info("playbook: rendered %d of %d pages (the rest are unchanged)",
-                     len(self.build.rendered), sum(1 for f in self.build.files if f.is_page))
+            self.themed = 0  # generated pages through the theme's templates, this build
+            self.kept_pages = sum(1 for path in kept if path.endswith(".md"))
+            log.info("playbook: rendered %d of %d pages (the rest are unchanged); "
+                     "%d story pages kept as written", len(self.build.rendered),
+                     sum(1 for f in self.build.files if f.is_page), self.kept_pages)
         log.info("playbook: %d stories, %d criteria", len(self.build.library.stories),
                  len(self.build.library.criteria))
         return files
@@ -170,9 +189,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.command, self.dirty = command, dirty
         self.outputs = ThemeOutputs()
         if self.serving:
-            self.index_dir = Path(tempfile.mkdtemp(prefix="playbook-finder-"))
+            self.index_dir = Path(tempfile.mkdtemp(prefix="playbook-serve-"))
             self.index = search_index.BackgroundIndex(
                 self.index_dir, on_done=lambda message: log.info("playbook: %s", message))
+            self.kept = KeptFolder(self.index_dir / "site-stories")
 
     def on_shutdown(self):
         if self.serving:
@@ -203,6 +223,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_post_page(self, output: str, *, page, config) -> str:
         if self.serving and isinstance(page, HtmlPage):
             self.outputs.keep(page, output)
+            if page.reused_output is None:
+                self.themed += 1
         return output
 
     def on_pre_build(self, *, config):
@@ -243,6 +265,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         atomic_dir.swap_in(building, self.site)
 
     def on_build_error(self, *, error):
+        if self.serving:
+            self.kept.forget()
         if self.index_job is not None:
             job, self.index_job = self.index_job, None
             job.cancel()
@@ -264,6 +288,15 @@ def _mkdocs_counted_warnings() -> bool:
 
     return any(isinstance(handler, CountHandler) and handler.get_counts()
                for handler in logging.getLogger("mkdocs").handlers)
+
+
+def _dest_uri(path: str) -> str:
+    """Where MkDocs writes a generated file (pages with directory URLs)."""
+    if not path.endswith(".md"):
+        return path
+    return "index.html" if path == "index.md" else \
+        path[:-len("index.md")] + "index.html" if path.endswith("/index.md") else \
+        f"{path[:-3]}/index.html"
 
 
 def _expand_sections(nav: list, generated) -> list:

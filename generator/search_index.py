@@ -15,7 +15,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from . import atomic_dir
 from .pages import GeneratedFile
 
 # The folder, inside the site, that holds the index and pagefind.js.
@@ -150,7 +150,7 @@ class BackgroundIndex:
         the site: nothing is copied, and a new index is one link away.
         """
         if self.latest is not None:
-            _link(site_dir / BUNDLE_DIR, self.latest)
+            atomic_dir.link_folder(site_dir / BUNDLE_DIR, self.latest)
         if self._job is not None:
             self._thread = threading.Thread(target=self._finish, daemon=True,
                                             args=(self._job, site_dir))
@@ -175,22 +175,12 @@ class BackgroundIndex:
             return
         if self._stopped.is_set():
             return
-        _link(site_dir / BUNDLE_DIR, bundle)  # in one step: never half an index
+        atomic_dir.link_folder(site_dir / BUNDLE_DIR, bundle)  # in one step: never half an index
         if self.latest is not None:
             shutil.rmtree(self.latest.parent, ignore_errors=True)
         self.latest = bundle
         self.on_done(f"the story finder's index is up to date "
                      f"({time.perf_counter() - started:.1f}s after the pages)")
-
-
-def _link(link: Path, target: Path) -> None:
-    """Make `link` a symbolic link to `target`, replacing what was there at once."""
-    if link.is_dir() and not link.is_symlink():
-        shutil.rmtree(link)
-    staged = link.with_name(f".{link.name}-link")
-    staged.unlink(missing_ok=True)
-    staged.symlink_to(target, target_is_directory=True)
-    os.replace(staged, link)
 
 
 # -- same input, same bytes ------------------------------------------------------------

@@ -10,6 +10,7 @@ story (home, finder, overviews, insights), which any story edit re-renders.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import socket
 import subprocess
@@ -185,11 +186,21 @@ class Session:
         config = self.config if self.config is not None else self._config()
         self.config = None  # serve loads the configuration again for each rebuild
         mkdocs_build(config, serve_url="http://127.0.0.1:8000/")
-        return {str(p.relative_to(self.site)): p.read_bytes()
-                for p in sorted(self.site.rglob("*.html"))}
+        return site_pages(self.site)
 
     def close(self) -> None:
         self.plugin.on_shutdown()
+
+
+def site_pages(site: Path) -> dict[str, bytes]:
+    """Every HTML file the server would serve, through links too (stories/ is one)."""
+    pages = {}
+    for folder, _, names in os.walk(site, followlinks=True):
+        for name in names:
+            if name.endswith(".html"):
+                path = Path(folder) / name
+                pages[str(path.relative_to(site))] = path.read_bytes()
+    return dict(sorted(pages.items()))
 
 
 @pytest.fixture
@@ -220,10 +231,12 @@ def test_serve_themes_only_the_pages_an_edit_changed(session, sample, tmp_path):
     rendered = set(session.plugin.build.rendered)
     assert f"stories/{STORY}.md" in rendered and len(rendered) < len(after) / 2
     # Only pages whose HTML changed went through Material's templates again
-    # (a summary page we rendered again may come out the same).
+    # (a summary page we rendered again may come out the same); unchanged story
+    # pages were not even handed to MkDocs.
     changed = {path for path, text in after.items() if before.get(path) != text}
     assert f"stories/{STORY}.md" in changed and changed <= rendered
-    assert session.plugin.outputs.reused == len(after) - len(changed)
+    assert session.plugin.themed == len(changed)
+    assert session.plugin.kept_pages > 15
     assert "The SOC 2 report we never sent" in second[f"stories/{STORY}/index.html"].decode()
     # The same site as a fresh serve build of the edited library, byte for byte.
     assert second == fresh_serve_build(sample, tmp_path / "fresh")
@@ -233,12 +246,24 @@ def test_serve_themes_only_the_pages_an_edit_changed(session, sample, tmp_path):
     assert '"location":"contributing/"' in index
 
 
+def test_serve_removes_a_deleted_storys_page_and_clips(session, sample, tmp_path):
+    first = session.build()
+    assert f"stories/{UNCITED}/index.html" in first
+    (sample / f"content/stories/{UNCITED}.md").unlink()
+    second = session.build()
+    assert not [path for path in second if UNCITED in path]
+    assert not list((session.site / "stories").glob(f"{UNCITED}*"))
+    assert second == fresh_serve_build(sample, tmp_path / "fresh")
+
+
 def test_serve_rethemes_every_page_when_the_nav_changes(session, sample, tmp_path):
     session.build()
     # Skills are listed in the sidebar of every page.
     edit(sample / "content/taxonomy.yml", r"^    title: Discovery$", "    title: Discovery calls")
     second = session.build()
-    assert session.plugin.outputs.reused == 0  # the sidebar lists every skill
+    # The sidebar lists every skill: every generated page is themed again.
+    assert session.plugin.themed == len(session.plugin.build.rendered)
+    assert session.plugin.outputs.reused == session.plugin.kept_pages == 0
     assert second == fresh_serve_build(sample, tmp_path / "fresh")
 
 
