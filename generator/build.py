@@ -87,7 +87,9 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False,
     result = load_library(settings.content_dir, settings.today,
                           audio=audio if settings.check_audio else None,
                           public=settings.public, options=settings.insights,
-                          previous=previous.stories_read if previous is not None else None)
+                          previous=previous.stories_read if previous is not None else None,
+                          # A build renders every body for its page: here, once.
+                          render_bodies=generate)
     if settings.docs_dir is not None:
         result = check_docs(result, settings.docs_dir, settings.content_dir)
     problems = sort_problems(apply_severities(result.problems, settings.severities))

@@ -115,11 +115,13 @@ def _folder_state(folder: Path) -> tuple:
 def load_library(content_dir: Path, today: date | None = None,
                  audio: AudioCache | None = None, public: bool = False,
                  options: InsightOptions | None = None,
-                 previous: StoryMemo | None = None) -> LoadResult:
+                 previous: StoryMemo | None = None, render_bodies: bool = True) -> LoadResult:
     """Read, validate and link the library; with `audio`, check clips against recordings.
 
     With the `previous` load's `stories_read`, a story file that has not
     changed is not read and checked again (the cross-file checks still run).
+    `render_bodies=False` (`playbook validate`) renders only the story bodies
+    that could hold a link or HTML (see markdown_render.body_findings).
     """
     content_dir = Path(content_dir).resolve()
     root = content_dir.parent  # problems name paths from the repository root
@@ -163,14 +165,16 @@ def load_library(content_dir: Path, today: date | None = None,
     problems += found + case_collisions(story_paths, root, "story")
     problems += outside_links_below(audio_dir, root)
     story_redirects: list[RedirectClaim] = []
-    against = (taxonomy, frozenset(criterion_ids), today, _folder_state(audio_dir))
+    against = (taxonomy, frozenset(criterion_ids), today, _folder_state(audio_dir),
+               render_bodies)
     reused = previous.files if previous is not None and previous.against == against else {}
     memo = StoryMemo(against, {})
     for path in story_paths:
         state = _file_state(path)
         read = reused.get(path)
         if read is None or read.file != state:
-            read = _read_story(path, root, state, taxonomy, criterion_ids, audio_dir, today)
+            read = _read_story(path, root, state, taxonomy, criterion_ids, audio_dir, today,
+                               render_bodies)
         memo.files[path] = read
         problems += read.problems
         clip_specs += read.clip_specs
@@ -205,14 +209,15 @@ def load_library(content_dir: Path, today: date | None = None,
 
 
 def _read_story(path: Path, root: Path, state: tuple, taxonomy: Taxonomy,
-                criterion_ids: set[str], audio_dir: Path, today: date) -> _StoryRead:
+                criterion_ids: set[str], audio_dir: Path, today: date,
+                render_body: bool) -> _StoryRead:
     source, problems = read_markdown(path, root)
     if source is None:
         return _StoryRead(state, tuple(problems), None, (), ())
     clip_specs: list[ClipSpec] = []
     redirects: list[RedirectClaim] = []
     story, found = check_story(source, taxonomy, criterion_ids, audio_dir, today,
-                               clip_specs, redirects)
+                               clip_specs, redirects, render_body)
     return _StoryRead(state, tuple(problems + found), story, tuple(clip_specs),
                       tuple(redirects))
 

@@ -308,15 +308,31 @@ def render_markdown(text: str) -> Markup:
     return render_body(text).html
 
 
-def body_problems(source: SourceFile) -> list[Problem]:
+def body_findings(text: str, render: bool = True) -> tuple[BodyFinding, ...]:
+    """What validation reports about a body.
+
+    Without `render`, a body with no '[' and no '<' is only measured
+    (`prescan`), not rendered: it holds no link, image, autolink or HTML, so
+    no URL can come out of it, and its shape is what bounds Markdown's work.
+    `playbook validate` checks so; a build renders every body for its page
+    anyway, so it renders them here, once, and reports any failure.
+    """
+    if not render and "[" not in text and "<" not in text:
+        finding = prescan(text)
+        return (finding,) if finding is not None else ()
+    return render_body(text).findings
+
+
+def body_problems(source: SourceFile, render: bool = True) -> list[Problem]:
     """Validation findings of a story's or criterion's body, located at file lines."""
     return [Problem(source.path, source.body_line + finding.line - 1, "body", finding.message,
                     finding.hint, "error", finding.code)
-            for finding in render_body(source.body).findings]
+            for finding in body_findings(source.body, render)]
 
 
-def add_body_problems(problems: list[Problem], source: SourceFile) -> bool:
-    """Render the body as the build will and add its findings; True when one is an error."""
-    found = body_problems(source)
+def add_body_problems(problems: list[Problem], source: SourceFile, render: bool = True) -> bool:
+    """Check the body as the build will render it and add its findings; True when one
+    is an error (see `body_findings` for `render`)."""
+    found = body_problems(source, render)
     problems += found
     return any(problem.is_error for problem in found)

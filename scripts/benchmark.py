@@ -32,11 +32,13 @@ What is measured, and how:
    median. Servers run in their own process group and are stopped even when a
    measure fails.
 3. Validate. Reading every story and parsing its front matter with PyYAML's C
-   loader alone (the floor) against `load_library` (read, parse, validate,
-   link; without the checks against the recordings): best of 5 up to 1,000
-   stories, else one run.
+   loader alone (the floor) against `load_library` as `playbook validate`
+   runs it (read, parse, validate, link; without the checks against the
+   recordings; each run with no body rendered yet): best of 5 up to 1,000
+   stories, else one run. Each synthetic story has a narrative of its own.
 4. Peak memory: the highest max RSS of a build process or any of its children,
-   from row 1's builds, ours against plain.
+   from row 1's builds, ours against plain; and the build's own process apart
+   from the processes it starts (Pagefind).
 5. Audio (scripts/audio_benchmark.py): a cold (empty clip cache) then a warm
    `playbook build` of the sample library, counting real ffmpeg processes
    through a wrapper script; and (not with --quick) the publishing stage alone
@@ -101,12 +103,23 @@ BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY  # a "---" line, as the front mat
 # timing inside it leaves the wrapper's own start-up out. The build's output
 # goes to stderr, keeping stdout for the result.
 WRAPPER = """\
-import json, resource, subprocess, sys, time
+import json, resource, runpy, sys, time
+# Runs the build's own script (playbook or mkdocs) in this process, so the
+# process's peak (RUSAGE_SELF) is the build's, apart from the processes it
+# starts (RUSAGE_CHILDREN: Pagefind, ffmpeg). Its output goes to stderr.
+out, sys.stdout = sys.stdout, sys.stderr
+sys.argv = sys.argv[1:]
 started = time.perf_counter()
-code = subprocess.run(sys.argv[1:], stdout=sys.stderr).returncode
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+    code = 0
+except SystemExit as exit:
+    code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
 seconds = time.perf_counter() - started
-rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-print(json.dumps({"code": code, "seconds": seconds, "rss_kib": rss_kib}))
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"code": code, "seconds": seconds, "rss_kib": max(own, children),
+                  "own_kib": own, "children_kib": children}), file=out)
 """
 
 
@@ -205,7 +218,9 @@ def build_env(root: Path | None = None) -> dict[str, str]:
 @dataclass
 class Build:
     seconds: float = float("nan")  # best of the runs
-    peak_mb: float = float("nan")  # highest of the runs
+    peak_mb: float = float("nan")  # highest of the runs, of any process
+    own_mb: float = 0.0  # the build process alone
+    children_mb: float = 0.0  # the largest process it started (Pagefind)
     site_mb: float = float("nan")
     failure: str = ""
 
@@ -224,6 +239,8 @@ def run_build(command: list[str], cwd: Path, site: Path, runs: int) -> Build:
         except json.JSONDecodeError:
             measured = {"code": finished.returncode, "seconds": float("nan"), "rss_kib": 0}
         result.peak_mb = max(result.peak_mb, measured["rss_kib"] / 1024)
+        result.own_mb = max(result.own_mb, measured.get("own_kib", 0) / 1024)
+        result.children_mb = max(result.children_mb, measured.get("children_kib", 0) / 1024)
         if measured["code"] != 0:
             # Report the failure in the table rather than hide it; -9 is usually the OOM killer.
             result.failure = f"exit {measured['code']}"
@@ -461,6 +478,13 @@ def yaml_only(content: Path) -> int:
     return parsed
 
 
+def cold_load(content: Path) -> object:
+    """load_library as a fresh `playbook validate` runs it: no body rendered yet, and
+    only the bodies that could hold a link or HTML rendered at all."""
+    render_body.cache_clear()
+    return load_library(content, render_bodies=False)
+
+
 def best_of(runs: int, func: Callable[[], object]) -> float:
     best = float("inf")
     for _ in range(runs):
@@ -500,7 +524,7 @@ def measure_size(count: int, runs: int, validate_runs: int, reload: bool) -> Siz
         assert not loaded.errors, loaded.errors[:3]
         assert len(loaded.library.stories) == count
         # Each run starts cold, as `playbook validate` does: no body rendered yet.
-        full = best_of(validate_runs, lambda: (render_body.cache_clear(), load_library(content)))
+        full = best_of(validate_runs, lambda: cold_load(content))
         progress(f"    parse {floor:.3f} s, validate {full:.3f} s")
 
         progress("  playbook build")
@@ -621,9 +645,11 @@ def validate_table(results: list[SizeResult]) -> str:
 
 
 def memory_table(results: list[SizeResult]) -> str:
-    return table(["stories", "playbook build", "plain mkdocs-material", "ratio"],
-                 [[f"{r.count:,}", mb(r.ours.peak_mb), mb(r.plain.peak_mb),
-                   times(memory_ratio(r))] for r in results])
+    return table(["stories", "playbook build", "of it: MkDocs process", "of it: Pagefind",
+                  "plain mkdocs-material", "ratio", "ratio, MkDocs processes"],
+                 [[f"{r.count:,}", mb(r.ours.peak_mb), mb(r.ours.own_mb),
+                   mb(r.ours.children_mb), mb(r.plain.peak_mb), times(memory_ratio(r)),
+                   times(ratio(r.ours.own_mb, r.plain.own_mb))] for r in results])
 
 
 def at_size(results: list[SizeResult], wanted: int,
@@ -656,7 +682,9 @@ def summary_table(results: list[SizeResult],
                              times(value), note, 1.5))
     r, note = at_size(results, 10000)
     value = memory_ratio(r) if r else float("nan")
-    shown = f"{times(value)} ({mb(r.ours.peak_mb)} vs {mb(r.plain.peak_mb)})" if r else ""
+    shown = (f"{times(value)} ({mb(r.ours.peak_mb)} vs {mb(r.plain.peak_mb)}; "
+             f"MkDocs process alone {times(ratio(r.ours.own_mb, r.plain.own_mb))})"
+             if r else "")
     rows.append(goal_row("peak memory at 10,000 vs plain", value, shown, note, 2))
     r, note = at_size(results, 1000, lambda r: r.reload_ours is not None)
     value = reload_ratio(r) if r else float("nan")

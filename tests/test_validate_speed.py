@@ -19,7 +19,7 @@ from generator.load import load_library
 from generator.markdown_render import render_body
 from generator.privacy import might_hold_contact
 from generator.source import _BOUNDARY, ContentLoader, _closing_boundary, _screen_yaml, load_yaml
-from helpers import TODAY, Library
+from helpers import STORY, TODAY, Library
 
 
 def _generic(text: str):
@@ -143,3 +143,31 @@ def test_the_pages_render_no_body_that_validation_did_not(library: Library, tmp_
     built = run(Settings.at(library.content, today=TODAY, cache_dir=tmp_path / "cache"))
     assert not built.errors and built.files
     assert render_body.cache_info().misses == rendered
+
+
+def test_validate_renders_only_bodies_that_could_hold_a_link_and_finds_the_same(
+        library: Library, monkeypatch):
+    """`playbook validate` measures a body with no '[' or '<' instead of rendering
+    it (no URL can come out of it); a build renders every body. Same findings."""
+    import generator.markdown_render as markdown_render
+
+    library.story(STORY.replace("A mid-market deal that stalled in security review.",
+                                "See [the portal](javascript:alert(1)) for the packet."),
+                  name="linked.md")
+    rendered: list[str] = []
+    real = markdown_render.render_body
+
+    def spy(text: str):
+        rendered.append(text)
+        return real(text)
+
+    monkeypatch.setattr(markdown_render, "render_body", spy)
+    checked = run(Settings.at(library.content, today=TODAY, check_audio=False), generate=False)
+    story_bodies = [text for text in rendered if "mid-market deal" in text or "portal" in text]
+    assert story_bodies == ["## Context\n\nSee [the portal](javascript:alert(1)) for the packet.\n"]
+    assert [(p.path, p.code) for p in checked.errors] == [
+        ("content/stories/linked.md", "markdown.unsafe-url")]
+    rendered.clear()
+    full = load_library(library.content, today=TODAY)  # as a build checks: every body
+    assert len([t for t in rendered if "mid-market deal" in t or "portal" in t]) == 2
+    assert full.problems == checked.problems

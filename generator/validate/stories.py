@@ -63,7 +63,8 @@ def _check_confidential(check: Checker) -> bool:
 def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
                 audio_dir: Path, today: date,
                 clip_specs: list[ClipSpec] | None = None,
-                redirects: list[RedirectClaim] | None = None) -> tuple[Story | None, list[Problem]]:
+                redirects: list[RedirectClaim] | None = None,
+                render_body: bool = True) -> tuple[Story | None, list[Problem]]:
     """The story, or None when it has errors; `clip_specs` gets its clips that
     parse either way, for the audio stage to check."""
     problems: list[Problem] = []
@@ -145,7 +146,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
         check.warn((), "the story has no narrative below the front matter",
                    "add the context, what happened and what the buyer said",
                    code="story.no-narrative")
-    check.failed |= add_body_problems(problems, source)
+    check.failed |= add_body_problems(problems, source, render_body)
 
     if check.failed:
         return None, problems
