@@ -154,6 +154,7 @@ def _renderer() -> tuple[markdown.Markdown, _SafeUrls]:
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _CONTAINER = re.compile(r"(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))[ \t]?")
 _BLOCK_SPLITTER = re.compile(r"^ {0,3}(?:#|(?:[-*_=] *){3,}$)")
+_ANY_BLOCK_SPLITTER = re.compile(_BLOCK_SPLITTER.pattern, re.MULTILINE)
 _ITEM_START = re.compile(r"^[ \t>]*(?:[-*+]|\d{1,9}[.)]|#|\|)")
 
 
@@ -173,9 +174,15 @@ def _depth(line: str) -> int:
             position += 1
 
 
+# A line opens nesting only if it starts with one of these (prose lines do not).
+_NESTING_START = frozenset(" \t>-*+0123456789")
+
+
 def prescan(text: str) -> BodyFinding | None:
     """The first bound a body breaks, or None. Linear in the body's length."""
     lines = text.split("\n")
+    has_brackets = "[" in text
+    has_splitters = _ANY_BLOCK_SPLITTER.search(text) is not None
     fence = ""
     block: list[tuple[int, str]] = []  # (line number, text) since the last blank line
     bracket_work = block_work = 0
@@ -187,12 +194,18 @@ def prescan(text: str) -> BodyFinding | None:
         nonlocal worst_bracket, worst_bracket_line
         if not block:
             return
+        if not (has_brackets or has_splitters):  # no work of either kind to count
+            block.clear()
+            return
         length = sum(len(t) + 1 for _, t in block)
-        work = len(block) * length if sum(
-            1 for _, t in block if _BLOCK_SPLITTER.match(t)) else 0
+        work = len(block) * length if has_splitters and any(
+            _BLOCK_SPLITTER.match(t) for _, t in block) else 0
         block_work += work
         if work > worst_block:
             worst_block, worst_block_line = work, block[0][0]
+        if not has_brackets:  # no bracket work to count
+            block.clear()
+            return
         # Paragraph-like units: a list item, heading or table row starts a new one.
         units: list[list[tuple[int, str]]] = []
         for number, line_text in block:
@@ -217,7 +230,7 @@ def prescan(text: str) -> BodyFinding | None:
             close_block()
             fence = match.group(1)
             continue
-        if _depth(line) > MAX_DEPTH:
+        if line[:1] in _NESTING_START and _depth(line) > MAX_DEPTH:
             return BodyFinding(number, "markdown.too-deep",
                                f"this line nests lists, quotes or indentation more than "
                                f"{MAX_DEPTH} levels deep", "flatten the list or quote; "
