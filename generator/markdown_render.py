@@ -178,11 +178,20 @@ def _depth(line: str) -> int:
 _NESTING_START = frozenset(" \t>-*+0123456789")
 
 
-def prescan(text: str) -> BodyFinding | None:
-    """The first bound a body breaks, or None. Linear in the body's length."""
+def prescan(text: str, *, exhaustive: bool = False) -> BodyFinding | None:
+    """The first bound a body breaks, or None. Linear in the body's length.
+
+    Parts that cannot apply to a body are skipped; `exhaustive` runs them all
+    (the tests check the two agree).
+    """
     lines = text.split("\n")
-    has_brackets = "[" in text
-    has_splitters = _ANY_BLOCK_SPLITTER.search(text) is not None
+    has_brackets = exhaustive or "[" in text
+    has_splitters = exhaustive or _ANY_BLOCK_SPLITTER.search(text) is not None
+    # Upper bounds of the two kinds of work (each block or unit is at most the
+    # whole body long): below both limits, only nesting needs a look per line.
+    count_work = (exhaustive or text.count("[") * (len(text) + 1) > MAX_BRACKET_WORK
+                  or len(lines) * (len(text) + 1) > MAX_BLOCK_WORK)
+    may_fence = exhaustive or "```" in text or "~~~" in text
     fence = ""
     block: list[tuple[int, str]] = []  # (line number, text) since the last blank line
     bracket_work = block_work = 0
@@ -221,7 +230,7 @@ def prescan(text: str) -> BodyFinding | None:
         block.clear()
 
     for number, line in enumerate(lines, start=1):
-        match = _FENCE.match(line)
+        match = _FENCE.match(line) if may_fence else None
         if fence:
             if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
                 fence = ""
@@ -230,11 +239,13 @@ def prescan(text: str) -> BodyFinding | None:
             close_block()
             fence = match.group(1)
             continue
-        if line[:1] in _NESTING_START and _depth(line) > MAX_DEPTH:
+        if (exhaustive or line[:1] in _NESTING_START) and _depth(line) > MAX_DEPTH:
             return BodyFinding(number, "markdown.too-deep",
                                f"this line nests lists, quotes or indentation more than "
                                f"{MAX_DEPTH} levels deep", "flatten the list or quote; "
                                "a narrative rarely needs more than three levels")
+        if not count_work:
+            continue
         if line.strip():
             block.append((number, line))
         else:

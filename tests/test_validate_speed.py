@@ -171,3 +171,23 @@ def test_validate_renders_only_bodies_that_could_hold_a_link_and_finds_the_same(
     full = load_library(library.content, today=TODAY)  # as a build checks: every body
     assert len([t for t in rendered if "mid-market deal" in t or "portal" in t]) == 2
     assert full.problems == checked.problems
+
+
+def test_the_body_prescan_finds_what_the_exhaustive_scan_finds():
+    """prescan skips the checks a body cannot fail; it must report what running them all does."""
+    from generator.markdown_render import MAX_BLOCK_WORK, MAX_BRACKET_WORK, prescan
+
+    pieces = ["word ", "[", "]", "(x)", "\n", "\n\n", "> ", "- ", "  ", "\t", "1. ", "# ",
+              "---", "```", "~~~", "*", "_", "=", "|", "<b>", "&amp;", "é"]
+    generator = random.Random(9)
+    bodies = ["", "plain prose\n", "- " * 30 + "x\n", "```\n" + "- " * 30 + "x\n```\n",
+              "[" * 2000 + "a" * 600, ("# h\n" * 6000), "    " * 25 + "deep\n"]
+    for _ in range(3000):
+        size = generator.choice((5, 40, 400))
+        bodies.append("".join(generator.choice(pieces) for _ in range(size)))
+    # Near the work limits: the shortcut must not skip a body that breaks them.
+    side = int(MAX_BRACKET_WORK ** 0.5) + 10
+    bodies.append("[" * side + "\n" + "a" * side)
+    bodies.append(("#\n" * 3000) + "x" * (MAX_BLOCK_WORK // 6000))
+    for body in bodies:
+        assert prescan(body) == prescan(body, exhaustive=True), body[:80]
