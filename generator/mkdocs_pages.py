@@ -89,9 +89,10 @@ class ThemeOutputs:
         self.site_key: tuple = ()
         self.reused = 0
 
-    def start(self, config) -> None:
-        """At each build: what, beyond the page itself, shapes a page's output."""
-        self.site_key = _site_key(config)
+    def start(self, chrome: tuple) -> None:
+        """At each build: what, beyond the page and the nav, shapes its output
+        (see `chrome_key`)."""
+        self.site_key = chrome
         self.reused = 0
 
     def install(self, env: jinja2.Environment) -> jinja2.Environment:

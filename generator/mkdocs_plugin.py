@@ -41,6 +41,7 @@ from .mkdocs_pages import (
     nav_titles,
 )
 from .options import insight_options
+from .pages import GeneratedFile
 from .privacy import PUBLIC_ENV, public_from_env
 from .problems import format_text, summary
 
@@ -120,45 +121,47 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         kept: set[str] = set()
         if self.serving:
             # Story pages and clips that did not change stay as last written.
+            chrome = chrome_key(config, self.build.files)
             self.kept.attach(Path(config.site_dir))
-            kept = self.kept.still_written(self.build.files,
-                                           chrome_key(config, self.build.files))
+            kept = self.kept.still_written(self.build.files, chrome)
+            self.outputs.start(chrome)
         for record in self.build.files:
-            if record.path in kept:
-                file: File = KeptFile.generated(config, record.path, content="")
-                file.dest_uri = _dest_uri(record.path)
-            elif record.copy_from is not None:
-                file = File.generated(config, record.path, abs_src_path=str(record.copy_from))
-            else:
-                inclusion = InclusionLevel.UNDEFINED if record.in_nav else \
-                    InclusionLevel.NOT_IN_NAV
-                file = File.generated(config, record.path, content=record.content or "",
-                                      inclusion=inclusion)
-                if record.source:
-                    # "Edit this page" opens the content file it was made from;
-                    # MkDocs joins this to edit_uri, which points into docs_dir.
-                    file.edit_uri = os.path.relpath(
-                        self.content_dir.parent / record.source, config.docs_dir
-                    ).replace(os.sep, "/")
+            file = self._mkdocs_file(record, config, kept=record.path in kept)
             if self._add(files, file) and record.is_page and record.path not in kept:
                 HtmlPage(titles.get(record.path), file, config, record)
         self.last_good = self.build
         # Pagefind indexes the story pages in its own process meanwhile.
         if self.serving:
             self.index.start(self.build.files)
-        else:
-            self.index_job = search_index.IndexJob(
-                self.build.files, Path(tempfile.mkdtemp(prefix="playbook-finder-")))
-        if self.serving:
-            self.outputs.start(config)
             self.themed = 0  # generated pages through the theme's templates, this build
             self.kept_pages = sum(1 for path in kept if path.endswith(".md"))
             log.info("playbook: rendered %d of %d pages (the rest are unchanged); "
                      "%d story pages kept as written", len(self.build.rendered),
                      sum(1 for f in self.build.files if f.is_page), self.kept_pages)
+        else:
+            self.index_job = search_index.IndexJob(
+                self.build.files, Path(tempfile.mkdtemp(prefix="playbook-finder-")))
         log.info("playbook: %d stories, %d criteria", len(self.build.library.stories),
                  len(self.build.library.criteria))
         return files
+
+    def _mkdocs_file(self, record: GeneratedFile, config, kept: bool) -> File:
+        if kept:  # serve: its output from the last build stands
+            file: File = KeptFile.generated(config, record.path, content="")
+            file.dest_uri = _dest_uri(record.path)
+            return file
+        if record.copy_from is not None:
+            return File.generated(config, record.path, abs_src_path=str(record.copy_from))
+        inclusion = InclusionLevel.UNDEFINED if record.in_nav else InclusionLevel.NOT_IN_NAV
+        file = File.generated(config, record.path, content=record.content or "",
+                              inclusion=inclusion)
+        if record.source:
+            # "Edit this page" opens the content file it was made from;
+            # MkDocs joins this to edit_uri, which points into docs_dir.
+            file.edit_uri = os.path.relpath(
+                self.content_dir.parent / record.source, config.docs_dir
+            ).replace(os.sep, "/")
+        return file
 
     @staticmethod
     def _add(files: Files, file: File) -> bool:
@@ -174,15 +177,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     command = "build"  # `playbook build` calls MkDocs' build() without on_startup
     dirty = False
-    last_good: Build | None = None  # serve: the last build that succeeded
+    building: Path | None = None  # the temporary folder of the build under way
+    site: Path | None = None  # the real site_dir it replaces
     index_job: search_index.IndexJob | None = None  # the finder's index under way
-    nav: Navigation | None = None
+    last_good: Build | None = None  # serve: the last build that succeeded
+    nav: Navigation | None = None  # serve: this build's nav, for ThemeOutputs
 
     @property
     def serving(self) -> bool:
         return self.command == "serve"
-    building: Path | None = None  # the temporary folder of the build under way
-    site: Path | None = None  # the real site_dir it replaces
 
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across serve's rebuilds.
