@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 from pathlib import Path
 
 import jinja2
@@ -119,9 +120,18 @@ class ThemeOutputs:
                     # Nothing reads this HTML again (the search plugin skips
                     # the page), so spare the plugins a pass over it.
                     page.content = ""
+                elif page.content:
+                    # Only the search plugin reads it now: leave out the lists
+                    # it would parse only to drop (story cards, ramp items).
+                    page.content = _SEARCH_EXCLUDED_LIST.sub("", page.content)
 
     def keep(self, page: HtmlPage, output: str) -> None:
         self._outputs[page.file.src_uri] = (page.reuse_key, output)
+
+
+# Our templates' lists marked data-search-exclude hold no nested list
+# (fragments/card.html.j2, pages/ramp.md.j2); test_serve checks the index.
+_SEARCH_EXCLUDED_LIST = re.compile(r"<ul\b[^>]*\sdata-search-exclude\b[^>]*>.*?</ul>", re.S)
 
 
 def _nav_key(items) -> tuple:

@@ -241,9 +241,10 @@ def test_serve_themes_only_the_pages_an_edit_changed(session, sample, tmp_path):
     # The same site as a fresh serve build of the edited library, byte for byte.
     assert second == fresh_serve_build(sample, tmp_path / "fresh")
     assert second != first
-    # Material's search index still holds the hand-written pages.
+    # Material's search index is whole: the same as a fresh build's.
     index = (session.site / "search/search_index.json").read_text()
     assert '"location":"contributing/"' in index
+    assert index == (tmp_path / "fresh/search/search_index.json").read_text()
 
 
 def test_serve_removes_a_deleted_storys_page_and_clips(session, sample, tmp_path):
@@ -254,6 +255,8 @@ def test_serve_removes_a_deleted_storys_page_and_clips(session, sample, tmp_path
     assert not [path for path in second if UNCITED in path]
     assert not list((session.site / "stories").glob(f"{UNCITED}*"))
     assert second == fresh_serve_build(sample, tmp_path / "fresh")
+    assert (session.site / "search/search_index.json").read_bytes() == \
+        (tmp_path / "fresh/search/search_index.json").read_bytes()
 
 
 def test_serve_rethemes_every_page_when_the_nav_changes(session, sample, tmp_path):
