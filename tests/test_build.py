@@ -229,3 +229,26 @@ def test_a_second_build_encodes_nothing(library, tmp_path):
     assert second.returncode == 0
     assert "1 clip (0 encoded" in second.stderr, second.stderr
     assert "ffmpeg" in second.stderr  # the log says which ffmpeg a build used
+
+
+def test_the_pages_folder_builds_with_plain_mkdocs_material_and_keeps_the_finder(tmp_path):
+    """`playbook pages --out` is the exit from MkDocs plugins: front matter and HTML
+    that a plain Material build (no playbook plugin) turns into the same story pages."""
+    out = tmp_path / "docs"
+    subprocess.run([sys.executable, "-m", "generator.cli", "pages", "--out", str(out)],
+                   cwd=REPO, check=True, capture_output=True,
+                   env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"site_name: Plain\ndocs_dir: {out}\nsite_dir: {tmp_path / 'site'}\n"
+                      "theme:\n  name: material\n  font: false\n", encoding="utf-8")
+    built = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "-q",
+                            "-f", str(config)], capture_output=True, text=True,
+                           env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH,
+                                "NO_MKDOCS_2_WARNING": "1"})
+    assert built.returncode == 0, built.stderr
+    story = load_library(REPO / "content").library.story("globex-security-review-came-too-late")
+    html = (tmp_path / "site" / "stories" / story.id / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<h1 id="[^"]+">' + re.escape(story.title), html)
+    assert '<blockquote class="pb-quote">' in html and "data-pagefind-body" in html
+    assert (tmp_path / "site" / "pagefind" / "pagefind.js").is_file()
