@@ -185,12 +185,13 @@ def prescan(text: str, *, exhaustive: bool = False) -> BodyFinding | None:
     (the tests check the two agree).
     """
     lines = text.split("\n")
-    has_brackets = exhaustive or "[" in text
-    has_splitters = exhaustive or _ANY_BLOCK_SPLITTER.search(text) is not None
+    brackets = text.count("[")
     # Upper bounds of the two kinds of work (each block or unit is at most the
     # whole body long): below both limits, only nesting needs a look per line.
-    count_work = (exhaustive or text.count("[") * (len(text) + 1) > MAX_BRACKET_WORK
+    count_work = (exhaustive or brackets * (len(text) + 1) > MAX_BRACKET_WORK
                   or len(lines) * (len(text) + 1) > MAX_BLOCK_WORK)
+    has_brackets = exhaustive or brackets > 0
+    has_splitters = exhaustive or (count_work and _ANY_BLOCK_SPLITTER.search(text) is not None)
     may_fence = exhaustive or "```" in text or "~~~" in text
     fence = ""
     block: list[tuple[int, str]] = []  # (line number, text) since the last blank line

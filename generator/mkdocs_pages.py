@@ -214,10 +214,7 @@ class KeptFolder:
         self._chrome = None
 
     def _remove(self, record: GeneratedFile) -> None:
-        relative = record.path[len(KEPT_FOLDER) + 1:]
-        if record.is_page:
-            relative = "index.html" if relative == "index.md" else f"{relative[:-3]}/index.html"
-        output = self.folder / relative
+        output = self.folder / record.site_path[len(KEPT_FOLDER) + 1:]
         output.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             output.parent.rmdir()  # only when it is empty

@@ -148,7 +148,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def _mkdocs_file(self, record: GeneratedFile, config, kept: bool) -> File:
         if kept:  # serve: its output from the last build stands
             file: File = KeptFile.generated(config, record.path, content="")
-            file.dest_uri = _dest_uri(record.path)
+            file.dest_uri = record.site_path
             return file
         if record.copy_from is not None:
             return File.generated(config, record.path, abs_src_path=str(record.copy_from))
@@ -291,15 +291,6 @@ def _mkdocs_counted_warnings() -> bool:
 
     return any(isinstance(handler, CountHandler) and handler.get_counts()
                for handler in logging.getLogger("mkdocs").handlers)
-
-
-def _dest_uri(path: str) -> str:
-    """Where MkDocs writes a generated file (pages with directory URLs)."""
-    if not path.endswith(".md"):
-        return path
-    return "index.html" if path == "index.md" else \
-        path[:-len("index.md")] + "index.html" if path.endswith("/index.md") else \
-        f"{path[:-3]}/index.html"
 
 
 def _expand_sections(nav: list, generated) -> list:

@@ -46,7 +46,7 @@ def story_documents(files: Iterable[GeneratedFile]) -> dict[str, str]:
     same index (byte for byte), without parsing every page's navigation, and
     ready before the theme has rendered a page.
     """
-    return {f"{record.path[:-3]}/index.html": _DOCUMENT.format(body=record.content)
+    return {record.site_path: _DOCUMENT.format(body=record.content)
             for record in files
             if record.is_page and _STORY_PAGE.fullmatch(record.path)
             and isinstance(record.content, str)}

@@ -13,11 +13,18 @@ from typing import Any
 
 import yaml
 
+from ..urls import page_url
+
 # The headings our `heading` macro writes (fragments/macros.html.j2); only they
 # make the page's table of contents, as Markdown headings did before.
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink" href="#\2"')
 _ID = re.compile(r'\sid="([^"]+)"')
 _TAG = re.compile(r"<[^>]*>")
+
+
+def strip_tags(html: str) -> str:
+    """The text of our own generated HTML, entities left as they are."""
+    return _TAG.sub("", html)
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class Heading:
     @property
     def title(self) -> str:
         """The heading's text, still escaped, without its tags (a link, say)."""
-        return _TAG.sub("", self.html)
+        return strip_tags(self.html)
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,11 @@ class GeneratedFile:
     @property
     def is_page(self) -> bool:
         return self.path.endswith(".md")
+
+    @property
+    def site_path(self) -> str:
+        """Where it lands in the built site: "stories/acme/index.html" for a page."""
+        return f"{page_url(self.path)}index.html" if self.is_page else self.path
 
     @property
     def text(self) -> str | bytes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,9 +39,7 @@ from ..urls import (
     term_url,
 )
 from ..vocabularies import vocabularies
-from .files import GeneratedFile
-
-_TAG = re.compile(r"<[^>]*>")
+from .files import GeneratedFile, strip_tags
 
 
 def front_matter_text(text: str) -> Markup:
@@ -62,7 +59,7 @@ class HeadingIds:
         self.used: set[str] = set()
 
     def __call__(self, html: str) -> str:
-        base = slugify(unescape(_TAG.sub("", str(html))), "-") or "_"
+        base = slugify(unescape(strip_tags(str(html))), "-") or "_"
         candidate, number = base, 0
         while candidate in self.used:
             number += 1
