@@ -70,6 +70,82 @@ def nav_titles(nav: list):
                     yield from nav_titles(value)
 
 
+# -- the site nav, rendered once for the pages outside it ---------------------------
+
+NAV_TEMPLATE = "partials/nav.html"
+_THEME_PREFIX = "playbook-theme"  # the theme's own templates, under a name of ours
+
+
+class SharedNav:
+    """Material renders the whole site nav into every page; at 10,000 stories
+    that was about two fifths of the theme's time. A page outside the nav has
+    nothing in it marked active, and its links are relative to the page's
+    folder, so every such page in one folder (all the story pages) gets the
+    same nav HTML: render it once per folder and reuse it.
+
+    The theme's nav template (Material's, or an override of it) still renders
+    the nav: a call block around it asks `shared` whether a copy stands.
+    """
+
+    def __init__(self) -> None:
+        self._html: dict[tuple[str, ...], str] = {}
+        self._targets: set[tuple[str, ...]] = set()  # every folder a nav link points into
+        self.rendered = 0
+
+    def install(self, env: jinja2.Environment, nav: Navigation, config) -> jinja2.Environment:
+        self._html.clear()
+        self.rendered = 0
+        urls = list(_nav_urls(nav.items))
+        if nav.homepage is not None:
+            urls.append(nav.homepage.url)
+        if (config.extra or {}).get("homepage"):
+            urls.append(str(config.extra["homepage"]))
+        self._targets = {parts[:length] for parts in map(_url_parts, urls)
+                         for length in range(1, len(parts) + 1)}
+        wrapper = jinja2.DictLoader({NAV_TEMPLATE: (
+            "{%- call playbook_shared_nav() -%}"
+            f'{{% include "{_THEME_PREFIX}/{NAV_TEMPLATE}" %}}'
+            "{%- endcall -%}")})
+        assert env.loader is not None  # MkDocs' theme loader
+        theme = jinja2.PrefixLoader({_THEME_PREFIX: env.loader})
+        env.loader = jinja2.ChoiceLoader([wrapper, theme, env.loader])
+        env.globals["playbook_shared_nav"] = self.shared
+        return env
+
+    def key(self, page) -> tuple[str, ...] | None:
+        """The folder whose pages share this page's nav, or None when it has its own."""
+        if page is None or not isinstance(page.url, str):
+            return None
+        parts = _url_parts(page.url)
+        if not parts or parts in self._targets:
+            return None  # in the nav, or a nav link leads into its folder
+        return parts[:-1]
+
+    @jinja2.pass_context
+    def shared(self, context, *, caller) -> str:
+        key = self.key(context.get("page"))
+        if key is None:
+            return caller()
+        html = self._html.get(key)
+        if html is None:
+            html = self._html[key] = caller()
+            self.rendered += 1
+        return html
+
+
+def _nav_urls(items):
+    for item in items:
+        url = getattr(item, "url", None)
+        if isinstance(url, str):
+            yield url
+        if isinstance(item, Section):
+            yield from _nav_urls(item.children)
+
+
+def _url_parts(url: str) -> tuple[str, ...]:
+    return tuple(part for part in url.split("#")[0].split("?")[0].split("/") if part)
+
+
 # -- serve: reuse the themed output of pages that did not change -------------------
 
 REUSE_TEMPLATE = "playbook-reused-page.html"

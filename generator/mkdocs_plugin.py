@@ -36,6 +36,7 @@ from .mkdocs_pages import (
     HtmlPage,
     KeptFile,
     KeptFolder,
+    SharedNav,
     ThemeOutputs,
     chrome_key,
     nav_titles,
@@ -210,7 +211,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return nav
 
     def on_env(self, env, *, config, files):
-        if not (self.config.enabled and self.serving) or self.nav is None:
+        if not self.config.enabled or self.nav is None:
+            return env
+        self.shared_nav = SharedNav()  # for this build's nav
+        self.shared_nav.install(env, self.nav, config)
+        if not self.serving:
             return env
         pages = [f.page for f in files.documentation_pages() if isinstance(f.page, HtmlPage)]
         self.outputs.reuse(pages, self.nav)
