@@ -232,6 +232,30 @@ def _site_key(config) -> tuple:
     return tuple(parts)
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """`serve`: the theme's templates, compiled once for the session.
+
+    MkDocs makes a new Jinja environment for every rebuild, which parses and
+    compiles Material's templates again: in a profile of a reload at 1,000
+    stories that was two fifths of the rebuild. Jinja looks a compiled
+    template up by its name and file and checks it against a checksum of the
+    source, so an edited template is compiled afresh.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, tuple[str, object]] = {}
+        self.compiled = 0  # templates compiled in this session
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        stored = self._code.get(bucket.key)
+        if stored is not None and stored[0] == bucket.checksum:
+            bucket.code = stored[1]  # type: ignore[assignment]
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = (bucket.checksum, bucket.code)
+        self.compiled += 1
+
+
 # -- serve: the story folder stays between builds ---------------------------------
 
 KEPT_FOLDER = "stories"  # story pages, their clips and the finder: most of the site

@@ -33,6 +33,7 @@ from . import atomic_dir, search_index
 from .build import DEFAULT_CACHE, Build, Settings, run, severities
 from .codes import check_overrides
 from .mkdocs_pages import (
+    CompiledTemplates,
     HtmlPage,
     KeptFile,
     KeptFolder,
@@ -192,6 +193,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # Defining on_startup keeps this plugin object across serve's rebuilds.
         self.command, self.dirty = command, dirty
         self.outputs = ThemeOutputs()
+        self.compiled = CompiledTemplates()
         if self.serving:
             self.index_dir = Path(tempfile.mkdtemp(prefix="playbook-serve-"))
             self.index = search_index.BackgroundIndex(
@@ -217,6 +219,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.shared_nav.install(env, self.nav, config)
         if not self.serving:
             return env
+        env.bytecode_cache = self.compiled
         pages = [f.page for f in files.documentation_pages() if isinstance(f.page, HtmlPage)]
         self.outputs.reuse(pages, self.nav)
         return self.outputs.install(env)

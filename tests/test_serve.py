@@ -270,6 +270,24 @@ def test_serve_rethemes_every_page_when_the_nav_changes(session, sample, tmp_pat
     assert second == fresh_serve_build(sample, tmp_path / "fresh")
 
 
+def test_serve_compiles_the_theme_once_and_an_edited_template_again(session, sample, tmp_path):
+    session.build()
+    assert session.plugin.compiled.compiled > 10  # Material's templates and partials
+    session.build()  # the first with pages to reuse, through a template of ours
+    compiled = session.plugin.compiled.compiled
+    edit(sample / f"content/stories/{STORY}.md", r"^title: .*$",
+         "title: The SOC 2 report we never sent")
+    session.build()
+    assert session.plugin.compiled.compiled == compiled  # none compiled again
+    # An edited override is compiled afresh, and shows.
+    edit(sample / "theme/main.html", r"^{% block extrahead %}$",
+         "{% block extrahead %}<meta name=\"pb-test\" content=\"edited\">")
+    second = session.build()
+    assert session.plugin.compiled.compiled == compiled + 1
+    assert '<meta name="pb-test" content="edited">' in second["index.html"].decode()
+    assert second == fresh_serve_build(sample, tmp_path / "fresh")
+
+
 # -- the real `mkdocs serve` ---------------------------------------------------------
 
 def free_port() -> int:
