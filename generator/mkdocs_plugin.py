@@ -132,7 +132,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             if self._add(files, file) and record.is_page and record.path not in kept:
                 HtmlPage(titles.get(record.path), file, config, record)
         self.last_good = self.build
-        # Pagefind indexes the story pages in its own process meanwhile.
+        # Pagefind indexes the story pages in its own process: in a build while
+        # MkDocs themes the pages, in serve once they are written.
         if self.serving:
             self.index.start(self.build.files)
             self.themed = 0  # generated pages through the theme's templates, this build

@@ -152,12 +152,13 @@ class BackgroundIndex:
         self.latest: Path | None = None  # the newest finished bundle
         self._written: dict[str, str] = {}  # the documents in work_dir/pages
         self._runs = 0
+        self._pending = False  # documents written, not indexed yet
         self._job: IndexJob | None = None
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
 
     def start(self, files: Iterable[GeneratedFile]) -> None:
-        """Start indexing the new build's story pages (from on_files)."""
+        """Write the new build's story documents (from on_files); `publish` indexes them."""
         self.stop()
         self._runs += 1
         self._stopped.clear()
@@ -165,18 +166,22 @@ class BackgroundIndex:
         documents = story_documents(files)
         write_documents(documents, self.work_dir / "pages", self._written)
         self._written = documents
-        self._job = IndexJob(None, self.work_dir / f"run-{self._runs}",
-                             pages=self.work_dir / "pages")
+        self._pending = True
 
     def publish(self, site_dir: Path) -> None:
-        """Give the site the last index now, and the new one when it is done.
+        """Give the site the last index now, and start the new one.
 
+        Pagefind starts only once the pages are written: on two cores it would
+        otherwise take the CPU from the rebuild the browser is waiting for.
         The site's pagefind/ is a link to the newest finished index, outside
         the site: nothing is copied, and a new index is one link away.
         """
         if self.latest is not None:
             atomic_dir.link_folder(site_dir / BUNDLE_DIR, self.latest)
-        if self._job is not None:
+        if self._pending:
+            self._pending = False
+            self._job = IndexJob(None, self.work_dir / f"run-{self._runs}",
+                                 pages=self.work_dir / "pages")
             self._thread = threading.Thread(target=self._finish, daemon=True,
                                             args=(self._job, site_dir))
             self._thread.start()
