@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -254,6 +255,27 @@ class CompiledTemplates(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = (bucket.checksum, bucket.code)
         self.compiled += 1
+
+
+class CachedFile(File):
+    """A file from the clip cache, hard-linked into the site rather than copied
+    where the disk allows it (at 10,000 stories, 2,860 clips).
+
+    The cache names a clip by what it was made from and replaces a file only
+    by renaming a new one into place, so both names keep the same bytes.
+    """
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        assert self.abs_src_path is not None  # made with abs_src_path
+        output = Path(self.abs_dest_path)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.unlink(missing_ok=True)
+        try:
+            os.link(self.abs_src_path, output)
+        except OSError:  # another disk, or no hard links there
+            super().copy_file(dirty)
 
 
 # -- serve: the story folder stays between builds ---------------------------------

@@ -33,6 +33,7 @@ from . import atomic_dir, search_index
 from .build import DEFAULT_CACHE, Build, Settings, run, severities
 from .codes import check_overrides
 from .mkdocs_pages import (
+    CachedFile,
     CompiledTemplates,
     HtmlPage,
     KeptFile,
@@ -154,7 +155,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             file.dest_uri = record.site_path
             return file
         if record.copy_from is not None:
-            return File.generated(config, record.path, abs_src_path=str(record.copy_from))
+            return CachedFile.generated(config, record.path, abs_src_path=str(record.copy_from))
         inclusion = InclusionLevel.UNDEFINED if record.in_nav else InclusionLevel.NOT_IN_NAV
         file = File.generated(config, record.path, content=record.content or "",
                               inclusion=inclusion)

@@ -229,6 +229,11 @@ def test_a_second_build_encodes_nothing(library, tmp_path):
     assert second.returncode == 0
     assert "1 clip (0 encoded" in second.stderr, second.stderr
     assert "ffmpeg" in second.stderr  # the log says which ffmpeg a build used
+    # The site's clip is the cache's file under a second name, not a copy of it.
+    clip = tmp_path / "two/stories/globex-soc2/clip-1.mp3"
+    cached = [p for p in (root / ".cache").rglob("*.mp3")]
+    assert len(cached) == 1 and clip.read_bytes() == cached[0].read_bytes()
+    assert clip.samefile(cached[0])
 
 
 def test_the_pages_folder_builds_with_plain_mkdocs_material_and_keeps_the_finder(tmp_path):
