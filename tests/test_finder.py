@@ -338,11 +338,12 @@ def split_site(tmp_path_factory, sample_site, split_bundle):
 def finder_view(tab, root: str, query: str) -> tuple:
     """(every story the finder lists, best first, paging to the end; its count line)."""
     found = open_finder(tab, root, query)
-    while tab.locator("[data-finder-more]").is_visible():
-        shown_now = len(found)
-        tab.click("[data-finder-more]")
-        tab.wait_for_function(f"document.querySelectorAll('[data-finder-list] > li').length"
-                              f" > {shown_now}")
+    more = "document.querySelector('[data-finder-more]')"
+    while not tab.evaluate(f"{more}.hidden"):
+        # A script click: scrolling to the button may load the next page itself.
+        tab.evaluate(f"{more}.click()")
+        tab.wait_for_function(f"n => {more}.hidden || document.querySelectorAll("
+                              f"'[data-finder-list] > li').length > n", arg=len(found))
         found = shown(tab)
     return found, tab.inner_text("[data-finder-count]")
 
