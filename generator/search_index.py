@@ -14,20 +14,35 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import heapq
+import itertools
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from html import unescape
 from pathlib import Path
+
+import cbor2
 
 from . import atomic_dir
 from .pages import GeneratedFile
 
 # The folder, inside the site, that holds the index and pagefind.js.
 BUNDLE_DIR = "pagefind"
+
+# Pagefind holds every page it reads in memory until it has written the index:
+# about 155 KB per story page (1.6 GB at 10,000 stories), driven by the words
+# indexed, not by the HTML around them. Above this many story pages the index
+# is made in parts, one Pagefind process after another (so the peak is one
+# part's, about 170 MB), and the parts are merged into one bundle
+# (merge_bundles): the finder searches one index, exactly as before.
+PART_PAGES = 1000
 
 
 class SearchIndexError(RuntimeError):
@@ -46,10 +61,16 @@ def story_documents(files: Iterable[GeneratedFile]) -> dict[str, str]:
     same index (byte for byte), without parsing every page's navigation, and
     ready before the theme has rendered a page.
     """
-    return {record.site_path: _DOCUMENT.format(body=record.content)
-            for record in files
-            if record.is_page and _STORY_PAGE.fullmatch(record.path)
-            and isinstance(record.content, str)}
+    return dict(each_story_document(files))
+
+
+def each_story_document(files: Iterable[GeneratedFile]) -> Iterator[tuple[str, str]]:
+    """(path, document) for `story_documents`, one at a time: a build writes each
+    and lets it go, rather than holding 10,000 of them."""
+    for record in files:
+        if record.is_page and _STORY_PAGE.fullmatch(record.path) \
+                and isinstance(record.content, str):
+            yield record.site_path, _DOCUMENT.format(body=record.content)
 
 
 _STORY_PAGE = re.compile(r"stories/(?!index\.md)[^/]+\.md")  # not the finder
@@ -71,65 +92,309 @@ def write_documents(documents: dict[str, str], folder: Path,
         (folder / path).unlink(missing_ok=True)
 
 
+# -- an index in parts -------------------------------------------------------------------
+# The parts are consecutive slices of the pages in sort order (the date), so
+# the merged bundle numbers the pages part after part and each part's sort
+# order follows the one before it. Pagefind's page numbers, word positions,
+# filters and sort orders are all per page, so the merged index scores every
+# page as one Pagefind run over them all would (the same page count, average
+# length and pages per word): the same results, ranks and counts.
+
+_SORT = re.compile(r'data-pagefind-sort="([^"]*)"[^>]*>([^<]*)<')
+
+
+def _sort_value(document: str) -> tuple[str, str] | None:
+    found = _SORT.search(document)
+    return (found[1], unescape(found[2]).strip()) if found else None
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def split_documents(documents: dict[str, str],
+                    size: int | None = None) -> list[dict[str, str]]:
+    """The documents in parts of at most `size` (PART_PAGES), in Pagefind's sort order."""
+    parts = split_pages({path: _sort_value(document) for path, document in documents.items()},
+                        size)
+    return [{path: documents[path] for path in part} for part in parts]
+
+
+def split_pages(values: dict[str, tuple[str, str] | None],
+                size: int | None = None) -> list[list[str]]:
+    """Page paths in parts of at most `size` (PART_PAGES), in Pagefind's sort
+    order, from each page's (sort key, value) (`_sort_value`)."""
+    size = size or PART_PAGES
+    if len(values) <= size:
+        return [list(values)]
+    keys = {value[0] for value in values.values() if value}
+    if len(keys) > 1:
+        raise SearchIndexError(f"the story pages have {len(keys)} sort keys "
+                               f"({', '.join(sorted(keys))}); an index in parts takes one")
+    # As Pagefind orders a sort: by number if every value is one, else as text.
+    numbers = {path: _number(value[1]) for path, value in values.items() if value}
+    numeric = all(number is not None for number in numbers.values())
+
+    def order(path: str) -> tuple:
+        value = values[path]
+        if value is None:
+            return (0, 0.0, "", path)
+        return (1, numbers[path], "", path) if numeric else (1, 0.0, value[1], path)
+
+    ordered = sorted(values, key=order)
+    return [ordered[start:start + size] for start in range(0, len(ordered), size)]
+
+
+def _read_sort_values(pages: Path) -> dict[str, tuple[str, str] | None]:
+    return {path.relative_to(pages).as_posix(): _sort_value(path.read_text(encoding="utf-8"))
+            for path in sorted(pages.rglob("*.html"))}
+
+
+def _link_documents(paths: list[str], pages: Path, site: Path) -> None:
+    """`site` holding these of the documents in `pages` (as links: nothing is copied)."""
+    shutil.rmtree(site, ignore_errors=True)
+    for path in paths:
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(pages / path, site / path)
+        except OSError:
+            shutil.copyfile(pages / path, site / path)
+
+
+_MERGE = ("import sys; from pathlib import Path; from generator.search_index import merge_bundles; "
+          "merge_bundles([Path(p) for p in sys.argv[2:]], Path(sys.argv[1]))")
+
+# Words per index file, counted as Pagefind counts them (a position or a page each).
+_CHUNK_SIZE = 20000
+
+
+def merge_bundles(parts: list[Path], bundle: Path) -> None:
+    """One bundle in `bundle` from the bundles Pagefind wrote for consecutive parts."""
+    entries = [json.loads((part / "pagefind-entry.json").read_text(encoding="utf-8"))
+               for part in parts]
+    languages = {tuple(entry["languages"]) for entry in entries}
+    if len(languages) != 1 or len(next(iter(languages))) != 1:
+        raise SearchIndexError(f"the parts of the story finder's index are in different "
+                               f"languages: {sorted(languages)}")
+    language = next(iter(languages))[0]
+    metas = [_read(part / f"pagefind.{entry['languages'][language]['hash']}.pf_meta")
+             for part, entry in zip(parts, entries, strict=True)]
+    for meta in metas:
+        if len(meta) != 6:
+            raise SearchIndexError("the story finder's index has a layout this version of "
+                                   "playbook does not merge; pin pagefind to 1.5")
+    shutil.rmtree(bundle, ignore_errors=True)
+    shutil.copytree(parts[0], bundle, ignore=shutil.ignore_patterns(
+        "fragment", "filter", "index", "*.pf_meta", "pagefind-entry.json"))
+    for folder in ("fragment", "filter", "index"):
+        (bundle / folder).mkdir()
+    offsets = list(itertools.accumulate((len(meta[1]) for meta in metas[:-1]), initial=0))
+    # [version, pages, index chunks, filters, sorts, meta fields]
+    fields = sorted(set().union(*(meta[5] for meta in metas)))
+    pages = [[_move_fragment(part, bundle, name, language), word_count]
+             for part, meta in zip(parts, metas, strict=True) for name, word_count in meta[1]]
+    filters: dict[str, dict[str, list[int]]] = {}
+    for part, meta, offset in zip(parts, metas, offsets, strict=True):
+        for _, name in meta[3]:
+            filter_name, values = _read(part / "filter" / f"{name}.pf_filter")
+            merged = filters.setdefault(filter_name, {})
+            for value, numbers in values:
+                merged.setdefault(value, []).extend(number + offset for number in numbers)
+    sorts: dict[str, list[int]] = {}
+    for meta, offset in zip(metas, offsets, strict=True):
+        for name, numbers in meta[4]:
+            sorts.setdefault(name, []).extend(number + offset for number in numbers)
+    merged_meta = [
+        metas[0][0], pages,
+        _merge_words(parts, metas, offsets, fields, bundle, language),
+        [[name, _write([name, [[value, numbers] for value, numbers in values.items()]],
+                       bundle / "filter", f"{language}_", ".pf_filter", 7)]
+         for name, values in sorted(filters.items())],
+        [[name, numbers] for name, numbers in sorted(sorts.items())],
+        fields]
+    entry = entries[0]
+    entry["languages"][language]["page_count"] = len(pages)
+    name = _write(merged_meta, bundle, f"pagefind.{language}_", ".pf_meta", 10)
+    entry["languages"][language]["hash"] = name.removeprefix("pagefind.")
+    (bundle / "pagefind-entry.json").write_text(
+        json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _move_fragment(part: Path, bundle: Path, name: str, language: str) -> str:
+    """Move a page's fragment into the bundle; its name there (another if that one is taken)."""
+    source = part / "fragment" / f"{name}.pf_fragment"
+    target = bundle / "fragment" / f"{name}.pf_fragment"
+    if target.exists():
+        data = source.read_bytes()
+        if target.read_bytes() == data:
+            return name  # the same fragment: pages may share one
+        digest = hashlib.sha256(data).hexdigest()
+        for digits in range(8, len(digest) + 1):
+            name = f"{language}_{digest[:digits]}"
+            target = bundle / "fragment" / f"{name}.pf_fragment"
+            if not target.exists() or target.read_bytes() == data:
+                break
+    shutil.move(source, target)
+    return name
+
+
+def _merge_words(parts: list[Path], metas: list, offsets: list[int], fields: list[str],
+                 bundle: Path, language: str) -> list[list[str]]:
+    """Write the parts' words as one index, a word at a time; return its chunk list."""
+    def words(number: int):
+        for _, _, name in metas[number][2]:
+            for word in _read(parts[number] / "index" / f"{name}.pf_index")[0]:
+                yield word[0], number, word
+
+    # A meta field is named by its place in the field list, as -(place + 1).
+    places = [{-1 - old: -1 - fields.index(field) for old, field in enumerate(meta[5])
+               if fields.index(field) != old} for meta in metas]
+    chunks: list[list[str]] = []
+    chunk: list = []
+    size = 0
+    for word, found in itertools.groupby(
+            heapq.merge(*(words(number) for number in range(len(parts)))),
+            key=lambda item: item[0]):
+        merged, previous = [], 0
+        for _, number, entry in found:
+            if len(entry) != 3 or entry[2]:
+                raise SearchIndexError("the story finder's index has a layout this version "
+                                       "of playbook does not merge; pin pagefind to 1.5")
+            # [page number step, positions, meta field positions] per page: only
+            # the part's first step changes, unless the meta fields moved.
+            steps = entry[1]
+            if places[number]:
+                steps = [[step, at, [places[number].get(place, place) for place in meta]]
+                         for step, at, meta in steps]
+            first = offsets[number] + steps[0][0]
+            merged.append([first - previous, *steps[0][1:]])
+            merged.extend(steps[1:])
+            previous = offsets[number] + sum(step[0] for step in steps)
+        chunk.append([word, merged, []])
+        size += sum(len(page[1]) + 1 for page in merged)
+        if size >= _CHUNK_SIZE:
+            chunks.append(_write_chunk(chunk, bundle, language))
+            chunk, size = [], 0
+    if chunk:
+        chunks.append(_write_chunk(chunk, bundle, language))
+    for first, second in itertools.pairwise(chunks):
+        # As Pagefind names chunks: the shortest prefixes that tell neighbours apart.
+        common = len(os.path.commonprefix([first[1], second[0]]))
+        first[1], second[0] = first[1][:common + 1], second[0][:common + 1]
+    return chunks
+
+
+def _write_chunk(chunk: list, bundle: Path, language: str) -> list[str]:
+    return [chunk[0][0], chunk[-1][0], _write([chunk], bundle / "index", f"{language}_",
+                                               ".pf_index", 7)]
+
+
 class IndexJob:
     """Pagefind indexing the story pages in its own process while MkDocs themes the site.
 
     Writing the documents for Pagefind happens in a thread too, so the build
-    goes on at once (at 10,000 stories that is 10,000 files).
+    goes on at once (at 10,000 stories that is 10,000 files). Above PART_PAGES
+    pages the thread runs Pagefind on each part in turn and merges the parts.
     """
 
     def __init__(self, files: Iterable[GeneratedFile] | None, work_dir: Path,
-                 pages: Path | None = None):
-        """Index `files`' story pages; or, with `pages`, the documents already there."""
+                 pages: Path | None = None, documents: dict[str, str] | None = None):
+        """Index `files`' story pages; or, with `pages`, the `documents` already there."""
         try:
             import pagefind_bin
         except ImportError as error:
             raise SearchIndexError(_MISSING) from error
         self.work_dir = work_dir
         self.bundle = work_dir / BUNDLE_DIR
+        self.parts = 0  # how many Pagefind runs the index took (1: not split)
+        self._executable = str(pagefind_bin.get_executable())
         self._process: subprocess.Popen | None = None
-        self._error: OSError | None = None
+        self._error: Exception | None = None
         self._cancelled = threading.Event()
-        documents = story_documents(files or ()) if pages is None else None
-        command = [str(pagefind_bin.get_executable()), "--site", str(pages or work_dir / "pages"),
-                   "--output-path", str(self.bundle), "--force-language", "en", "--silent"]
-        self._starting = threading.Thread(target=self._start, args=(command, documents),
-                                          daemon=True)
+        self._lock = threading.Lock()
+        # Only the thread reads these, and lets go of each document once written.
+        self._input: tuple = (tuple(files or ()), documents)
+        self._starting = threading.Thread(target=self._run, args=(pages,), daemon=True)
         self._starting.start()
 
-    def _start(self, command: list[str], documents: dict[str, str] | None) -> None:
+    def _run(self, pages: Path | None) -> None:
         try:
-            if documents is not None:
-                write_documents(documents, self.work_dir / "pages")
-            if not self._cancelled.is_set():
-                self._process = subprocess.Popen(command, stdout=subprocess.PIPE,
-                                                 stderr=subprocess.STDOUT, text=True)
-        except OSError as error:  # reported by wait(), in the build's thread
+            records, documents = self._input
+            self._input = ((), None)
+            values: dict[str, tuple[str, str] | None]
+            if pages is None:
+                pages = self.work_dir / "pages"
+                pages.mkdir(parents=True, exist_ok=True)
+                values = {}
+                for path, document in each_story_document(records):
+                    (pages / path).parent.mkdir(parents=True, exist_ok=True)
+                    (pages / path).write_text(document, encoding="utf-8")
+                    values[path] = _sort_value(document)
+            elif documents is not None:
+                values = {path: _sort_value(document) for path, document in documents.items()}
+            else:
+                values = _read_sort_values(pages)
+            del records, documents
+            parts = split_pages(values)
+            self.parts = len(parts)
+            if len(parts) == 1:
+                self._pagefind(pages, self.bundle)
+                return
+            bundles = []
+            for number, part in enumerate(parts, 1):
+                site = self.work_dir / "parts" / str(number)
+                _link_documents(part, pages, site)
+                bundles.append(self.work_dir / "parts" / f"{number}-{BUNDLE_DIR}")
+                self._pagefind(site, bundles[-1])
+                if self._cancelled.is_set():
+                    return
+                shutil.rmtree(site)
+            # In a process of its own, so the build's Python is not held up.
+            self._child([sys.executable, "-c", _MERGE, str(self.bundle), *map(str, bundles)],
+                        "could not merge the parts of the story finder's index")
+            for bundle in bundles:
+                shutil.rmtree(bundle)
+        except (OSError, SearchIndexError) as error:  # reported by wait(), in the build's thread
             self._error = error
+
+    def _pagefind(self, site: Path, bundle: Path) -> None:
+        self._child([self._executable, "--site", str(site), "--output-path", str(bundle),
+                     "--force-language", "en", "--silent"],
+                    "Pagefind could not index the story pages")
+
+    def _child(self, command: list[str], failure: str) -> None:
+        with self._lock:  # cancel() either sees this process or stops it starting
+            if self._cancelled.is_set():
+                return
+            self._process = subprocess.Popen(command, stdout=subprocess.PIPE,
+                                             stderr=subprocess.STDOUT, text=True)
+        printed, _ = self._process.communicate()
+        if self._process.returncode != 0 and not self._cancelled.is_set():
+            raise SearchIndexError(f"{failure} (exit {self._process.returncode}): "
+                                   f"{(printed or '').strip()}")
 
     def wait(self) -> Path:
         """The finished bundle (raises SearchIndexError if Pagefind failed)."""
         self._starting.join()
+        if isinstance(self._error, SearchIndexError):
+            raise self._error
         if self._error is not None:
             raise SearchIndexError(f"Pagefind could not be started on the story pages: "
                                    f"{self._error}") from self._error
-        if self._process is None:
+        if self._cancelled.is_set():
             raise SearchIndexError("the story finder's index was cancelled")
-        printed, _ = self._process.communicate()
-        if self._process.returncode != 0:
-            raise SearchIndexError(
-                f"Pagefind could not index the story pages (exit {self._process.returncode}): "
-                f"{(printed or '').strip()}")
         canonical_bundle(self.bundle)
         return self.bundle
 
     def cancel(self) -> None:
-        self._cancelled.set()
-        self._starting.join()
-        if self._process is not None:
-            if self._process.poll() is None:
+        with self._lock:
+            self._cancelled.set()
+            if self._process is not None and self._process.poll() is None:
                 self._process.kill()
-            self._process.wait()  # a thread may be in wait(); it returns now
+        self._starting.join()  # a thread may be in wait(); it returns now
 
     def publish(self, site_dir: Path) -> None:
         """Wait, then move the bundle to `site_dir/pagefind/`."""
@@ -181,7 +446,7 @@ class BackgroundIndex:
         if self._pending:
             self._pending = False
             self._job = IndexJob(None, self.work_dir / f"run-{self._runs}",
-                                 pages=self.work_dir / "pages")
+                                 pages=self.work_dir / "pages", documents=self._written)
             self._thread = threading.Thread(target=self._finish, daemon=True,
                                             args=(self._job, site_dir))
             self._thread.start()
@@ -218,86 +483,22 @@ class BackgroundIndex:
 # to run, and names files by a hash of their bytes. canonical_bundle() sorts
 # every filter's values, renames the filter files by the hash of their sorted
 # content, and rewrites the metadata file and pagefind-entry.json that name them.
-# The files are gzipped CBOR behind a "pagefind_dcd" signature; the small CBOR
-# codec below reads and writes the types these files use.
+# The files are gzipped CBOR behind a "pagefind_dcd" signature, read and written
+# with cbor2 (integers in their shortest form, as Pagefind writes them).
 
 _SIGNATURE = b"pagefind_dcd"
-
-
-def _cbor_head(major: int, value: int) -> bytes:
-    if value < 24:
-        return bytes([major << 5 | value])
-    for extra, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
-        if value < 1 << (8 * size):
-            return bytes([major << 5 | extra]) + value.to_bytes(size, "big")
-    raise ValueError(value)
-
-
-def _cbor_encode(value) -> bytes:
-    if isinstance(value, bool) or value is None:
-        return bytes([0xF5 if value is True else 0xF4 if value is False else 0xF6])
-    if isinstance(value, int):
-        return _cbor_head(0, value) if value >= 0 else _cbor_head(1, -1 - value)
-    if isinstance(value, bytes):
-        return _cbor_head(2, len(value)) + value
-    if isinstance(value, str):
-        data = value.encode("utf-8")
-        return _cbor_head(3, len(data)) + data
-    if isinstance(value, list):
-        return _cbor_head(4, len(value)) + b"".join(_cbor_encode(v) for v in value)
-    if isinstance(value, dict):
-        return _cbor_head(5, len(value)) + b"".join(
-            _cbor_encode(k) + _cbor_encode(v) for k, v in value.items())
-    raise TypeError(type(value))
-
-
-def _cbor_decode(data: bytes, at: int = 0):
-    """(value, next offset) of the CBOR item at `at`."""
-    first = data[at]
-    major, extra = first >> 5, first & 31
-    at += 1
-    if major == 7:
-        simple = {20: False, 21: True, 22: None}
-        if extra in simple:
-            return simple[extra], at
-        raise ValueError(f"unsupported CBOR simple value {extra}")
-    if extra < 24:
-        number = extra
-    else:
-        size = {24: 1, 25: 2, 26: 4, 27: 8}[extra]
-        number, at = int.from_bytes(data[at:at + size], "big"), at + size
-    if major == 0:
-        return number, at
-    if major == 1:
-        return -1 - number, at
-    if major in (2, 3):
-        raw = data[at:at + number]
-        return (raw if major == 2 else raw.decode("utf-8")), at + number
-    if major == 4:
-        items = []
-        for _ in range(number):
-            item, at = _cbor_decode(data, at)
-            items.append(item)
-        return items, at
-    if major == 5:
-        mapping = {}
-        for _ in range(number):
-            key, at = _cbor_decode(data, at)
-            mapping[key], at = _cbor_decode(data, at)
-        return mapping, at
-    raise ValueError(f"unsupported CBOR major type {major}")
 
 
 def _read(path: Path):
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(_SIGNATURE):
         raise SearchIndexError(f"{path} is not a Pagefind file this version of playbook reads")
-    return _cbor_decode(data, len(_SIGNATURE))[0]
+    return cbor2.loads(data[len(_SIGNATURE):])
 
 
 def _write(value, folder: Path, prefix: str, suffix: str, digits: int) -> str:
     """Write `value` as a Pagefind file named by its hash; return the hash part of the name."""
-    data = _SIGNATURE + _cbor_encode(value)
+    data = _SIGNATURE + cbor2.dumps(value)
     name = f"{prefix}{hashlib.sha256(data).hexdigest()[:digits]}"
     (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
     return name

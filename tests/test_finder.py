@@ -204,3 +204,173 @@ def test_the_header_search_still_finds_hand_written_pages_and_criteria(page, bas
     page.wait_for_selector(".md-search-result__item")
     hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
     assert any("/criteria/" in href for href in hrefs), hrefs
+
+
+# -- the index in parts (search_index.PART_PAGES) --------------------------------------
+# Pagefind holds every page in memory, so a large library is indexed in parts,
+# one Pagefind process after another, merged into one bundle. The sample's 28
+# stories in parts of 10 must give the finder the same index as one run.
+
+def bundle_contents(bundle) -> dict:
+    """A bundle's index by page URL (page numbers are the order Pagefind read the files)."""
+    import gzip
+    import json
+
+    from generator import search_index
+
+    entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+    (details,) = entry["languages"].values()
+    meta = search_index._read(bundle / f"pagefind.{details['hash']}.pf_meta")
+    fragments = [json.loads(gzip.decompress(
+        (bundle / "fragment" / f"{name}.pf_fragment").read_bytes())[len(b"pagefind_dcd"):])
+        for name, _ in meta[1]]
+    urls = [fragment["url"] for fragment in fragments]
+    words: dict = {}
+    for first, last, name in meta[2]:
+        for word, pages, _ in search_index._read(bundle / "index" / f"{name}.pf_index")[0]:
+            assert first <= word[:len(first)] and word[:len(last)] <= last
+            number = 0
+            for step, positions, fields in pages:
+                number += step
+                words.setdefault(word, {})[urls[number]] = (
+                    positions, [meta[5][-1 - at] if at < 0 else at for at in fields])
+    filters = {}
+    for _, name in meta[3]:
+        filter_name, values = search_index._read(bundle / "filter" / f"{name}.pf_filter")
+        filters[filter_name] = {value: sorted(urls[n] for n in numbers)
+                                for value, numbers in values}
+    return {
+        "pages": sorted((url, count, fragment) for url, (_, count), fragment
+                        in zip(urls, meta[1], map(json.dumps, fragments), strict=True)),
+        "page_count": details["page_count"], "words": words, "filters": filters,
+        "meta_fields": meta[5],
+        # Pages of the same date may come in either order (as Pagefind read them).
+        "sorts": {name: [fragments[n]["meta"]["date"] for n in numbers]
+                  for name, numbers in meta[4]},
+        "sorted": {name: sorted(urls[n] for n in numbers) for name, numbers in meta[4]},
+    }
+
+
+@pytest.fixture(scope="module")
+def sample_documents():
+    from generator.build import Settings, run
+    from generator.search_index import story_documents
+
+    return story_documents(run(Settings.at(REPO / "content")).files)
+
+
+def index_of(documents, work, part_pages=None):
+    """(bundle, parts): the finder's index of `documents`, in parts of `part_pages`."""
+    from generator import search_index
+
+    saved = search_index.PART_PAGES
+    search_index.PART_PAGES = part_pages or saved
+    try:
+        search_index.write_documents(documents, work / "pages")
+        job = search_index.IndexJob(None, work, pages=work / "pages", documents=documents)
+        return job.wait(), job.parts
+    finally:
+        search_index.PART_PAGES = saved
+
+
+@pytest.fixture(scope="module")
+def split_bundle(tmp_path_factory, sample_documents):
+    bundle, parts = index_of(sample_documents, tmp_path_factory.mktemp("split"), 10)
+    assert parts == 3  # 28 stories in parts of 10
+    return bundle
+
+
+def test_a_library_above_the_threshold_is_indexed_in_parts(tmp_path, sample_documents):
+    from generator.search_index import PART_PAGES, split_documents
+
+    assert index_of(sample_documents, tmp_path)[1] == 1  # the sample: one Pagefind run
+    parts = split_documents(sample_documents, 10)
+    assert [len(part) for part in parts] == [10, 10, 8]
+    dates = [re.search(r'data-pagefind-sort="date">([^<]+)<', html)[1]
+             for part in parts for html in part.values()]
+    assert dates == sorted(dates)  # consecutive in sort order: the parts' sorts concatenate
+    assert split_documents(sample_documents) == [sample_documents]
+    assert len(sample_documents) <= PART_PAGES
+
+
+def test_the_index_in_parts_is_the_index_of_one_run(tmp_path, sample_documents, split_bundle):
+    whole, parts = index_of(sample_documents, tmp_path)
+    assert parts == 1
+    one, merged = bundle_contents(whole), bundle_contents(split_bundle)
+    assert merged["page_count"] == len(sample_documents)
+    for key in one:
+        assert merged[key] == one[key], key
+
+
+def test_the_index_in_parts_is_the_same_bytes_every_time(tmp_path, sample_documents,
+                                                          split_bundle):
+    again, _ = index_of(sample_documents, tmp_path, 10)
+    files = sorted(p.relative_to(split_bundle) for p in split_bundle.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    for name in files:
+        assert (split_bundle / name).read_bytes() == (again / name).read_bytes(), name
+
+
+# What the finder shows, in the order it shows it, for views a manager opens.
+VIEWS = ["", "q=security+review", "q=%22pen+test+letter%22", "q=infosec",
+         "outcome=loss", "competitor=northwind", "q=security&outcome=loss&competitor=globex",
+         "q=price", "skill=discovery", "present=economic-buyer-access", "q=CFO&stage=demo"]
+
+
+@pytest.fixture(scope="module")
+def split_site(tmp_path_factory, sample_site, split_bundle):
+    """The sample site with the index in parts, served under /playbook/."""
+    import shutil
+
+    from helpers import serve_under_project_path
+
+    site = tmp_path_factory.mktemp("split-site") / "site"
+    shutil.copytree(sample_site, site, symlinks=True)
+    shutil.rmtree(site / "pagefind")
+    shutil.copytree(split_bundle, site / "pagefind")
+    whole_url, whole = serve_under_project_path(sample_site, tmp_path_factory.mktemp("www1"))
+    split_url, split = serve_under_project_path(site, tmp_path_factory.mktemp("www2"))
+    yield whole_url, split_url
+    whole.shutdown()
+    split.shutdown()
+
+
+def finder_view(tab, root: str, query: str) -> tuple:
+    """(every story the finder lists, best first, paging to the end; its count line)."""
+    found = open_finder(tab, root, query)
+    more = "document.querySelector('[data-finder-more]')"
+    while not tab.evaluate(f"{more}.hidden"):
+        # A script click: scrolling to the button may load the next page itself.
+        tab.evaluate(f"{more}.click()")
+        tab.wait_for_function(f"n => {more}.hidden || document.querySelectorAll("
+                              f"'[data-finder-list] > li').length > n", arg=len(found))
+        found = shown(tab)
+    return found, tab.inner_text("[data-finder-count]")
+
+
+@pytest.mark.parametrize("query", VIEWS)
+def test_the_finder_on_an_index_in_parts_lists_the_same_stories(page, split_site, query):  # noqa: F811
+    whole_url, split_url = split_site
+    expected = finder_view(page, whole_url, query)
+    assert expected[0]
+    assert finder_view(page, split_url, query) == expected
+
+
+def test_an_index_in_parts_counts_filters_as_one(page, split_site):  # noqa: F811
+    counts = []
+    for root in split_site:
+        page.goto(root + "stories/")
+        page.wait_for_selector(READY)
+        counts.append(page.evaluate("""async () => {
+            const pagefind = await import(document.querySelector('[data-finder]').dataset.pagefind);
+            const words = await pagefind.search('security', {filters: {outcome: 'loss'}});
+            const all = await pagefind.search(null, {sort: {date: 'asc'}});
+            const ids = async (results) => Promise.all(results.map(r => r.data().then(d => d.url)));
+            return {filters: words.filters, total: words.totalFilters,
+                    unfiltered: words.unfilteredResultCount, loss: await ids(words.results),
+                    oldest: await ids(all.results), everything: await pagefind.filters()};
+        }"""))
+    assert counts[0]["loss"], counts[0]
+    assert counts[0]["filters"]["outcome"]["loss"] == len(counts[0]["loss"])
+    assert counts[0]["everything"]["competitor"]  # every filter, counted over every page
+    assert counts[1] == counts[0]
