@@ -12,6 +12,7 @@ wheel, so `make site` installs it like any other dependency.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import heapq
@@ -25,6 +26,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
@@ -68,9 +70,13 @@ def each_story_document(files: Iterable[GeneratedFile]) -> Iterator[tuple[str, s
     """(path, document) for `story_documents`, one at a time: a build writes each
     and lets it go, rather than holding 10,000 of them."""
     for record in files:
-        if record.is_page and _STORY_PAGE.fullmatch(record.path) \
-                and isinstance(record.content, str):
+        if _is_story_page(record):
             yield record.site_path, _DOCUMENT.format(body=record.content)
+
+
+def _is_story_page(record: GeneratedFile) -> bool:
+    return record.is_page and bool(_STORY_PAGE.fullmatch(record.path)) \
+        and isinstance(record.content, str)
 
 
 _STORY_PAGE = re.compile(r"stories/(?!index\.md)[^/]+\.md")  # not the finder
@@ -153,15 +159,20 @@ def _read_sort_values(pages: Path) -> dict[str, tuple[str, str] | None]:
             for path in sorted(pages.rglob("*.html"))}
 
 
-def _link_documents(paths: list[str], pages: Path, site: Path) -> None:
-    """`site` holding these of the documents in `pages` (as links: nothing is copied)."""
-    shutil.rmtree(site, ignore_errors=True)
-    for path in paths:
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(pages / path, site / path)
-        except OSError:
-            shutil.copyfile(pages / path, site / path)
+def _link_document(pages: Path, path: str, site: Path) -> None:
+    """Put the document at `path` in `pages` into `site` (a link: nothing is copied)."""
+    (site / path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(pages / path, site / path)
+    except OSError:
+        shutil.copyfile(pages / path, site / path)
+
+
+def _write_document(records: dict[str, GeneratedFile], path: str, site: Path) -> None:
+    """Write the story page's document at `path` into `site`."""
+    (site / path).parent.mkdir(parents=True, exist_ok=True)
+    for _, document in each_story_document((records[path],)):
+        (site / path).write_text(document, encoding="utf-8")
 
 
 _MERGE = ("import sys; from pathlib import Path; from generator.search_index import merge_bundles; "
@@ -292,6 +303,13 @@ def _write_chunk(chunk: list, bundle: Path, language: str) -> list[str]:
                                                ".pf_index", 7)]
 
 
+@dataclass(frozen=True)
+class Child:
+    """A process the index job started, and the file its output goes to."""
+    process: subprocess.Popen
+    log: Path
+
+
 class IndexJob:
     """Pagefind indexing the story pages in its own process while MkDocs themes the site.
 
@@ -312,6 +330,7 @@ class IndexJob:
         self.parts = 0  # how many Pagefind runs the index took (1: not split)
         self._executable = str(pagefind_bin.get_executable())
         self._process: subprocess.Popen | None = None
+        self._children = 0  # processes started, to name their logs
         self._error: Exception | None = None
         self._cancelled = threading.Event()
         self._lock = threading.Lock()
@@ -324,57 +343,83 @@ class IndexJob:
         try:
             records, documents = self._input
             self._input = ((), None)
-            values: dict[str, tuple[str, str] | None]
+            self.work_dir.mkdir(parents=True, exist_ok=True)
+            place: Callable[[str, Path], None]
             if pages is None:
-                pages = self.work_dir / "pages"
-                pages.mkdir(parents=True, exist_ok=True)
-                values = {}
-                for path, document in each_story_document(records):
-                    (pages / path).parent.mkdir(parents=True, exist_ok=True)
-                    (pages / path).write_text(document, encoding="utf-8")
-                    values[path] = _sort_value(document)
-            elif documents is not None:
-                values = {path: _sort_value(document) for path, document in documents.items()}
+                # Each document is written straight into its part's folder.
+                stories = {record.site_path: record for record in records
+                           if _is_story_page(record)}
+                values = {path: _sort_value(record.content)
+                          for path, record in stories.items()}
+                place = functools.partial(_write_document, stories)
             else:
-                values = _read_sort_values(pages)
+                values = ({path: _sort_value(document) for path, document in documents.items()}
+                          if documents is not None else _read_sort_values(pages))
+                place = functools.partial(_link_document, pages)
             del records, documents
             parts = split_pages(values)
             self.parts = len(parts)
             if len(parts) == 1:
-                self._pagefind(pages, self.bundle)
+                site = self.work_dir / "pages"
+                if pages is None:
+                    for path in parts[0]:
+                        place(path, site)
+                self._finish(self._pagefind(pages or site, self.bundle))
                 return
-            bundles = []
+            # While Pagefind indexes one part, the next part's documents are
+            # written; one Pagefind at a time, so the peak is one part's.
+            bundles: list[Path] = []
+            running: tuple[Child | None, Path] | None = None
             for number, part in enumerate(parts, 1):
                 site = self.work_dir / "parts" / str(number)
-                _link_documents(part, pages, site)
+                for path in part:
+                    place(path, site)
+                done = None
+                if running is not None:
+                    self._finish(running[0])
+                    done = running[1]
                 bundles.append(self.work_dir / "parts" / f"{number}-{BUNDLE_DIR}")
-                self._pagefind(site, bundles[-1])
-                if self._cancelled.is_set():
-                    return
-                shutil.rmtree(site)
+                running = (self._pagefind(site, bundles[-1]), site)
+                if done is not None:
+                    shutil.rmtree(done)  # while the next part is indexed
+            assert running is not None
+            self._finish(running[0])
+            shutil.rmtree(running[1])
             # In a process of its own, so the build's Python is not held up.
-            self._child([sys.executable, "-c", _MERGE, str(self.bundle), *map(str, bundles)],
-                        "could not merge the parts of the story finder's index")
+            self._finish(self._start([sys.executable, "-c", _MERGE, str(self.bundle),
+                                      *map(str, bundles)]),
+                         "could not merge the parts of the story finder's index")
             for bundle in bundles:
                 shutil.rmtree(bundle)
         except (OSError, SearchIndexError) as error:  # reported by wait(), in the build's thread
             self._error = error
 
-    def _pagefind(self, site: Path, bundle: Path) -> None:
-        self._child([self._executable, "--site", str(site), "--output-path", str(bundle),
-                     "--force-language", "en", "--silent"],
-                    "Pagefind could not index the story pages")
+    def _pagefind(self, site: Path, bundle: Path) -> Child | None:
+        return self._start([self._executable, "--site", str(site), "--output-path", str(bundle),
+                            "--force-language", "en", "--silent"])
 
-    def _child(self, command: list[str], failure: str) -> None:
+    def _start(self, command: list[str]) -> Child | None:
+        """The child started, or None once the job is cancelled."""
         with self._lock:  # cancel() either sees this process or stops it starting
             if self._cancelled.is_set():
-                return
-            self._process = subprocess.Popen(command, stdout=subprocess.PIPE,
-                                             stderr=subprocess.STDOUT, text=True)
-        printed, _ = self._process.communicate()
-        if self._process.returncode != 0 and not self._cancelled.is_set():
-            raise SearchIndexError(f"{failure} (exit {self._process.returncode}): "
-                                   f"{(printed or '').strip()}")
+                return None
+            # Its output goes to a file: nothing reads a pipe while it runs.
+            self._children += 1
+            log = self.work_dir / f"child-{self._children}.log"
+            with log.open("wb") as output:
+                self._process = subprocess.Popen(command, stdout=output,
+                                                 stderr=subprocess.STDOUT)
+            return Child(self._process, log)
+
+    def _finish(self, child: Child | None,
+                failure: str = "Pagefind could not index the story pages") -> None:
+        if child is not None:
+            child.process.wait()
+        if child is None or self._cancelled.is_set():
+            raise SearchIndexError("the story finder's index was cancelled")
+        if child.process.returncode != 0:
+            printed = child.log.read_text(encoding="utf-8", errors="replace").strip()
+            raise SearchIndexError(f"{failure} (exit {child.process.returncode}): {printed}")
 
     def wait(self) -> Path:
         """The finished bundle (raises SearchIndexError if Pagefind failed)."""
@@ -500,7 +545,8 @@ def _write(value, folder: Path, prefix: str, suffix: str, digits: int) -> str:
     """Write `value` as a Pagefind file named by its hash; return the hash part of the name."""
     data = _SIGNATURE + cbor2.dumps(value)
     name = f"{prefix}{hashlib.sha256(data).hexdigest()[:digits]}"
-    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
+    # Level 6, not 9: the merge writes the whole index, and 9 gains little on it.
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
     return name
 
 
