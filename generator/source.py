@@ -158,9 +158,18 @@ class ContentLoader(FastLoader):
         """
         if kind is yaml.ScalarNode:
             if implicit[0]:
+                # Keys and taxonomy ids recur in every file: their tags are remembered.
+                known = _PLAIN_TAGS.get(value)
+                if known is not None:
+                    return known
+                found = _STR_TAG
                 for tag, regexp in _IMPLICIT_RESOLVERS.get(value[:1], _WILDCARD_RESOLVERS):
                     if regexp.match(value):
-                        return tag
+                        found = tag
+                        break
+                if len(_PLAIN_TAGS) < _PLAIN_TAGS_KEPT:
+                    _PLAIN_TAGS[value] = found
+                return found
             return _STR_TAG
         return super().resolve(kind, value, implicit)
 
@@ -232,6 +241,10 @@ _WILDCARD_RESOLVERS: list[tuple[str, re.Pattern[str]]] = \
 _IMPLICIT_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     first: resolvers + _WILDCARD_RESOLVERS
     for first, resolvers in ContentLoader.yaml_implicit_resolvers.items() if first is not None}
+# The tag of each plain scalar resolved so far (it depends on the text alone),
+# up to a bound: a library repeats a few thousand keys and ids at most.
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_KEPT = 8192
 assert not ContentLoader.yaml_path_resolvers, "ContentLoader.resolve ignores path resolvers"
 assert ContentLoader.DEFAULT_SCALAR_TAG == _STR_TAG
 
