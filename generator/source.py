@@ -193,8 +193,10 @@ class ContentLoader(FastLoader):
             if constructor is None:
                 raise _NotPlain
             return constructor(self, node)
+        # Text leaves (most nodes) are taken here, without a call each.
         if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
-            return [self.construct_plain(item) for item in node.value]
+            return [item.value if item.__class__ is _SCALAR and item.tag == _STR_TAG
+                    else self.construct_plain(item) for item in node.value]
         if kind is not yaml.MappingNode or node.tag != _MAP_TAG:
             raise _NotPlain
         mapping = {}
@@ -209,7 +211,10 @@ class ContentLoader(FastLoader):
                     raise _NotPlain
                 key = self.construct_plain(key_node)
                 text_keys = False
-            mapping[key] = self.construct_plain(value_node)
+            if value_node.__class__ is _SCALAR and value_node.tag == _STR_TAG:
+                mapping[key] = value_node.value
+            else:
+                mapping[key] = self.construct_plain(value_node)
         # Text keys equal as written are equal as built: fewer entries than
         # pairs is the only sign of a repeat then.
         if not text_keys or len(mapping) != len(node.value):
@@ -222,6 +227,7 @@ class _NotPlain(Exception):
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_SCALAR = yaml.ScalarNode
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -458,17 +464,20 @@ def outside_link(path: Path, root: Path, rel: str) -> Problem | None:
                    "replace the link with the file itself", code="file.symlink-outside")
 
 
-def read_limited(path: Path, root: Path, rel: str, limit: int,
-                 what: str) -> tuple[bytes | None, Problem | None]:
+def read_limited(path: Path, root: Path, rel: str, limit: int, what: str,
+                 entry: os.stat_result | None = None) -> tuple[bytes | None, Problem | None]:
     """The bytes of a regular file inside the repository, at most `limit` of them.
 
     Nothing but a regular file is ever opened, and it is opened non-blocking,
     so a FIFO or device (even one swapped in after the check) cannot hang us.
+    `entry` is the path's lstat when the caller has just taken it.
     """
-    try:
-        info: os.stat_result | None = os.lstat(path)
-    except (OSError, ValueError):
-        info = None
+    info = entry
+    if info is None:
+        try:
+            info = os.lstat(path)
+        except (OSError, ValueError):
+            info = None
     if info is None or stat.S_ISLNK(info.st_mode):  # what is not a plain entry gets a closer look
         link = outside_link(path, root, rel)
         if link is not None:
@@ -487,8 +496,12 @@ def read_limited(path: Path, root: Path, rel: str, limit: int,
             if not stat.S_ISREG(info.st_mode):
                 return None, _not_regular(rel, info.st_mode, what)
             chunks, size = [], 0
+            # os.read allocates what it is asked for: ask for the file's size
+            # (and a byte to see the end), then in modest steps if it grew.
+            want = info.st_size + 1
             while size <= limit:
-                chunk = os.read(handle, limit + 1 - size)
+                chunk = os.read(handle, min(limit + 1 - size, want))
+                want = 65536
                 if not chunk:
                     break
                 chunks.append(chunk)
@@ -578,10 +591,15 @@ def relative_name(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def read_markdown(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
-    """Read a front-matter Markdown file. Returns None when it cannot be parsed."""
+def read_markdown(path: Path, root: Path, entry: os.stat_result | None = None,
+                  ) -> tuple[SourceFile | None, list[Problem]]:
+    """Read a front-matter Markdown file. Returns None when it cannot be parsed.
+
+    `entry` is the path's lstat when the caller has just taken it.
+    """
     rel = relative_name(path, root)
-    data, problem = read_limited(path, root, rel, MAX_DOCUMENT_BYTES, "a story or criterion")
+    data, problem = read_limited(path, root, rel, MAX_DOCUMENT_BYTES, "a story or criterion",
+                                 entry)
     if data is None:
         return None, [problem] if problem else []
     text, problem = decode_text(data, rel)
@@ -694,8 +712,11 @@ def list_documents(folder: Path, root: Path, what: str) -> tuple[list[Path], lis
     except OSError as error:
         return [], [Problem(folder_rel, 0, "", f"cannot list the folder: {error.strerror}",
                             "check the folder's permissions", code="file.unreadable")]
+    # A child path made from the folder's parts, not parsed again from a string
+    # (a private pathlib helper, so there is a fallback).
+    child = getattr(folder, "_make_child_relpath", None)
     for entry in entries:
-        path = Path(entry.path)
+        path = child(entry.name) if child is not None else Path(entry.path)
         if entry.name.startswith("."):
             if entry.name.endswith(".md"):
                 problems.append(Problem(
