@@ -73,17 +73,29 @@ class ContentYAMLError(yaml.MarkedYAMLError):
 # event: text with '*', '&' or '!', nested or compact lists ('- -'), complex
 # keys ('? '), or many brackets. The characters are looked for one by one,
 # which is faster than a regex alternation that begins with a class.
-_MAYBE_HOSTILE_SEQUENCE = re.compile(r"-[ \t]+-|\?[ \t]")
+_NESTED_DASHES = re.compile(r"-[ \t]+-")
 # Explicit tags content may use: `!!str 2026` keeps a value as text. Others
 # (!!timestamp, !!binary, !!set, !!python/...) make PyYAML's constructors raise
 # plain exceptions, or build values no field takes.
 _ALLOWED_TAGS = (None, "!", "tag:yaml.org,2002:str")
 
 
+def _may_be_hostile(text: str) -> bool:
+    """Whether `text` holds '*', '&', '!', '-' then blanks then '-', '?' then a
+    blank, or more brackets than the depth limit.
+
+    The two sequences are looked for apart: as one regex alternation they
+    keep the engine from skipping ahead to each '-', and '?' is rare.
+    """
+    return ("*" in text or "&" in text or "!" in text
+            or ("?" in text and ("? " in text or "?\t" in text))
+            or _NESTED_DASHES.search(text) is not None
+            or text.count("[") + text.count("{") > MAX_YAML_DEPTH)
+
+
 def _screen_yaml(text: str) -> None:
     """Refuse aliases, tags and deep nesting before the C composer sees them."""
-    if not ("*" in text or "&" in text or "!" in text or _MAYBE_HOSTILE_SEQUENCE.search(text)
-            or text.count("[") + text.count("{") > MAX_YAML_DEPTH):
+    if not _may_be_hostile(text):
         return
     depth = 0
     for event in yaml.parse(text, Loader=FastLoader):
