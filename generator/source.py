@@ -562,7 +562,8 @@ def decode_text(data: bytes, rel: str) -> tuple[str | None, Problem | None]:
                              f"the file is not UTF-8 text (byte 0x{data[error.start]:02x})",
                              "save the file with UTF-8 encoding", code="file.not-utf8")
     # CRLF (Windows) and lone CR (old Mac) line ends; YAML counts both as breaks.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     control = None
     if len(data.translate(None, _CONTROL_BYTES)) != len(data):
         control = _CONTROL.search(text)

@@ -365,3 +365,34 @@ def test_listed_documents_are_the_paths_the_folder_holds(tmp_path):
     paths, _ = list_documents(folder, tmp_path, "story")
     assert paths == sorted(folder.glob("*.md"), key=lambda p: p.name)
     assert [str(p) for p in paths] == [os.path.join(folder, p.name) for p in paths]
+
+
+def test_a_recording_is_looked_at_once_and_found_as_the_two_plain_checks_find_it(tmp_path):
+    """A clip's recording: one lstat answers 'a link out of the repository?' and 'what
+    is it?' for a plain entry; links, folders and missing files get the plain checks."""
+    from generator.validate.clips import _file_mode, _linked_outside, _recording_state
+
+    repo = tmp_path / "repo"
+    audio = repo / "content" / "audio"
+    (audio / "sub").mkdir(parents=True)
+    outside = tmp_path / "outside"
+    (outside / "folder").mkdir(parents=True)
+    (outside / "a.mp3").write_bytes(b"x")
+    (audio / "a.mp3").write_bytes(b"x")
+    (audio / "sub" / "b.mp3").write_bytes(b"x")
+    os.symlink(audio / "a.mp3", audio / "inside.mp3")
+    os.symlink(outside / "a.mp3", audio / "outside.mp3")
+    os.symlink(tmp_path / "nowhere.mp3", audio / "dangling.mp3")
+    os.symlink(audio / "sub", audio / "linked-sub")
+    os.symlink(outside / "folder", audio / "outside-sub")
+    (outside / "folder" / "c.mp3").write_bytes(b"x")
+    os.mkfifo(audio / "pipe.mp3")
+    names = ["a.mp3", "sub/b.mp3", "sub", "missing.mp3", "sub/missing.mp3", "inside.mp3",
+             "outside.mp3", "dangling.mp3", "linked-sub/b.mp3", "outside-sub/c.mp3",
+             "outside-sub/none.mp3", "pipe.mp3", "a.mp3/x", "."]
+    for name in names:
+        recording = audio / name
+        linked, mode = _recording_state(recording, audio)
+        assert linked == _linked_outside(recording, audio), name
+        if not linked:
+            assert mode == _file_mode(recording), name
