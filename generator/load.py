@@ -97,19 +97,14 @@ class StoryMemo:
 
 
 def _file_state(path: Path) -> tuple:
-    return _entry_state(path)[0]
-
-
-def _entry_state(path: Path) -> tuple[tuple, os.stat_result | None]:
-    """The file's state, and its lstat (for reading it without another)."""
     try:
         link = os.lstat(path)
         # Only a link leads elsewhere: a plain entry is its own target.
         target = os.stat(path) if stat.S_ISLNK(link.st_mode) else link
     except OSError:
-        return (), None
+        return ()
     return (link.st_mode, link.st_ino, link.st_mtime_ns, link.st_ctime_ns,
-            target.st_ino, target.st_mtime_ns, target.st_ctime_ns, target.st_size), link
+            target.st_ino, target.st_mtime_ns, target.st_ctime_ns, target.st_size)
 
 
 def _folder_state(folder: Path) -> tuple:
@@ -178,11 +173,11 @@ def load_library(content_dir: Path, today: date | None = None,
     reused = previous.files if previous is not None and previous.against == against else {}
     memo = StoryMemo(against, {})
     for path in story_paths:
-        state, entry = _entry_state(path)
+        state = _file_state(path)
         read = reused.get(path)
         if read is None or read.file != state:
             read = _read_story(path, root, state, taxonomy, criterion_ids, audio_dir, today,
-                               render_bodies, entry)
+                               render_bodies)
         memo.files[path] = read
         problems += read.problems
         clip_specs += read.clip_specs
@@ -218,8 +213,8 @@ def load_library(content_dir: Path, today: date | None = None,
 
 def _read_story(path: Path, root: Path, state: tuple, taxonomy: Taxonomy,
                 criterion_ids: set[str], audio_dir: Path, today: date,
-                render_body: bool, entry: os.stat_result | None = None) -> _StoryRead:
-    source, problems = read_markdown(path, root, entry)
+                render_body: bool) -> _StoryRead:
+    source, problems = read_markdown(path, root)
     if source is None:
         return _StoryRead(state, tuple(problems), None, (), ())
     clip_specs: list[ClipSpec] = []

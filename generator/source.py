@@ -476,20 +476,17 @@ def outside_link(path: Path, root: Path, rel: str) -> Problem | None:
                    "replace the link with the file itself", code="file.symlink-outside")
 
 
-def read_limited(path: Path, root: Path, rel: str, limit: int, what: str,
-                 entry: os.stat_result | None = None) -> tuple[bytes | None, Problem | None]:
+def read_limited(path: Path, root: Path, rel: str, limit: int,
+                 what: str) -> tuple[bytes | None, Problem | None]:
     """The bytes of a regular file inside the repository, at most `limit` of them.
 
     Nothing but a regular file is ever opened, and it is opened non-blocking,
     so a FIFO or device (even one swapped in after the check) cannot hang us.
-    `entry` is the path's lstat when the caller has just taken it.
     """
-    info = entry
-    if info is None:
-        try:
-            info = os.lstat(path)
-        except (OSError, ValueError):
-            info = None
+    try:
+        info: os.stat_result | None = os.lstat(path)
+    except (OSError, ValueError):
+        info = None
     if info is None or stat.S_ISLNK(info.st_mode):  # what is not a plain entry gets a closer look
         link = outside_link(path, root, rel)
         if link is not None:
@@ -604,15 +601,10 @@ def relative_name(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def read_markdown(path: Path, root: Path, entry: os.stat_result | None = None,
-                  ) -> tuple[SourceFile | None, list[Problem]]:
-    """Read a front-matter Markdown file. Returns None when it cannot be parsed.
-
-    `entry` is the path's lstat when the caller has just taken it.
-    """
+def read_markdown(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
+    """Read a front-matter Markdown file. Returns None when it cannot be parsed."""
     rel = relative_name(path, root)
-    data, problem = read_limited(path, root, rel, MAX_DOCUMENT_BYTES, "a story or criterion",
-                                 entry)
+    data, problem = read_limited(path, root, rel, MAX_DOCUMENT_BYTES, "a story or criterion")
     if data is None:
         return None, [problem] if problem else []
     text, problem = decode_text(data, rel)

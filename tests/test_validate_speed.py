@@ -346,13 +346,9 @@ def test_a_file_is_read_whole_at_every_size_up_to_the_limit(tmp_path, monkeypatc
         path.write_bytes(data)
         assert read_limited(path, tmp_path, path.name, MAX_DOCUMENT_BYTES, "a story") \
             == (data, None)
-        # with the lstat the caller took
-        assert read_limited(path, tmp_path, path.name, MAX_DOCUMENT_BYTES, "a story",
-                            os.lstat(path)) == (data, None)
     path = tmp_path / "over.md"
     path.write_bytes(b"x" * (MAX_DOCUMENT_BYTES + 1))
-    data, problem = read_limited(path, tmp_path, path.name, MAX_DOCUMENT_BYTES, "a story",
-                                 os.lstat(tmp_path / "0.md"))  # passes the first size check
+    data, problem = read_limited(path, tmp_path, path.name, MAX_DOCUMENT_BYTES, "a story")
     assert data is None and problem.code == "file.too-large"
 
 
