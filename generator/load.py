@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -97,7 +98,9 @@ class StoryMemo:
 
 def _file_state(path: Path) -> tuple:
     try:
-        link, target = os.lstat(path), os.stat(path)
+        link = os.lstat(path)
+        # Only a link leads elsewhere: a plain entry is its own target.
+        target = os.stat(path) if stat.S_ISLNK(link.st_mode) else link
     except OSError:
         return ()
     return (link.st_mode, link.st_ino, link.st_mtime_ns, link.st_ctime_ns,

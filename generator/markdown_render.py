@@ -176,6 +176,12 @@ def _depth(line: str) -> int:
 
 # A line opens nesting only if it starts with one of these (prose lines do not).
 _NESTING_START = frozenset(" \t>-*+0123456789")
+# Each level of nesting takes at least one of these characters at the start of
+# the line (a tab or space of indentation, a quote or list marker and the space
+# after it), so a line too deep starts with more than MAX_DEPTH of them.
+_NESTING_RUN = f"[ \\t>*+\\-.)\\d]{{{MAX_DEPTH + 1}}}"
+_MAY_NEST_FIRST = re.compile(_NESTING_RUN)
+_MAY_NEST = re.compile("\n" + _NESTING_RUN)  # a literal start: fast to search for
 
 
 def prescan(text: str, *, exhaustive: bool = False) -> BodyFinding | None:
@@ -184,15 +190,18 @@ def prescan(text: str, *, exhaustive: bool = False) -> BodyFinding | None:
     Parts that cannot apply to a body are skipped; `exhaustive` runs them all
     (the tests check the two agree).
     """
-    lines = text.split("\n")
+    line_count = text.count("\n") + 1
     brackets = text.count("[")
     # Upper bounds of the two kinds of work (each block or unit is at most the
     # whole body long): below both limits, only nesting needs a look per line.
     count_work = (exhaustive or brackets * (len(text) + 1) > MAX_BRACKET_WORK
-                  or len(lines) * (len(text) + 1) > MAX_BLOCK_WORK)
+                  or line_count * (len(text) + 1) > MAX_BLOCK_WORK)
+    # Nor that, when no line starts with enough characters to nest too deep.
+    may_nest = count_work or _MAY_NEST_FIRST.match(text) or _MAY_NEST.search(text)
+    lines = text.split("\n") if may_nest else []
     has_brackets = exhaustive or brackets > 0
     has_splitters = exhaustive or (count_work and _ANY_BLOCK_SPLITTER.search(text) is not None)
-    may_fence = exhaustive or "```" in text or "~~~" in text
+    may_fence = exhaustive or bool(lines) and ("```" in text or "~~~" in text)
     fence = ""
     block: list[tuple[int, str]] = []  # (line number, text) since the last blank line
     bracket_work = block_work = 0

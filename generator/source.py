@@ -73,17 +73,29 @@ class ContentYAMLError(yaml.MarkedYAMLError):
 # event: text with '*', '&' or '!', nested or compact lists ('- -'), complex
 # keys ('? '), or many brackets. The characters are looked for one by one,
 # which is faster than a regex alternation that begins with a class.
-_MAYBE_HOSTILE_SEQUENCE = re.compile(r"-[ \t]+-|\?[ \t]")
+_NESTED_DASHES = re.compile(r"-[ \t]+-")
 # Explicit tags content may use: `!!str 2026` keeps a value as text. Others
 # (!!timestamp, !!binary, !!set, !!python/...) make PyYAML's constructors raise
 # plain exceptions, or build values no field takes.
 _ALLOWED_TAGS = (None, "!", "tag:yaml.org,2002:str")
 
 
+def _may_be_hostile(text: str) -> bool:
+    """Whether `text` holds '*', '&', '!', '-' then blanks then '-', '?' then a
+    blank, or more brackets than the depth limit.
+
+    The two sequences are looked for apart: as one regex alternation they
+    keep the engine from skipping ahead to each '-', and '?' is rare.
+    """
+    return ("*" in text or "&" in text or "!" in text
+            or ("?" in text and ("? " in text or "?\t" in text))
+            or _NESTED_DASHES.search(text) is not None
+            or text.count("[") + text.count("{") > MAX_YAML_DEPTH)
+
+
 def _screen_yaml(text: str) -> None:
     """Refuse aliases, tags and deep nesting before the C composer sees them."""
-    if not ("*" in text or "&" in text or "!" in text or _MAYBE_HOSTILE_SEQUENCE.search(text)
-            or text.count("[") + text.count("{") > MAX_YAML_DEPTH):
+    if not _may_be_hostile(text):
         return
     depth = 0
     for event in yaml.parse(text, Loader=FastLoader):
@@ -158,9 +170,18 @@ class ContentLoader(FastLoader):
         """
         if kind is yaml.ScalarNode:
             if implicit[0]:
+                # Keys and taxonomy ids recur in every file: their tags are remembered.
+                known = _PLAIN_TAGS.get(value)
+                if known is not None:
+                    return known
+                found = _STR_TAG
                 for tag, regexp in _IMPLICIT_RESOLVERS.get(value[:1], _WILDCARD_RESOLVERS):
                     if regexp.match(value):
-                        return tag
+                        found = tag
+                        break
+                if len(_PLAIN_TAGS) < _PLAIN_TAGS_KEPT:
+                    _PLAIN_TAGS[value] = found
+                return found
             return _STR_TAG
         return super().resolve(kind, value, implicit)
 
@@ -184,8 +205,10 @@ class ContentLoader(FastLoader):
             if constructor is None:
                 raise _NotPlain
             return constructor(self, node)
+        # Text leaves (most nodes) are taken here, without a call each.
         if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
-            return [self.construct_plain(item) for item in node.value]
+            return [item.value if item.__class__ is _SCALAR and item.tag == _STR_TAG
+                    else self.construct_plain(item) for item in node.value]
         if kind is not yaml.MappingNode or node.tag != _MAP_TAG:
             raise _NotPlain
         mapping = {}
@@ -200,7 +223,10 @@ class ContentLoader(FastLoader):
                     raise _NotPlain
                 key = self.construct_plain(key_node)
                 text_keys = False
-            mapping[key] = self.construct_plain(value_node)
+            if value_node.__class__ is _SCALAR and value_node.tag == _STR_TAG:
+                mapping[key] = value_node.value
+            else:
+                mapping[key] = self.construct_plain(value_node)
         # Text keys equal as written are equal as built: fewer entries than
         # pairs is the only sign of a repeat then.
         if not text_keys or len(mapping) != len(node.value):
@@ -213,6 +239,7 @@ class _NotPlain(Exception):
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_SCALAR = yaml.ScalarNode
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -232,6 +259,10 @@ _WILDCARD_RESOLVERS: list[tuple[str, re.Pattern[str]]] = \
 _IMPLICIT_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     first: resolvers + _WILDCARD_RESOLVERS
     for first, resolvers in ContentLoader.yaml_implicit_resolvers.items() if first is not None}
+# The tag of each plain scalar resolved so far (it depends on the text alone),
+# up to a bound: a library repeats a few thousand keys and ids at most.
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_KEPT = 8192
 assert not ContentLoader.yaml_path_resolvers, "ContentLoader.resolve ignores path resolvers"
 assert ContentLoader.DEFAULT_SCALAR_TAG == _STR_TAG
 
@@ -474,8 +505,12 @@ def read_limited(path: Path, root: Path, rel: str, limit: int,
             if not stat.S_ISREG(info.st_mode):
                 return None, _not_regular(rel, info.st_mode, what)
             chunks, size = [], 0
+            # os.read allocates what it is asked for: ask for the file's size
+            # (and a byte to see the end), then in modest steps if it grew.
+            want = info.st_size + 1
             while size <= limit:
-                chunk = os.read(handle, limit + 1 - size)
+                chunk = os.read(handle, min(limit + 1 - size, want))
+                want = 65536
                 if not chunk:
                     break
                 chunks.append(chunk)
@@ -524,7 +559,8 @@ def decode_text(data: bytes, rel: str) -> tuple[str | None, Problem | None]:
                              f"the file is not UTF-8 text (byte 0x{data[error.start]:02x})",
                              "save the file with UTF-8 encoding", code="file.not-utf8")
     # CRLF (Windows) and lone CR (old Mac) line ends; YAML counts both as breaks.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     control = None
     if len(data.translate(None, _CONTROL_BYTES)) != len(data):
         control = _CONTROL.search(text)
@@ -681,8 +717,11 @@ def list_documents(folder: Path, root: Path, what: str) -> tuple[list[Path], lis
     except OSError as error:
         return [], [Problem(folder_rel, 0, "", f"cannot list the folder: {error.strerror}",
                             "check the folder's permissions", code="file.unreadable")]
+    # A child path made from the folder's parts, not parsed again from a string
+    # (a private pathlib helper, so there is a fallback).
+    child = getattr(folder, "_make_child_relpath", None)
     for entry in entries:
-        path = Path(entry.path)
+        path = child(entry.name) if child is not None else Path(entry.path)
         if entry.name.startswith("."):
             if entry.name.endswith(".md"):
                 problems.append(Problem(

@@ -33,6 +33,8 @@ CODES = (
 
 
 CLIP_KEYS = ("src", "start", "end", "transcript")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DRIVE = re.compile(r"^[A-Za-z]:")  # C:\... on Windows
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,15 @@ class ClipSpec:
     at: FieldPath = ()  # where the 'clips' field sits: () for a story, ("calls", 2) ...
 
 
-def _linked_outside(recording: Path, audio_dir: Path) -> bool:
+def _linked_outside(recording: Path, audio_dir: Path,
+                    entry: os.stat_result | None = None) -> bool:
     """Whether a link on the way from content/audio/ to the recording leads out of the
-    repository. Only a link can, so the real path is worked out only when there is one."""
+    repository. Only a link can, so the real path is worked out only when there is one.
+    `entry` is the recording's lstat, when there is one."""
     step = os.fspath(recording)
-    for _ in range(len(recording.parts) - len(audio_dir.parts) + 1):  # up to audio_dir
-        if os.path.islink(step):
+    for level in range(len(recording.parts) - len(audio_dir.parts) + 1):  # up to audio_dir
+        if (stat.S_ISLNK(entry.st_mode) if level == 0 and entry is not None
+                else os.path.islink(step)):
             # content/ was resolved, so its parent is the repository's real root.
             return not is_inside(recording, audio_dir.parent.parent)
         step = os.path.dirname(step)
@@ -66,6 +71,24 @@ def _file_mode(path: Path) -> int | None:
         return os.stat(path).st_mode
     except (OSError, ValueError):
         return None
+
+
+def _entry(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _recording_state(recording: Path, audio_dir: Path) -> tuple[bool, int | None]:
+    """`_linked_outside` and `_file_mode` of a recording, from one lstat when it is
+    not a link (the usual case): what a plain entry leads to is itself."""
+    entry = _entry(recording)
+    if _linked_outside(recording, audio_dir, entry):
+        return True, None
+    if entry is not None and not stat.S_ISLNK(entry.st_mode):
+        return False, entry.st_mode
+    return False, _file_mode(recording)
 
 
 def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[ClipSpec]]:
@@ -101,13 +124,13 @@ def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[
             src = raw_src.strip()
             pure = PurePosixPath(src.replace("\\", "/"))
             recording = audio_dir / pure
-            if re.search(r"[\x00-\x1f\x7f]", src):
+            if _CONTROL.search(src):
                 check.error((*at, "src"), f"expected 'src' to be a file name; found {src!r}, "
                                           "which holds control characters",
                             "give the recording's plain file name, e.g. 'src: acme.mp3'",
                             code="clip.src-invalid")
                 ok = False
-            elif pure.is_absolute() or re.match(r"^[A-Za-z]:", src) or ".." in pure.parts:
+            elif pure.is_absolute() or _DRIVE.match(src) or ".." in pure.parts:
                 check.error((*at, "src"),
                             f"expected 'src' to be a path inside content/audio/; found '{src}', "
                             "which points outside it",
@@ -115,14 +138,14 @@ def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[
                             "relative to that folder, e.g. 'src: acme-interview.mp3'",
                             code="clip.src-outside")
                 ok = False
-            elif _linked_outside(recording, audio_dir):
+            elif (state := _recording_state(recording, audio_dir))[0]:
                 check.error((*at, "src"),
                             f"'content/audio/{pure.as_posix()}' is a symbolic link to a file "
                             "outside the repository",
                             "copy the recording into content/audio/ instead of linking to it",
                             code="file.symlink-outside")
                 ok = False
-            elif (mode := _file_mode(recording)) is not None and not stat.S_ISREG(mode):
+            elif (mode := state[1]) is not None and not stat.S_ISREG(mode):
                 check.error((*at, "src"),
                             f"'content/audio/{pure.as_posix()}' is {file_kind(mode)}, "
                             "not a recording",

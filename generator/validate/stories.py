@@ -142,7 +142,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
     check_privacy(check, ("title", "quote", "takeaway", "clips"))
     confidential = _check_confidential(check)
     redirect_from = read_redirects(check, "story", redirects)
-    if not source.body.strip():
+    if not source.body or source.body.isspace():  # as `not body.strip()`, without a copy
         check.warn((), "the story has no narrative below the front matter",
                    "add the context, what happened and what the buyer said",
                    code="story.no-narrative")
