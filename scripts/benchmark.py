@@ -27,7 +27,7 @@ What is measured, and how:
    --dirty`. Once the site answers, one story's title is changed in its file
    (written beside it and renamed into place, as editors save) and the story's
    page is fetched every 20 ms until the new title is in it; the time from the
-   write to that answer is one sample. Three edits, with a pause between them
+   write to that answer is one sample. Seven edits, with a pause between them
    so the watcher (MkDocs polls files every 0.5 s) sees each one; min and
    median. Servers run in their own process group and are stopped even when a
    measure fails.
@@ -35,7 +35,7 @@ What is measured, and how:
    loader alone (the floor) against `load_library` as `playbook validate`
    runs it (read, parse, validate, link; without the checks against the
    recordings; each run with no body rendered yet): best of 5 up to 1,000
-   stories, else one run. Each synthetic story has a narrative of its own.
+   stories, else best of 3. Each synthetic story has a narrative of its own.
 4. Peak memory: the highest max RSS of a build process or any of its children,
    from row 1's builds, ours against plain; and the build's own process apart
    from the processes it starts (Pagefind).
@@ -48,9 +48,10 @@ Then a summary: each goal of the issue, the figure measured, and whether it is
 met. A goal set at a size that was not run shows the largest size that was,
 with "n/a" as met.
 
-Every build runs with SOURCE_DATE_EPOCH=1793491200, so interview dates
-validate the same on any day. Absolute figures depend on the machine; the
-ratios are what to compare.
+Every build, and the validation in this process, runs with
+SOURCE_DATE_EPOCH=1793491200, so interview dates validate the same on any day
+(without it, stories that have gone stale since then add a warning each).
+Absolute figures depend on the machine; the ratios are what to compare.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ from generator.markdown_render import render_body  # noqa: E402
 SOURCE_DATE_EPOCH = "1793491200"
 # Above this many stories a measure runs once: a 10,000-story build takes minutes.
 REPEAT_UP_TO = 1000
-VALIDATE_RUNS = 5
+VALIDATE_RUNS = 5  # up to REPEAT_UP_TO; 3 above (a few seconds each at 10,000)
 MB = 1024 * 1024
 EDITS = 7  # MkDocs polls for changes every 0.5 s: each sample lands somewhere in that cycle
 POLL_SECONDS = 0.02
@@ -771,12 +772,14 @@ def main() -> None:
     sizes = [int(n) for n in args.sizes.split(",")]
     reload_sizes = ([int(n) for n in args.reload_sizes.split(",")] if args.reload_sizes
                     else [n for n in sizes if n <= REPEAT_UP_TO])
+    # Validation runs in this process: on the same day as the builds.
+    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
     started = time.perf_counter()
     results = []
     for count in sizes:
         small = count <= REPEAT_UP_TO
         results.append(measure_size(count, args.runs if small else 1,
-                                    VALIDATE_RUNS if small else 1, count in reload_sizes))
+                                    VALIDATE_RUNS if small else 3, count in reload_sizes))
         progress(f"  done; {time.perf_counter() - started:.0f} s so far")
     audio = None
     if not args.no_audio:
