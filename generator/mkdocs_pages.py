@@ -71,27 +71,32 @@ def nav_titles(nav: list):
                     yield from nav_titles(value)
 
 
-# -- the site nav, rendered once for the pages outside it ---------------------------
+# -- parts of the theme rendered once per folder -------------------------------------
 
-NAV_TEMPLATE = "partials/nav.html"
+# Material's partials that, for a page outside the nav, depend on nothing but
+# the site's settings and the page's folder (links are relative to it). Its
+# config block (main.html) is such a part too.
+SHARED_PARTIALS = ("partials/nav.html", "partials/search.html", "partials/palette.html")
 _THEME_PREFIX = "playbook-theme"  # the theme's own templates, under a name of ours
 
 
-class SharedNav:
-    """Material renders the whole site nav into every page; at 10,000 stories
-    that was about two fifths of the theme's time. A page outside the nav has
+class SharedPartials:
+    """Material renders the whole site nav into every page, with the search
+    box, the palette toggles and its config script; at 10,000 stories the nav
+    alone was about two fifths of the theme's time. A page outside the nav has
     nothing in it marked active, and its links are relative to the page's
     folder, so every such page in one folder (all the story pages) gets the
-    same nav HTML: render it once per folder and reuse it.
+    same HTML from them: render each once per folder and reuse it.
 
-    The theme's nav template (Material's, or an override of it) still renders
-    the nav: a call block around it asks `shared` whether a copy stands.
+    A partial the site overrides (theme/partials/...) is left alone: it may
+    show something of the page. A call block around the theme's own partial
+    asks `shared` whether a copy stands.
     """
 
     def __init__(self) -> None:
-        self._html: dict[tuple[str, ...], str] = {}
+        self._html: dict[tuple[str, tuple[str, ...]], str] = {}
         self._targets: set[tuple[str, ...]] = set()  # every folder a nav link points into
-        self.rendered = 0
+        self.rendered = 0  # parts rendered for pages that share them
 
     def install(self, env: jinja2.Environment, nav: Navigation, config) -> jinja2.Environment:
         self._html.clear()
@@ -103,18 +108,20 @@ class SharedNav:
             urls.append(str(config.extra["homepage"]))
         self._targets = {parts[:length] for parts in map(_url_parts, urls)
                          for length in range(1, len(parts) + 1)}
-        wrapper = jinja2.DictLoader({NAV_TEMPLATE: (
-            "{%- call playbook_shared_nav() -%}"
-            f'{{% include "{_THEME_PREFIX}/{NAV_TEMPLATE}" %}}'
-            "{%- endcall -%}")})
         assert env.loader is not None  # MkDocs' theme loader
+        custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+        shared = {name: (f'{{%- call playbook_shared("{name}") -%}}'
+                         f'{{% include "{_THEME_PREFIX}/{name}" %}}{{%- endcall -%}}')
+                  for name in SHARED_PARTIALS
+                  if not (custom and (custom / name).exists())}
         theme = jinja2.PrefixLoader({_THEME_PREFIX: env.loader})
-        env.loader = jinja2.ChoiceLoader([wrapper, theme, env.loader])
-        env.globals["playbook_shared_nav"] = self.shared
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader(shared), theme, env.loader])
+        env.globals["playbook_shared"] = self.shared
         return env
 
     def key(self, page) -> tuple[str, ...] | None:
-        """The folder whose pages share this page's nav, or None when it has its own."""
+        """The folder whose pages share these parts with this page, or None when
+        it has its own."""
         if page is None or not isinstance(page.url, str):
             return None
         parts = _url_parts(page.url)
@@ -123,13 +130,13 @@ class SharedNav:
         return parts[:-1]
 
     @jinja2.pass_context
-    def shared(self, context, *, caller) -> str:
+    def shared(self, context, name: str, *, caller) -> str:
         key = self.key(context.get("page"))
         if key is None:
             return caller()
-        html = self._html.get(key)
+        html = self._html.get((name, key))
         if html is None:
-            html = self._html[key] = caller()
+            html = self._html[name, key] = caller()
             self.rendered += 1
         return html
 

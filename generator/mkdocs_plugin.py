@@ -38,7 +38,7 @@ from .mkdocs_pages import (
     HtmlPage,
     KeptFile,
     KeptFolder,
-    SharedNav,
+    SharedPartials,
     ThemeOutputs,
     chrome_key,
     nav_titles,
@@ -217,8 +217,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_env(self, env, *, config, files):
         if not self.config.enabled or self.nav is None:
             return env
-        self.shared_nav = SharedNav()  # for this build's nav
-        self.shared_nav.install(env, self.nav, config)
+        self.shared_parts = SharedPartials()  # for this build's nav
+        self.shared_parts.install(env, self.nav, config)
         if not self.serving:
             return env
         env.bytecode_cache = self.compiled

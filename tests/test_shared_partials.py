@@ -1,6 +1,7 @@
-"""Material's sidebar nav is rendered once per folder for pages outside the nav.
+"""Material's sidebar nav, search box, palette toggles and config script are
+rendered once per folder for pages outside the nav.
 
-The oracle is the same build with every page rendering its own nav (Material's
+The oracle is the same build with every page rendering its own (Material's
 way): the site must be the same, byte for byte.
 """
 
@@ -35,8 +36,8 @@ def built_site(root: Path, site: Path) -> tuple[dict[str, bytes], object]:
     return files, config.plugins["playbook"]
 
 
-def each_page_its_own_nav(monkeypatch) -> None:
-    monkeypatch.setattr(mkdocs_pages.SharedNav, "key", lambda self, page: None)
+def each_page_its_own_parts(monkeypatch) -> None:
+    monkeypatch.setattr(mkdocs_pages.SharedPartials, "key", lambda self, page: None)
 
 
 @pytest.fixture
@@ -53,10 +54,11 @@ def test_story_pages_share_one_nav_and_the_site_is_unchanged(sample, tmp_path, m
     pages = [p for p in shared if p.endswith("/index.html")]
     folders = {page.rsplit("/", 2)[0] for page in pages}
     assert len(pages) > 3 * len(folders)
-    # The pages outside the nav in each folder got one rendering between them.
-    assert 0 < plugin.shared_nav.rendered <= len(folders)
+    # The pages outside the nav in each folder got one rendering of each part
+    # (nav, search box, palette, config script) between them.
+    assert 0 < plugin.shared_parts.rendered <= 4 * len(folders)
 
-    each_page_its_own_nav(monkeypatch)
+    each_page_its_own_parts(monkeypatch)
     own, _ = built_site(sample, tmp_path / "own")
     assert shared.keys() == own.keys()
     assert [path for path in shared if shared[path] != own[path]] == []
@@ -78,6 +80,6 @@ def test_a_story_named_in_the_nav_keeps_its_own_active_entry(sample, tmp_path, m
     assert "md-nav__link--active" not in shared[other].decode().split(
         "md-sidebar--secondary", 1)[0]
 
-    each_page_its_own_nav(monkeypatch)
+    each_page_its_own_parts(monkeypatch)
     own, _ = built_site(sample, tmp_path / "own")
     assert [path for path in shared if shared[path] != own[path]] == []
