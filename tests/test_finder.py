@@ -293,6 +293,36 @@ def test_a_library_above_the_threshold_is_indexed_in_parts(tmp_path, sample_docu
     assert len(sample_documents) <= PART_PAGES
 
 
+def test_the_players_own_words_find_no_story(tmp_path, sample_documents, library):
+    # "Download the clip", the speed buttons and the "Transcript" label are on
+    # every story with a clip; only a story's own text may match a search.
+    words = bundle_contents(index_of(sample_documents, tmp_path)[0])["words"]
+    for word in ("download", "transcript", "speed"):
+        own = sorted(f"/stories/{story.id}/" for story in library.stories
+                     if word in story_text(story))
+        assert sorted(words.get(word, {})) == own, word
+
+
+def test_a_build_writes_the_parts_from_its_pages_as_one_run_indexes_them(tmp_path,
+                                                                           sample_documents,
+                                                                           split_bundle):
+    # The build's own route: the story pages' records, written straight into
+    # the parts' folders.
+    from generator import search_index
+    from generator.build import Settings, run
+
+    files = run(Settings.at(REPO / "content")).files
+    saved = search_index.PART_PAGES
+    search_index.PART_PAGES = 10
+    try:
+        job = search_index.IndexJob(files, tmp_path / "work")
+        bundle = job.wait()
+    finally:
+        search_index.PART_PAGES = saved
+    assert job.parts == 3
+    assert bundle_contents(bundle) == bundle_contents(split_bundle)
+
+
 def test_the_index_in_parts_is_the_index_of_one_run(tmp_path, sample_documents, split_bundle):
     whole, parts = index_of(sample_documents, tmp_path)
     assert parts == 1
