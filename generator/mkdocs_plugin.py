@@ -215,6 +215,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return nav
 
     def on_env(self, env, *, config, files):
+        # Every build: the theme's parts shared by the pages of a folder. In
+        # serve also: templates compiled once, unchanged pages' output reused.
         if not self.config.enabled or self.nav is None:
             return env
         self.shared_parts = SharedPartials()  # for this build's nav
