@@ -132,3 +132,14 @@ def link_folder(link: Path, target: Path) -> None:
     staged.unlink(missing_ok=True)
     staged.symlink_to(target, target_is_directory=True)
     os.replace(staged, link)
+
+
+def link_file(source: Path, dest: Path) -> None:
+    """Make `dest` a hard link to `source` (a copy on another disk, or one
+    without hard links), replacing what was there."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.unlink(missing_ok=True)
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copyfile(source, dest)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 from pathlib import Path
 
@@ -276,13 +275,7 @@ class CachedFile(File):
         if dirty and not self.is_modified():
             return
         assert self.abs_src_path is not None  # made with abs_src_path
-        output = Path(self.abs_dest_path)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.unlink(missing_ok=True)
-        try:
-            os.link(self.abs_src_path, output)
-        except OSError:  # another disk, or no hard links there
-            super().copy_file(dirty)
+        atomic_dir.link_file(Path(self.abs_src_path), Path(self.abs_dest_path))
 
 
 # -- serve: the story folder stays between builds ---------------------------------

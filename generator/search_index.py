@@ -161,11 +161,7 @@ def _read_sort_values(pages: Path) -> dict[str, tuple[str, str] | None]:
 
 def _link_document(pages: Path, path: str, site: Path) -> None:
     """Put the document at `path` in `pages` into `site` (a link: nothing is copied)."""
-    (site / path).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(pages / path, site / path)
-    except OSError:
-        shutil.copyfile(pages / path, site / path)
+    atomic_dir.link_file(pages / path, site / path)
 
 
 def _write_document(records: dict[str, GeneratedFile], path: str, site: Path) -> None:
