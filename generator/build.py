@@ -9,6 +9,7 @@ writes the files to a folder for other builders). Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -76,12 +77,14 @@ def severities(option: dict) -> dict[str, str]:
 
 
 def run(settings: Settings, *, generate: bool = True, strict: bool = False,
-        previous: Build | None = None) -> Build:
+        previous: Build | None = None,
+        on_page: Callable[[GeneratedFile], None] | None = None) -> Build:
     """Check the library; then, when nothing fails, publish clips and render the pages.
 
     Errors always stop generation; with `strict`, warnings do too. Given the
     `previous` run (a serving session), pages whose inputs did not change are
-    reused, not rendered again.
+    reused, not rendered again. `on_page` is given each page as it is rendered
+    (see `render_pages`).
     """
     audio = settings.audio_cache() if settings.check_audio or generate else None
     result = load_library(settings.content_dir, settings.today,
@@ -103,7 +106,8 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False,
                          + calibration_clip_jobs(result.library, settings.audio_dir))
     site = render_pages(result.library, settings.today, clips, settings.insights,
                         site_url=settings.site_url, site_name=settings.site_name,
-                        previous=previous.memo if previous is not None else None)
+                        previous=previous.memo if previous is not None else None,
+                        on_page=on_page)
     return Build(result.library, problems, result.stories_read, site.files,
                  rendered=site.rendered, memo=site.memo,
                  clips_encoded=audio.counters.encoded - before,

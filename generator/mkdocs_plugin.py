@@ -101,8 +101,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # build never touches the published site.
         # In `serve`, pages whose inputs did not change since the last good
         # build are reused rather than rendered again.
+        # The finder's index starts on the story pages as they are rendered
+        # (serve re-indexes in the background once a rebuild is written).
+        if not self.serving:
+            self.index_job = search_index.IndexJob(
+                None, Path(tempfile.mkdtemp(prefix="playbook-finder-")), stream=True)
         self.build: Build = run(self.settings, strict=config.strict,
-                                previous=self.last_good if self.serving else None)
+                                previous=self.last_good if self.serving else None,
+                                on_page=self.index_job.add if self.index_job else None)
+        if self.index_job is not None:
+            self.index_job.close()
         for problem in self.build.warnings:
             log.warning(format_text(problem))
         failing = self.build.problems if config.strict else self.build.errors
@@ -133,8 +141,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             if self._add(files, file) and record.is_page and record.path not in kept:
                 HtmlPage(titles.get(record.path), file, config, record)
         self.last_good = self.build
-        # Pagefind indexes the story pages in its own process: in a build while
-        # MkDocs themes the pages, in serve once they are written.
         if self.serving:
             self.index.start(self.build.files)
             self.themed = 0  # generated pages through the theme's templates, this build
@@ -142,9 +148,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             log.info("playbook: rendered %d of %d pages (the rest are unchanged); "
                      "%d story pages kept as written", len(self.build.rendered),
                      sum(1 for f in self.build.files if f.is_page), self.kept_pages)
-        else:
-            self.index_job = search_index.IndexJob(
-                self.build.files, Path(tempfile.mkdtemp(prefix="playbook-finder-")))
         log.info("playbook: %d stories, %d criteria", len(self.build.library.stories),
                  len(self.build.library.criteria))
         return files

@@ -12,13 +12,13 @@ wheel, so `make site` installs it like any other dependency.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 import heapq
 import itertools
 import json
 import os
+import queue
 import re
 import shutil
 import subprocess
@@ -164,11 +164,11 @@ def _link_document(pages: Path, path: str, site: Path) -> None:
     atomic_dir.link_file(pages / path, site / path)
 
 
-def _write_document(records: dict[str, GeneratedFile], path: str, site: Path) -> None:
-    """Write the story page's document at `path` into `site`."""
-    (site / path).parent.mkdir(parents=True, exist_ok=True)
-    for _, document in each_story_document((records[path],)):
-        (site / path).write_text(document, encoding="utf-8")
+def _write_document(record: GeneratedFile, site: Path) -> None:
+    """Write a story page's document into `site`, at its path in the site."""
+    output = site / record.site_path
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(_DOCUMENT.format(body=record.content), encoding="utf-8")
 
 
 _MERGE = ("import sys; from pathlib import Path; from generator.search_index import merge_bundles; "
@@ -315,8 +315,10 @@ class IndexJob:
     """
 
     def __init__(self, files: Iterable[GeneratedFile] | None, work_dir: Path,
-                 pages: Path | None = None, documents: dict[str, str] | None = None):
-        """Index `files`' story pages; or, with `pages`, the `documents` already there."""
+                 pages: Path | None = None, documents: dict[str, str] | None = None,
+                 *, stream: bool = False):
+        """Index `files`' story pages; or, with `pages`, the `documents` already
+        there; or, with `stream`, the records given to `add` until `close`."""
         try:
             import pagefind_bin
         except ImportError as error:
@@ -330,65 +332,121 @@ class IndexJob:
         self._error: Exception | None = None
         self._cancelled = threading.Event()
         self._lock = threading.Lock()
-        # Only the thread reads these, and lets go of each document once written.
-        self._input: tuple = (tuple(files or ()), documents)
+        # Story pages are written as they come, in parts of PART_PAGES; the
+        # thread hears of each full part (its number; None: no more).
+        self._folder = work_dir / "parts"
+        self._values: dict[str, tuple[str, str] | None] = {}
+        self._parts: list[list[str]] = [[]]
+        self._full: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self._documents = documents
+        if pages is None and not stream:
+            for record in files or ():
+                self.add(record)
+            self.close()
         self._starting = threading.Thread(target=self._run, args=(pages,), daemon=True)
         self._starting.start()
 
+    def add(self, record: GeneratedFile) -> None:
+        """The next record of the site (only story pages are indexed).
+
+        Written here, in the caller's thread: a thread of ours writing 10,000
+        files would wait for the interpreter's lock at every step while the
+        build renders, and fall behind it."""
+        if not _is_story_page(record):
+            return
+        if len(self._parts[-1]) == PART_PAGES:  # another page: the full part can go
+            self._full.put(len(self._parts))
+            self._parts.append([])
+        path = record.site_path
+        _write_document(record, self._folder / str(len(self._parts)))
+        self._values[path] = _sort_value(str(record.content))
+        self._parts[-1].append(path)
+
+    def close(self) -> None:
+        """No more records: the last part is indexed, then the parts merged."""
+        self._full.put(None)
+
     def _run(self, pages: Path | None) -> None:
         try:
-            records, documents = self._input
-            self._input = ((), None)
             self.work_dir.mkdir(parents=True, exist_ok=True)
-            place: Callable[[str, Path], None]
             if pages is None:
-                # Each document is written straight into its part's folder.
-                stories = {record.site_path: record for record in records
-                           if _is_story_page(record)}
-                values = {path: _sort_value(record.content)
-                          for path, record in stories.items()}
-                place = functools.partial(_write_document, stories)
+                self._index_records()
             else:
+                documents, self._documents = self._documents, None
                 values = ({path: _sort_value(document) for path, document in documents.items()}
                           if documents is not None else _read_sort_values(pages))
-                place = functools.partial(_link_document, pages)
-            del records, documents
-            parts = split_pages(values)
-            self.parts = len(parts)
-            if len(parts) == 1:
-                site = self.work_dir / "pages"
-                if pages is None:
-                    for path in parts[0]:
-                        place(path, site)
-                self._finish(self._pagefind(pages or site, self.bundle))
-                return
-            # While Pagefind indexes one part, the next part's documents are
-            # written; one Pagefind at a time, so the peak is one part's.
-            bundles: list[Path] = []
-            running: tuple[Child | None, Path] | None = None
-            for number, part in enumerate(parts, 1):
-                site = self.work_dir / "parts" / str(number)
-                for path in part:
-                    place(path, site)
-                done = None
-                if running is not None:
-                    self._finish(running[0])
-                    done = running[1]
-                bundles.append(self.work_dir / "parts" / f"{number}-{BUNDLE_DIR}")
-                running = (self._pagefind(site, bundles[-1]), site)
-                if done is not None:
-                    shutil.rmtree(done)  # while the next part is indexed
-            assert running is not None
-            self._finish(running[0])
-            shutil.rmtree(running[1])
-            # In a process of its own, so the build's Python is not held up.
-            self._finish(self._start([sys.executable, "-c", _MERGE, str(self.bundle),
-                                      *map(str, bundles)]),
-                         "could not merge the parts of the story finder's index")
-            for bundle in bundles:
-                shutil.rmtree(bundle)
+                del documents
+                self._index_parts(split_pages(values), pages, pages)
         except (OSError, SearchIndexError) as error:  # reported by wait(), in the build's thread
             self._error = error
+
+    def _index_records(self) -> None:
+        """Index the parts `add` wrote: when the pages came in the index's sort
+        order (the build renders story pages by date), Pagefind indexes each
+        full part while the next is written."""
+        folder = self._folder
+        running: Child | None = None
+        bundles: list[Path] = []
+        while (full := self._full.get()) is not None:
+            running = self._next_part(running, folder, full, bundles)
+        if self._cancelled.is_set():
+            raise SearchIndexError("the story finder's index was cancelled")
+        parts, values = self._parts, self._values
+        if split_pages(values) == parts:
+            if len(parts) == 1:
+                (folder / "1").mkdir(parents=True, exist_ok=True)
+                self.parts = 1
+                self._finish(self._pagefind(folder / "1", self.bundle))
+                return
+            self.parts = len(parts)
+            running = self._next_part(running, folder, len(parts), bundles)
+            self._finish(running)
+            self._merge(bundles)
+            shutil.rmtree(folder)
+            return
+        # Not in the index's order: the parts made so far are not the index's.
+        if running is not None:
+            self._finish(running)
+        pages = self.work_dir / "pages"
+        for number in range(1, len(parts) + 1):
+            for path in parts[number - 1]:
+                (pages / path).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(folder / str(number) / path, pages / path)
+        shutil.rmtree(folder)
+        self._index_parts(split_pages(values), pages, pages)
+
+    def _next_part(self, running: Child | None, folder: Path, number: int,
+                   bundles: list[Path]) -> Child | None:
+        """Start Pagefind on part `number` once the one before is done."""
+        if running is not None:
+            self._finish(running)
+        bundles.append(folder / f"{number}-{BUNDLE_DIR}")
+        return self._pagefind(folder / str(number), bundles[-1])
+
+    def _index_parts(self, parts: list[list[str]], pages: Path, single: Path) -> None:
+        """Index the documents in `pages`, in these parts (one: `single` as it is)."""
+        self.parts = len(parts)
+        if len(parts) == 1:
+            self._finish(self._pagefind(single, self.bundle))
+            return
+        folder = self.work_dir / "parts"
+        bundles: list[Path] = []
+        running: Child | None = None
+        for number, part in enumerate(parts, 1):
+            for path in part:
+                _link_document(pages, path, folder / str(number))
+            running = self._next_part(running, folder, number, bundles)
+        self._finish(running)
+        self._merge(bundles)
+        shutil.rmtree(folder)
+
+    def _merge(self, bundles: list[Path]) -> None:
+        # In a process of its own, so the build's Python is not held up.
+        self._finish(self._start([sys.executable, "-c", _MERGE, str(self.bundle),
+                                  *map(str, bundles)]),
+                     "could not merge the parts of the story finder's index")
+        for bundle in bundles:
+            shutil.rmtree(bundle)
 
     def _pagefind(self, site: Path, bundle: Path) -> Child | None:
         return self._start([self._executable, "--site", str(site), "--output-path", str(bundle),
@@ -435,6 +493,7 @@ class IndexJob:
             self._cancelled.set()
             if self._process is not None and self._process.poll() is None:
                 self._process.kill()
+        self._full.put(None)  # a stream waiting for parts ends
         self._starting.join()  # a thread may be in wait(); it returns now
 
     def publish(self, site_dir: Path) -> None:

@@ -323,6 +323,56 @@ def test_a_build_writes_the_parts_from_its_pages_as_one_run_indexes_them(tmp_pat
     assert bundle_contents(bundle) == bundle_contents(split_bundle)
 
 
+def sample_files():
+    from generator.build import Settings, run
+
+    return run(Settings.at(REPO / "content")).files
+
+
+def test_a_stream_of_pages_is_indexed_part_by_part_as_they_come(tmp_path, split_bundle):
+    # The build hands story pages over as it renders them, oldest first: the
+    # first part is indexed before the last page has come.
+    import time
+
+    from generator import search_index
+
+    files = sample_files()
+    stories = [f for f in files if re.fullmatch(r"stories/(?!index\.md)[^/]+\.md", f.path)]
+    saved = search_index.PART_PAGES
+    search_index.PART_PAGES = 10
+    try:
+        job = search_index.IndexJob(None, tmp_path / "work", stream=True)
+        for record in stories[:-1]:
+            job.add(record)
+        started = tmp_path / "work" / "child-1.log"
+        for _ in range(200):  # Pagefind on the first part, before the stream ends
+            if started.exists():
+                break
+            time.sleep(0.05)
+        assert started.exists()
+        job.add(stories[-1])
+        job.close()
+        bundle = job.wait()
+    finally:
+        search_index.PART_PAGES = saved
+    assert job.parts == 3
+    assert bundle_contents(bundle) == bundle_contents(split_bundle)
+
+
+def test_pages_out_of_the_index_order_still_make_the_same_index(tmp_path, split_bundle):
+    from generator import search_index
+
+    saved = search_index.PART_PAGES
+    search_index.PART_PAGES = 10
+    try:
+        job = search_index.IndexJob(list(reversed(sample_files())), tmp_path / "work")
+        bundle = job.wait()
+    finally:
+        search_index.PART_PAGES = saved
+    assert job.parts == 3
+    assert bundle_contents(bundle) == bundle_contents(split_bundle)
+
+
 def test_the_index_in_parts_is_the_index_of_one_run(tmp_path, sample_documents, split_bundle):
     whole, parts = index_of(sample_documents, tmp_path)
     assert parts == 1

@@ -12,6 +12,7 @@ templates in templates/pages/, added to FAMILIES.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -61,15 +62,23 @@ def render_site(library: Library, today: date, clips: dict[str, Path],
 
 def render_pages(library: Library, today: date, clips: dict[str, Path],
                  options: InsightOptions | None = None, *, site_url: str = "",
-                 site_name: str = "Playbook", previous: PageMemo | None = None) -> Site:
+                 site_name: str = "Playbook", previous: PageMemo | None = None,
+                 on_page: Callable[[GeneratedFile], None] | None = None) -> Site:
     """Every generated file of the playbook: the pages, then the clips they play.
 
     `clips` maps each clip's site path (see urls.clip_url) to its encoded file,
     as the audio stage published it. With the `previous` run's memo, a page
     whose inputs are unchanged is reused rather than rendered again.
+    `on_page` is given each page as soon as it is made, so a later stage (the
+    finder's index) can start before the rest of the site is rendered.
     """
     renderer = Renderer(library, options, site_url=site_url, site_name=site_name,
                         today=today, previous=previous)
-    files = [file for family in FAMILIES for file in family.generate(renderer, today)]
+    files = []
+    for family in FAMILIES:
+        for file in family.generate(renderer, today):
+            files.append(file)
+            if on_page is not None:
+                on_page(file)
     files += [GeneratedFile(path, copy_from=source) for path, source in sorted(clips.items())]
     return Site(tuple(files), tuple(renderer.rendered), renderer.memo)
