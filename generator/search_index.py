@@ -307,11 +307,11 @@ class Child:
 
 
 class IndexJob:
-    """Pagefind indexing the story pages in its own process while MkDocs themes the site.
+    """Pagefind indexing the story pages in its own processes while the site is built.
 
-    Writing the documents for Pagefind happens in a thread too, so the build
-    goes on at once (at 10,000 stories that is 10,000 files). Above PART_PAGES
-    pages the thread runs Pagefind on each part in turn and merges the parts.
+    A build hands it each page as it is rendered (`add`): story pages are
+    written into parts of PART_PAGES, and a thread runs Pagefind on each full
+    part in turn, then merges the parts (one part: one Pagefind run, no merge).
     """
 
     def __init__(self, files: Iterable[GeneratedFile] | None, work_dir: Path,
@@ -376,7 +376,7 @@ class IndexJob:
                 values = ({path: _sort_value(document) for path, document in documents.items()}
                           if documents is not None else _read_sort_values(pages))
                 del documents
-                self._index_parts(split_pages(values), pages, pages)
+                self._index_parts(split_pages(values), pages)
         except (OSError, SearchIndexError) as error:  # reported by wait(), in the build's thread
             self._error = error
 
@@ -413,7 +413,7 @@ class IndexJob:
                 (pages / path).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(folder / str(number) / path, pages / path)
         shutil.rmtree(folder)
-        self._index_parts(split_pages(values), pages, pages)
+        self._index_parts(split_pages(values), pages)
 
     def _next_part(self, running: Child | None, folder: Path, number: int,
                    bundles: list[Path]) -> Child | None:
@@ -423,11 +423,11 @@ class IndexJob:
         bundles.append(folder / f"{number}-{BUNDLE_DIR}")
         return self._pagefind(folder / str(number), bundles[-1])
 
-    def _index_parts(self, parts: list[list[str]], pages: Path, single: Path) -> None:
-        """Index the documents in `pages`, in these parts (one: `single` as it is)."""
+    def _index_parts(self, parts: list[list[str]], pages: Path) -> None:
+        """Index the documents in `pages`, in these parts (one: the folder as it is)."""
         self.parts = len(parts)
         if len(parts) == 1:
-            self._finish(self._pagefind(single, self.bundle))
+            self._finish(self._pagefind(pages, self.bundle))
             return
         folder = self.work_dir / "parts"
         bundles: list[Path] = []
