@@ -109,17 +109,17 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.build: Build = run(self.settings, strict=config.strict,
                                 previous=self.last_good if self.serving else None,
                                 on_page=self.index_job.add if self.index_job else None)
-        if self.index_job is not None:
-            self.index_job.close()
         for problem in self.build.warnings:
             log.warning(format_text(problem))
         failing = self.build.problems if config.strict else self.build.errors
-        if failing:
+        if failing:  # on_build_error cancels the index
             raise PluginError(
                 "playbook: the content has problems; nothing was built.\n"
                 + "\n".join(format_text(p) for p in failing)
                 + f"\n{summary(self.build.problems)}"
             )
+        if self.index_job is not None:
+            self.index_job.close()
         clips = sum(1 for f in self.build.files if f.copy_from is not None)
         log.info("playbook: %d clip%s (%d encoded, the rest from %s; %d recording%s "
                  "decoded) with ffmpeg %s", clips, "" if clips == 1 else "s",
