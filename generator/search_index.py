@@ -25,7 +25,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -63,15 +63,11 @@ def story_documents(files: Iterable[GeneratedFile]) -> dict[str, str]:
     same index (byte for byte), without parsing every page's navigation, and
     ready before the theme has rendered a page.
     """
-    return dict(each_story_document(files))
+    return {record.site_path: _document(record) for record in files if _is_story_page(record)}
 
 
-def each_story_document(files: Iterable[GeneratedFile]) -> Iterator[tuple[str, str]]:
-    """(path, document) for `story_documents`, one at a time: a build writes each
-    and lets it go, rather than holding 10,000 of them."""
-    for record in files:
-        if _is_story_page(record):
-            yield record.site_path, _DOCUMENT.format(body=record.content)
+def _document(record: GeneratedFile) -> str:
+    return _DOCUMENT.format(body=record.content)
 
 
 def _is_story_page(record: GeneratedFile) -> bool:
@@ -168,7 +164,7 @@ def _write_document(record: GeneratedFile, site: Path) -> None:
     """Write a story page's document into `site`, at its path in the site."""
     output = site / record.site_path
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(_DOCUMENT.format(body=record.content), encoding="utf-8")
+    output.write_text(_document(record), encoding="utf-8")
 
 
 _MERGE = ("import sys; from pathlib import Path; from generator.search_index import merge_bundles; "
