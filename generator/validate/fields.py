@@ -272,40 +272,30 @@ def check_date(check: Checker, key: str, today: date) -> date | None:
     return value
 
 
-def _strings_below(value: Any, into: list[str]) -> None:
-    """Every text in a YAML value (the strings `check_privacy` scans), in order."""
+def _text_leaves(value: Any, path: FieldPath):
+    """(path, text) for every text in a YAML value, in order."""
     if isinstance(value, str):
-        into.append(value)
+        yield path, value
     elif isinstance(value, list):
-        for item in value:
-            _strings_below(item, into)
+        for index, item in enumerate(value):
+            yield from _text_leaves(item, (*path, index))
     elif isinstance(value, dict):
-        for item in value.values():
-            _strings_below(item, into)
+        for key, item in value.items():
+            yield from _text_leaves(item, (*path, str(key)))
 
 
 def check_privacy(check: Checker, keys: tuple[str, ...]) -> None:
     """Warn where a text (the fields `keys`, or the body) holds an e-mail address or phone."""
-    def leaves(value: Any, path: FieldPath):
-        if isinstance(value, str):
-            yield path, value
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from leaves(item, (*path, index))
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                yield from leaves(item, (*path, str(key)))
-
     # One pre-filter over every text at once: its patterns never cross a line
     # break, so it passes the joined texts exactly when it passes one of them.
     if check.shortcuts:
         texts = [check.source.body]
         for key in keys:
-            _strings_below(check.meta.get(key), texts)
+            texts.extend(text for _, text in _text_leaves(check.meta.get(key), (key,)))
         if not might_hold_contact("\n".join(texts)):
             return
     for key in keys:
-        for path, text in leaves(check.meta.get(key), (key,)):
+        for path, text in _text_leaves(check.meta.get(key), (key,)):
             for found in find_contact_details(text):
                 check.warn(path, f"'{field_label(path)}' holds {CONTACT_WORDS[found.kind]} "
                                  f"({found.masked()})", CONTACT_HINT,
