@@ -330,13 +330,13 @@ def test_the_pre_commit_hook_runs_the_validator():
     assert any("playbook validate" in hook["entry"] for hook in hooks)
 
 
-WORKFLOWS = [REPO / ".github" / "workflows" / name for name in ("pull-request.yml",
-                                                                 "deploy.yml")]
+WORKFLOWS = [REPO / ".github" / "workflows" / name
+             for name in ("pull-request.yml", "deploy.yml", "latest-releases.yml")]
 
 
 def _tool(name: str) -> str:
     path = Path(sys.executable).parent / name
-    assert path.exists(), f"{name} is a test dependency: make .venv/.installed"
+    assert path.exists(), f"{name} is a test dependency: make .venv/.installed-test"
     return str(path)
 
 
@@ -351,7 +351,7 @@ def test_the_workflows_pass_githubs_schema_and_zizmor():
 
 
 def test_the_workflows_check_pull_requests_and_deploy_main():
-    pull, deploy = (yaml.safe_load(path.read_text()) for path in WORKFLOWS)
+    pull, deploy, _ = (yaml.safe_load(path.read_text()) for path in WORKFLOWS)
     pull_steps = [step for job in pull["jobs"].values() for step in job["steps"]]
     deploy_steps = [step for job in deploy["jobs"].values() for step in job["steps"]]
     runs = " ".join(step.get("run", "") for step in pull_steps)
