@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import gc
 import os
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 from .audio import AudioCache
 from .library import Library, link
@@ -27,9 +23,6 @@ from .validate.recordings import check_clips, with_durations
 from .validate.redirects import RedirectClaim, check_claims
 from .validate.taxonomy import check_featured
 from .vocabularies import vocabularies
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -54,26 +47,6 @@ def build_date() -> date:
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC).date()
     return date.today()
-
-
-def _without_collector_pauses(load: Callable[P, R]) -> Callable[P, R]:
-    """Run `load` with Python's cycle collector paused, then resume it.
-
-    Loading builds tens of thousands of objects that all stay alive; the
-    collector would scan them again and again (about a tenth of the time of
-    a large library) to find nothing. Cycles made meanwhile are collected
-    once it resumes.
-    """
-    @functools.wraps(load)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not gc.isenabled():
-            return load(*args, **kwargs)
-        gc.disable()
-        try:
-            return load(*args, **kwargs)
-        finally:
-            gc.enable()
-    return paused
 
 
 @dataclass(frozen=True)
@@ -114,7 +87,6 @@ def _folder_state(folder: Path) -> tuple:
     return tuple((str(path), _file_state(path)) for path in sorted(folder.rglob("*")))
 
 
-@_without_collector_pauses
 def load_library(content_dir: Path, today: date | None = None,
                  audio: AudioCache | None = None, public: bool = False,
                  options: InsightOptions | None = None,

@@ -80,6 +80,10 @@ _NESTED_DASHES = re.compile(r"-[ \t]+-")
 _ALLOWED_TAGS = (None, "!", "tag:yaml.org,2002:str")
 
 
+_TOO_DEEP_HINT = ("content needs only a few levels; check for unclosed or repeated "
+                  "'[' and '{'")
+
+
 def _may_be_hostile(text: str) -> bool:
     """Whether `text` holds '*', '&', '!', '-' then blanks then '-', '?' then a
     blank, or more brackets than the depth limit.
@@ -93,10 +97,64 @@ def _may_be_hostile(text: str) -> bool:
             or text.count("[") + text.count("{") > MAX_YAML_DEPTH)
 
 
+# What can open, close or hide a flow collection: brackets, quotes, comments.
+_FLOW_MARKS = re.compile(r"""[\[\]{}"'#]""")
+_DOUBLE_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"?', re.S)
+_SINGLE_QUOTED = re.compile(r"'(?:[^']|'')*'?")
+# After these (and blanks), a quote starts a quoted value; elsewhere it is text.
+_VALUE_STARTS = frozenset("[{,:-?\n")
+
+
+def flow_too_deep_at(text: str) -> int | None:
+    """Where '[' and '{' first nest deeper than MAX_YAML_DEPTH, or None.
+
+    The project's own count, made before any parser runs, so deep nesting is
+    the same finding whichever PyYAML is installed (6.0.4's scanner stops at
+    1,000 levels with a syntax error of its own). Quoted values and comments
+    are skipped, so brackets in text never count; a bracket in plain text
+    counts, which only matters for 33 unclosed ones.
+    """
+    depth = 0
+    found = _FLOW_MARKS.search(text)
+    while found is not None:
+        index, mark = found.start(), found.group()
+        resume = index + 1
+        if mark in "[{":
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return index
+        elif mark in "]}":
+            depth = max(depth - 1, 0)
+        else:
+            before = index - 1
+            while before >= 0 and text[before] in " \t":
+                before -= 1
+            starts_value = before < 0 or text[before] in _VALUE_STARTS
+            if mark == "#":
+                if before < index - 1 or before < 0 or text[before] == "\n":
+                    newline = text.find("\n", index)
+                    resume = len(text) if newline == -1 else newline
+            elif starts_value:
+                quoted = (_DOUBLE_QUOTED if mark == '"' else _SINGLE_QUOTED).match(text, index)
+                assert quoted is not None  # both patterns match a lone opening quote
+                resume = quoted.end()
+        found = _FLOW_MARKS.search(text, resume)
+    return None
+
+
 def _screen_yaml(text: str) -> None:
-    """Refuse aliases, tags and deep nesting before the C composer sees them."""
+    """Refuse aliases, tags and deep nesting before a parser sees them."""
     if not _may_be_hostile(text):
         return
+    if text.count("[") + text.count("{") > MAX_YAML_DEPTH:
+        index = flow_too_deep_at(text)
+        if index is not None:
+            line = text.count("\n", 0, index)
+            column = index - text.rfind("\n", 0, index) - 1
+            raise ContentYAMLError(
+                f"nests lists or mappings more than {MAX_YAML_DEPTH} deep",
+                yaml.Mark("<content>", index, line, column, None, None), "yaml.too-deep",
+                _TOO_DEEP_HINT)
     depth = 0
     for event in yaml.parse(text, Loader=FastLoader):
         if isinstance(event, yaml.AliasEvent):
@@ -117,27 +175,19 @@ def _screen_yaml(text: str) -> None:
             if depth > MAX_YAML_DEPTH:
                 raise ContentYAMLError(
                     f"nests lists or mappings more than {MAX_YAML_DEPTH} deep",
-                    event.start_mark, "yaml.too-deep",
-                    "content needs only a few levels; check for unclosed or repeated "
-                    "'[' and '{'")
+                    event.start_mark, "yaml.too-deep", _TOO_DEEP_HINT)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
 
 class ContentLoader(FastLoader):
-    """The C safe loader, minus YAML's implicit dates, noting duplicate keys.
+    """The C safe loader, with dates kept as text and duplicate keys noted.
 
     PyYAML turns `2026-13-01` into an exception from `datetime` rather than a
     YAML error, so dates stay text here and the validator parses them. It also
     keeps the last of two equal keys without a word, losing the author's first
     value, so the loader records each repeat as (key, first line, line).
     """
-
-    # The composer calls these two around every node, for path resolvers,
-    # which content never registers. Built-ins that take the same arguments
-    # and do nothing cost less than PyYAML's methods that return at once.
-    descend_resolver = dict[Any, Any]().get  # type: ignore[assignment]
-    ascend_resolver = tuple  # type: ignore[assignment]
 
     def __init__(self, stream):
         super().__init__(stream)
@@ -149,7 +199,7 @@ class ContentLoader(FastLoader):
             self.note_duplicates(node)
         return super().construct_mapping(node, deep)
 
-    def note_duplicates(self, node: yaml.Node) -> None:
+    def note_duplicates(self, node: yaml.MappingNode) -> None:
         keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
         if len(set(keys)) != len(keys):  # rare: look closer only then
             seen: dict[object, int] = {}
@@ -161,110 +211,9 @@ class ContentLoader(FastLoader):
                     else:
                         seen[key_node.value] = line
 
-    def resolve(self, kind, value, implicit):
-        """The tag of a node, as PyYAML's resolver finds it, in fewer steps.
 
-        The composer asks once per node. Without path resolvers (none are
-        registered), a scalar is a string unless an implicit resolver for its
-        first character matches, and a collection takes the default tag.
-        """
-        if kind is yaml.ScalarNode:
-            if implicit[0]:
-                # Keys and taxonomy ids recur in every file: their tags are remembered.
-                known = _PLAIN_TAGS.get(value)
-                if known is not None:
-                    return known
-                found = _STR_TAG
-                for tag, regexp in _IMPLICIT_RESOLVERS.get(value[:1], _WILDCARD_RESOLVERS):
-                    if regexp.match(value):
-                        found = tag
-                        break
-                if len(_PLAIN_TAGS) < _PLAIN_TAGS_KEPT:
-                    _PLAIN_TAGS[value] = found
-                return found
-            return _STR_TAG
-        return super().resolve(kind, value, implicit)
-
-    def construct_plain(self, node: yaml.Node) -> Any:
-        """The data of a node tree, as `construct_document` would build it, faster.
-
-        PyYAML's generic constructor does bookkeeping per node (memo tables,
-        deferred generators for nested collections) that a tree without aliases
-        never needs. This builds strings, lists and mappings directly, and the
-        other scalars (int, float, bool, null) with PyYAML's own constructors.
-        Anything else (a merge key `<<`, a collection as a key, a tag without a
-        constructor) raises `_NotPlain`, and the caller builds the document the
-        generic way, so its value or its error is PyYAML's own.
-        """
-        kind = node.__class__
-        if kind is yaml.ScalarNode:
-            tag = node.tag
-            if tag == _STR_TAG:
-                return node.value
-            constructor = _PLAIN_SCALARS.get(tag)
-            if constructor is None:
-                raise _NotPlain
-            return constructor(self, node)
-        # Text leaves (most nodes) are taken here, without a call each.
-        if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
-            return [item.value if item.__class__ is _SCALAR and item.tag == _STR_TAG
-                    else self.construct_plain(item) for item in node.value]
-        if kind is not yaml.MappingNode or node.tag != _MAP_TAG:
-            raise _NotPlain
-        mapping = {}
-        text_keys = True
-        for key_node, value_node in node.value:
-            if key_node.__class__ is not yaml.ScalarNode:
-                raise _NotPlain
-            if key_node.tag == _STR_TAG:
-                key = key_node.value
-            else:
-                if key_node.tag == _MERGE_TAG:
-                    raise _NotPlain
-                key = self.construct_plain(key_node)
-                text_keys = False
-            if value_node.__class__ is _SCALAR and value_node.tag == _STR_TAG:
-                mapping[key] = value_node.value
-            else:
-                mapping[key] = self.construct_plain(value_node)
-        # Text keys equal as written are equal as built: fewer entries than
-        # pairs is the only sign of a repeat then.
-        if not text_keys or len(mapping) != len(node.value):
-            self.note_duplicates(node)
-        return mapping
-
-
-class _NotPlain(Exception):
-    """A node `ContentLoader.construct_plain` leaves to PyYAML's generic constructor."""
-
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_SCALAR = yaml.ScalarNode
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-_MAP_TAG = "tag:yaml.org,2002:map"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-_PLAIN_SCALARS = {tag: ContentLoader.yaml_constructors[tag] for tag in (
-    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float")}
-
-
-ContentLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in FastLoader.yaml_implicit_resolvers.items()
-}
-# What `ContentLoader.resolve` tries, by first character: that character's
-# resolvers, then those for any character (as PyYAML's resolver orders them).
-_WILDCARD_RESOLVERS: list[tuple[str, re.Pattern[str]]] = \
-    ContentLoader.yaml_implicit_resolvers.get(None, [])
-_IMPLICIT_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {
-    first: resolvers + _WILDCARD_RESOLVERS
-    for first, resolvers in ContentLoader.yaml_implicit_resolvers.items() if first is not None}
-# The tag of each plain scalar resolved so far (it depends on the text alone),
-# up to a bound: a library repeats a few thousand keys and ids at most.
-_PLAIN_TAGS: dict[str, str] = {}
-_PLAIN_TAGS_KEPT = 8192
-assert not ContentLoader.yaml_path_resolvers, "ContentLoader.resolve ignores path resolvers"
-assert ContentLoader.DEFAULT_SCALAR_TAG == _STR_TAG
+# A date is resolved as YAML's timestamp, then built as the text it is.
+ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", ContentLoader.construct_yaml_str)
 
 
 def mark_line(text: str, mark: yaml.Mark) -> int:
@@ -279,17 +228,6 @@ def mark_line(text: str, mark: yaml.Mark) -> int:
 def load_yaml(text: str) -> tuple[Any, list[tuple[str, int, int]]]:
     """Parse YAML; return the data and its duplicate keys (0-based lines)."""
     _screen_yaml(text)
-    loader = ContentLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, []
-        try:
-            return loader.construct_plain(node), loader.duplicates
-        except Exception:  # built again below the generic way: PyYAML's value or error
-            pass
-    finally:
-        loader.dispose()
     loader = ContentLoader(text)
     try:
         return loader.get_single_data(), loader.duplicates
@@ -717,11 +655,8 @@ def list_documents(folder: Path, root: Path, what: str) -> tuple[list[Path], lis
     except OSError as error:
         return [], [Problem(folder_rel, 0, "", f"cannot list the folder: {error.strerror}",
                             "check the folder's permissions", code="file.unreadable")]
-    # A child path made from the folder's parts, not parsed again from a string
-    # (a private pathlib helper, so there is a fallback).
-    child = getattr(folder, "_make_child_relpath", None)
     for entry in entries:
-        path = child(entry.name) if child is not None else Path(entry.path)
+        path = folder / entry.name
         if entry.name.startswith("."):
             if entry.name.endswith(".md"):
                 problems.append(Problem(

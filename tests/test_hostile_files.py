@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from generator.audio import AudioCache, AudioError
 from generator.load import load_library
 from generator.problems import format_github, format_json, format_text
-from generator.source import MAX_DOCUMENT_BYTES
+from generator.source import MAX_DOCUMENT_BYTES, flow_too_deep_at
 from generator.validate import CRITERION_KEYS, story_keys
 from helpers import CRITERION, STORY, TAXONOMY, TODAY, Library, build, make_repo, silent_wav
 
@@ -702,3 +702,18 @@ def test_one_odd_value_in_a_valid_file_never_raises(scratch, target, data):
         meta[key] = data.draw(VALUES, label="value")
     text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     check_never_raises(scratch, target, wrap(target, text).encode())
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("title: x\nq: " + "[" * 10_000 + "\n", 1),
+    ("title: x\nq:\n  - " + "{a: " * 33 + "\n", 2),
+    # brackets inside quotes, comments and plain text around them do not count
+    ("a: '" + "[" * 40 + "'\nb: \"" + "{" * 40 + "\\\"\"\n", None),
+    ("a: x # " + "[" * 40 + "\nb: it's [fine]\nc: [\"]]]\", '[[[']\n", None),
+    ("a: it's\nb: " + "[" * 33 + "\n", 1),
+    ("a: [" + "'it''s', " * 5 + "[" * 32 + "\n", 0),
+])
+def test_the_projects_own_count_finds_deep_flow_nesting_before_any_parser(text, line):
+    """The finding does not depend on the parser: PyYAML 6.0.4 stops at 1,000 levels itself."""
+    index = flow_too_deep_at(text)
+    assert (None if index is None else text.count("\n", 0, index)) == line

@@ -8,104 +8,35 @@ No timings: the benchmark (scripts/benchmark.py) measures the speed.
 
 from __future__ import annotations
 
-import gc
 import os
 import random
 import re
 import shutil
 
 import pytest
-import yaml
 
-from generator.build import Settings, run
 from generator.load import load_library
-from generator.markdown_render import render_body
 from generator.privacy import might_hold_contact
 from generator.source import (
     _BOUNDARY,
     MAX_DOCUMENT_BYTES,
-    ContentLoader,
     _closing_boundary,
     _may_be_hostile,
-    _screen_yaml,
     list_documents,
     load_yaml,
     read_limited,
 )
 from generator.validate.fields import Checker
-from helpers import EPOCH_DATE, REPO, STORY, TODAY, Library
+from helpers import EPOCH_DATE, REPO
 
 
-def _generic(text: str):
-    """The front matter as PyYAML's own constructor builds it, with the loader's notes."""
-    _screen_yaml(text)
-    loader = ContentLoader(text)
-    try:
-        return loader.get_single_data(), sorted(loader.duplicates)
-    finally:
-        loader.dispose()
-
-
-def _outcome(load, text: str):
-    try:
-        data, duplicates = load(text)
-    except Exception as error:  # the error a user would see, by type and message
-        return "error", type(error).__name__, str(error)
-    # repr tells 1 from 1.0 and True, and shows key order
-    return "value", repr(data), sorted(duplicates)
-
-
-FRONT_MATTERS = [
-    "title: A\nskills: [discovery, pricing]\nclips:\n  - src: a.mp3\n    start: '0:03'\n",
-    # repeated keys, at several depths and twice on one line
-    "a: 1\nb: {a: 1, a: 2}\nc: [{x: 1, x: 2}, {x: 1, x: 2}]\nb: 2\n",
-    "1: one\n1.0: float\ntrue: yes\n'1': text\n1: again\n",
-    # every implicit scalar type the loader keeps
-    "a: .inf\nb: -.NaN\nc: 1_000\nd: 0b101\ne: 1:30\nf: 0x1F\ng: 017\nh: ~\ni:\nj: Off\n",
-    "interviewed: 2026-06-23\nwhen: 2026-13-01 10:00\n",
-    "a: !!str 12\nb: ! 12\n",
-    # left to PyYAML's generic constructor: merge keys, collections as keys,
-    # values with no constructor, and broken numbers
-    "<<: {a: 1}\nb: 2\n",
-    "<<: [{a: 1}, {b: 2}]\nc: 3\n",
-    "[a]: 1\n",
-    "? [a]\n: 1\n",
-    "a: =\n",
-    "a: 0x_\nb: {c: 0x__}\n",
-    "a: !!str [1]\n",
-    "a: !!str {b: 1}\n",
-    # not a mapping, or nothing at all
-    "- a\n- b\n",
-    "just text\n",
-    "",
-    "~\n",
-    # refused before construction
-    "a: &x 1\nb: *x\n",
-    "a: !!python/object:os.system x\n",
-    "a: " + "[" * 40 + "]" * 40 + "\n",
-    # syntax errors
-    "a: 'unterminated\n",
-    "a: [1, 2\n",
-    "\tbad: tab\n",
-]
-
-
-@pytest.mark.parametrize("text", FRONT_MATTERS)
-def test_front_matter_is_built_as_pyyaml_builds_it(text):
-    assert _outcome(load_yaml, text) == _outcome(_generic, text)
-
-
-def test_front_matter_of_every_sample_document_is_built_as_pyyaml_builds_it():
-    from helpers import REPO
-
-    texts = [path.read_text(encoding="utf-8") for path in sorted(
-        (REPO / "content").glob("*/*.md"))]
-    assert len(texts) > 30
-    for text in texts:
-        opening = _BOUNDARY.match(text)
-        closing = _BOUNDARY.search(text, opening.end())
-        front = text[opening.end():closing.start()]
-        assert _outcome(load_yaml, front) == _outcome(_generic, front)
+def test_dates_stay_text_and_repeated_keys_are_noted_at_their_lines():
+    """What the content loader adds to PyYAML's safe loader, with values written out by hand."""
+    data, duplicates = load_yaml("interviewed: 2026-06-23\nwhen: 2026-13-01 10:00\n"
+                                 "a: 1\nb: {c: 1, c: 2}\na: 3\n")
+    assert data == {"interviewed": "2026-06-23", "when": "2026-13-01 10:00", "a": 3,
+                    "b": {"c": 2}}
+    assert sorted(duplicates) == [("a", 2, 4), ("c", 3, 3)]
 
 
 def test_the_closing_line_is_found_where_the_pattern_search_finds_it():
@@ -136,77 +67,6 @@ def test_the_privacy_pre_filter_passes_exactly_what_the_plain_pattern_passes():
         assert might_hold_contact(text) == (PLAIN_CONTACT_FILTER.search(text) is not None), text
 
 
-def test_the_collector_runs_again_after_a_load(library: Library):
-    assert gc.isenabled()
-    library.load()
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        library.load()
-        assert not gc.isenabled()  # left as the caller had it
-    finally:
-        gc.enable()
-
-
-def test_the_pages_render_no_body_that_validation_did_not(library: Library, tmp_path):
-    """Validation renders each body to find unsafe links; the pages reuse that HTML."""
-    render_body.cache_clear()
-    load_library(library.content, today=TODAY)
-    rendered = render_body.cache_info().misses
-    assert rendered >= 2  # the story's and the criterion's bodies
-    built = run(Settings.at(library.content, today=TODAY, cache_dir=tmp_path / "cache"))
-    assert not built.errors and built.files
-    assert render_body.cache_info().misses == rendered
-
-
-def test_validate_renders_only_bodies_that_could_hold_a_link_and_finds_the_same(
-        library: Library, monkeypatch):
-    """`playbook validate` measures a body with no '[' or '<' instead of rendering
-    it (no URL can come out of it); a build renders every body. Same findings."""
-    import generator.markdown_render as markdown_render
-
-    library.story(STORY.replace("A mid-market deal that stalled in security review.",
-                                "See [the portal](javascript:alert(1)) for the packet."),
-                  name="linked.md")
-    rendered: list[str] = []
-    real = markdown_render.render_body
-
-    def spy(text: str):
-        rendered.append(text)
-        return real(text)
-
-    monkeypatch.setattr(markdown_render, "render_body", spy)
-    checked = run(Settings.at(library.content, today=TODAY, check_audio=False), generate=False)
-    story_bodies = [text for text in rendered if "mid-market deal" in text or "portal" in text]
-    assert story_bodies == ["## Context\n\nSee [the portal](javascript:alert(1)) for the packet.\n"]
-    assert [(p.path, p.code) for p in checked.errors] == [
-        ("content/stories/linked.md", "markdown.unsafe-url")]
-    rendered.clear()
-    full = load_library(library.content, today=TODAY)  # as a build checks: every body
-    assert len([t for t in rendered if "mid-market deal" in t or "portal" in t]) == 2
-    assert full.problems == checked.problems
-
-
-def test_the_body_prescan_finds_what_the_exhaustive_scan_finds():
-    """prescan skips the checks a body cannot fail; it must report what running them all does."""
-    from generator.markdown_render import MAX_BLOCK_WORK, MAX_BRACKET_WORK, prescan
-
-    pieces = ["word ", "[", "]", "(x)", "\n", "\n\n", "> ", "- ", "  ", "\t", "1. ", "# ",
-              "---", "```", "~~~", "*", "_", "=", "|", "<b>", "&amp;", "é"]
-    generator = random.Random(9)
-    bodies = ["", "plain prose\n", "- " * 30 + "x\n", "```\n" + "- " * 30 + "x\n```\n",
-              "[" * 2000 + "a" * 600, ("# h\n" * 6000), "    " * 25 + "deep\n"]
-    for _ in range(3000):
-        size = generator.choice((5, 40, 400))
-        bodies.append("".join(generator.choice(pieces) for _ in range(size)))
-    # Near the work limits: the shortcut must not skip a body that breaks them.
-    side = int(MAX_BRACKET_WORK ** 0.5) + 10
-    bodies.append("[" * side + "\n" + "a" * side)
-    bodies.append(("#\n" * 3000) + "x" * (MAX_BLOCK_WORK // 6000))
-    for body in bodies:
-        assert prescan(body) == prescan(body, exhaustive=True), body[:80]
-
-
 PLAIN_HOSTILE_SEQUENCE = re.compile(r"-[ \t]+-|\?[ \t]")
 
 
@@ -224,26 +84,6 @@ def test_the_yaml_screen_looks_at_exactly_what_the_plain_test_sends_it():
                      or PLAIN_HOSTILE_SEQUENCE.search(text)
                      or text.count("[") + text.count("{") > 32)
         assert _may_be_hostile(text) == plain, text
-
-
-def test_plain_scalars_get_the_tags_pyyaml_resolver_gives_them():
-    """ContentLoader.resolve remembers tags by text; each is PyYAML's own, cold or remembered."""
-    rng = random.Random(9)
-    values = ["", "~", "null", "Null", "NULL", "nULL", "yes", "No", "on", "OFF", "y", "n", "true",
-              "True", "1", "1.0", "-1", "+1", "0x1F", "0o17", "017", "0b101", "1_000", "1:30",
-              "190:20:30", ".inf", "-.Inf", ".nan", ".NaN", "2026-01-01", "2026-13-01 10:00",
-              "=", "<<", "1e3", "1.5e+3", "6.8523015e+5", "abc", "é", "\u0663", "discovery"]
-    values += ["".join(rng.choice("0123456789.:_+-eExabnoyNTF") for _ in range(rng.randint(1, 8)))
-               for _ in range(5000)]
-    loader = ContentLoader("")
-    try:
-        for implicit in ((True, False), (False, True), (False, False)):
-            for value in values + values:  # the second time from what was remembered
-                expected = yaml.resolver.BaseResolver.resolve(loader, yaml.ScalarNode, value,
-                                                              implicit)
-                assert loader.resolve(yaml.ScalarNode, value, implicit) == expected, value
-    finally:
-        loader.dispose()
 
 
 def test_the_joined_privacy_pre_filter_passes_when_one_of_the_texts_passes():
