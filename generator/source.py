@@ -153,7 +153,7 @@ def _screen_yaml(text: str) -> None:
             column = index - text.rfind("\n", 0, index) - 1
             raise ContentYAMLError(
                 f"nests lists or mappings more than {MAX_YAML_DEPTH} deep",
-                yaml.Mark("<content>", index, line, column, None, None), "yaml.too-deep",
+                yaml.Mark("<content>", index, line, column, None, 0), "yaml.too-deep",
                 _TOO_DEEP_HINT)
     depth = 0
     for event in yaml.parse(text, Loader=FastLoader):
@@ -212,8 +212,12 @@ class ContentLoader(FastLoader):
                         seen[key_node.value] = line
 
 
+def _date_as_text(loader: ContentLoader, node: yaml.ScalarNode) -> str:
+    return loader.construct_scalar(node)
+
+
 # A date is resolved as YAML's timestamp, then built as the text it is.
-ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", ContentLoader.construct_yaml_str)
+ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
 
 
 def mark_line(text: str, mark: yaml.Mark) -> int:
