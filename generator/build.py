@@ -9,16 +9,19 @@ writes the files to a folder for other builders). Nothing here imports MkDocs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .audio import AudioCache
 from .audio.publish import calibration_clip_jobs, publish_jobs, story_clip_jobs
+from .codes import check_overrides
 from .load import LoadResult, build_date, load_library
-from .options import InsightOptions
+from .options import InsightOptions, insight_options
 from .pages import GeneratedFile, PageMemo, render_pages
+from .privacy import public_from_env
 from .problems import apply_severities, sort_problems
 from .validate.docs import check_docs
 
@@ -57,6 +60,27 @@ class Settings:
     @classmethod
     def at(cls, content_dir: Path | str, **options) -> Settings:
         return cls(Path(content_dir).resolve(), **options)
+
+    @classmethod
+    def from_options(cls, content_dir: Path, options: Mapping[str, Any], *,
+                     public: bool = False, **given: Any) -> Settings:
+        """The settings every edge and command builds with, from the playbook
+        plugin's options in mkdocs.yml (`problems`, `calibration`, `insights`,
+        `public`, `cache_dir`), so that each judges the same content alike.
+
+        `public` is also set by PLAYBOOK_PUBLIC; `given` are other fields
+        (docs_dir, site_url, ...). Raises ValueError naming a bad option.
+        """
+        chosen = severities(options.get("problems") or {})
+        faults = check_overrides(chosen)
+        if faults:
+            raise ValueError("; ".join(faults))
+        insights = insight_options(options.get("calibration"), options.get("insights"))
+        public = public or bool(options.get("public")) or public_from_env()
+        cache = Path(options.get("cache_dir") or DEFAULT_CACHE)
+        return cls(content_dir, cache_dir=cache if cache.is_absolute()
+                   else content_dir.parent / cache, public=public, severities=chosen,
+                   insights=insights, **given)
 
 
 @dataclass(frozen=True)

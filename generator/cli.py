@@ -22,7 +22,6 @@ from pathlib import Path
 
 from .audio import AudioError
 from .build import Build, Settings, run
-from .privacy import public_from_env
 from .problems import format_github, format_json, format_text, summary
 
 
@@ -45,46 +44,28 @@ def _report(result: Build, fmt: str, strict: bool, out=sys.stdout) -> int:
     return 1 if failing else 0
 
 
-def _public(args: argparse.Namespace) -> bool:
+def _settings(args: argparse.Namespace, **given) -> Settings:
+    """The build's settings from mkdocs.yml's playbook options and the arguments:
+    the same `Settings.from_options` the plugin uses, so every command judges
+    the content alike."""
+    from .options import read_config
+
+    content = Path(args.content).resolve()
+    config_file = args.config_file or str(content.parent / "mkdocs.yml")
     try:
-        return args.public or public_from_env()
+        config = read_config(config_file)
+        return Settings.from_options(content, config.plugin,
+                                     public=getattr(args, "public", False),
+                                     site_url=config.site_url, site_name=config.site_name,
+                                     **given)
     except ValueError as error:
-        raise SystemExit(f"playbook: {error}") from None
-
-
-def _configured_severities(config_file: str) -> dict[str, str]:
-    """The playbook plugin's `problems:` setting in mkdocs.yml, if there is one."""
-    from .build import severities
-    from .codes import check_overrides
-    from .options import plugin_settings
-
-    try:
-        chosen = severities(plugin_settings(config_file).get("problems") or {})
-    except ValueError as error:
-        raise SystemExit(f"playbook: {error}") from None
-    faults = check_overrides(chosen)
-    if faults:
-        raise SystemExit(f"playbook: {config_file}: " + "; ".join(faults))
-    return chosen
-
-
-def _insight_options(config_file: str):
-    from .options import read_options
-
-    try:
-        return read_options(config_file)
-    except ValueError as error:
-        raise SystemExit(f"playbook: {error}") from None
+        raise SystemExit(f"playbook: {config_file}: {error}") from None
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     content = Path(args.content).resolve()
     docs = Path(args.docs).resolve() if args.docs else content.parent / "docs"
-    config_file = args.config_file or str(content.parent / "mkdocs.yml")
-    settings = Settings(content, docs_dir=docs, public=_public(args),
-                        check_audio=not args.no_audio,
-                        severities=_configured_severities(config_file),
-                        insights=_insight_options(config_file))
+    settings = _settings(args, docs_dir=docs, check_audio=not args.no_audio)
     return _report(run(settings, generate=False), args.format, args.strict)
 
 
@@ -101,20 +82,14 @@ def cmd_codes(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from .analysis.calibration import run_calibrate
-    from .load import load_library
-    from .options import read_options
-    from .problems import format_text
 
-    content = Path(args.content).resolve()
-    try:
-        options = read_options(args.config_file or str(content.parent / "mkdocs.yml"))
-    except ValueError as error:
-        raise SystemExit(f"playbook: {error}") from None
-    result = load_library(content)
+    settings = _settings(args, check_audio=False)
+    result = run(settings, generate=False)
     broken = [p for p in result.errors if p.path.startswith("content/calibration/")]
     for problem in broken:
         print(format_text(problem), file=sys.stderr)
-    code = run_calibrate(result.library, args.session, options.calibration_threshold,
+    code = run_calibrate(result.library, args.session,
+                         settings.insights.calibration_threshold,
                          args.format, args.strict, sys.stdout)
     return code or (1 if broken else 0)
 
@@ -195,8 +170,7 @@ def cmd_pages(args: argparse.Namespace) -> int:
     from .pages import write_pages
 
     docs = Path(args.docs).resolve() if args.docs else None
-    settings = Settings(Path(args.content).resolve(), docs_dir=docs, public=_public(args))
-    result = run(settings, strict=args.strict)
+    result = run(_settings(args, docs_dir=docs), strict=args.strict)
     code = _report(result, "text", args.strict, out=sys.stderr)
     if code:
         return code
@@ -264,6 +238,11 @@ PUBLIC_HELP = ("a public build: leave out stories marked 'confidential: true', w
                "clips, and every list and count they were in (or set PLAYBOOK_PUBLIC=1)")
 
 
+CONFIG_HELP = ("mkdocs.yml, whose playbook options (problems, calibration, insights, public, "
+               "cache_dir) apply as in the build (default: mkdocs.yml next to the content "
+               "folder)")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="playbook",
@@ -286,9 +265,7 @@ def parser() -> argparse.ArgumentParser:
     validate.add_argument("--no-audio", action="store_true",
                           help="skip checking clips against their recordings (no decoding)")
     validate.add_argument("--public", action="store_true", help=PUBLIC_HELP)
-    validate.add_argument("-f", "--config-file",
-                          help="mkdocs.yml whose playbook 'problems:' setting changes "
-                               "severities (default: mkdocs.yml next to the content folder)")
+    validate.add_argument("-f", "--config-file", help=CONFIG_HELP)
     validate.add_argument("--docs", help="the hand-written pages to check "
                                          "(default: docs, next to the content folder)")
 
@@ -308,6 +285,7 @@ def parser() -> argparse.ArgumentParser:
                        help="hand-written pages to copy in as well (default: docs)")
     pages.add_argument("--strict", action="store_true", help="fail on warnings too")
     pages.add_argument("--public", action="store_true", help=PUBLIC_HELP)
+    pages.add_argument("-f", "--config-file", help=CONFIG_HELP)
 
     codes = command("codes", "list every problem code, its default severity and meaning",
                     cmd_codes, content=False)
@@ -336,8 +314,7 @@ def parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--strict", action="store_true",
                            help="exit 1 when a criterion is below the threshold")
     calibrate.add_argument("--format", choices=("text", "json"), default="text")
-    calibrate.add_argument("-f", "--config-file", help="mkdocs.yml with the playbook's "
-                           "'calibration: threshold:' (default: next to the content folder)")
+    calibrate.add_argument("-f", "--config-file", help=CONFIG_HELP)
     return top
 
 

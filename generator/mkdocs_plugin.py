@@ -30,8 +30,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
 from . import atomic_dir, search_index
-from .build import DEFAULT_CACHE, Build, Settings, run, severities
-from .codes import check_overrides
+from .build import DEFAULT_CACHE, Build, Settings, run
 from .mkdocs_pages import (
     CachedFile,
     CompiledTemplates,
@@ -43,9 +42,8 @@ from .mkdocs_pages import (
     chrome_key,
     nav_titles,
 )
-from .options import insight_options
 from .pages import GeneratedFile
-from .privacy import PUBLIC_ENV, public_from_env
+from .privacy import PUBLIC_ENV
 from .problems import format_text, summary
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -70,27 +68,18 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return config
         if not config.use_directory_urls:
             raise PluginError("playbook: the playbook's links need 'use_directory_urls: true'")
-        try:
-            public = self.config.public or public_from_env()
-        except ValueError as error:
-            raise PluginError(f"playbook: {error}; nothing was built") from None
-        if public:
-            log.info("playbook: a public build: confidential stories are left out (%s)",
-                     "the plugin's 'public' option" if self.config.public else PUBLIC_ENV)
-        chosen = severities(self.config.problems)
-        faults = check_overrides(chosen)
-        if faults:
-            raise PluginError("playbook: " + "; ".join(faults))
-        try:
-            insights = insight_options(self.config.calibration, self.config.insights)
-        except ValueError as error:
-            raise PluginError(f"playbook: {error}") from None
         root = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = Path(self.config.content_dir).resolve()
-        self.settings = Settings(self.content_dir, docs_dir=Path(config.docs_dir),
-                                 cache_dir=root / self.config.cache_dir, public=public,
-                                 severities=chosen, insights=insights,
-                                 site_url=config.site_url or "", site_name=config.site_name)
+        try:
+            self.settings = Settings.from_options(
+                self.content_dir, {**self.config, "cache_dir": str(root / self.config.cache_dir)},
+                docs_dir=Path(config.docs_dir), site_url=config.site_url or "",
+                site_name=config.site_name)
+        except ValueError as error:
+            raise PluginError(f"playbook: {error}; nothing was built") from None
+        if self.settings.public:
+            log.info("playbook: a public build: confidential stories are left out (%s)",
+                     "the plugin's 'public' option" if self.config.public else PUBLIC_ENV)
         return config
 
     def on_files(self, files: Files, config) -> Files:

@@ -1,7 +1,8 @@
 """The playbook plugin's settings in mkdocs.yml, for the `playbook` command.
 
 The plugin gets them from MkDocs; the command reads mkdocs.yml itself
-(`plugin_settings`), so validating needs neither MkDocs nor its environment.
+(`read_config`), so validating needs neither MkDocs nor its environment.
+Both turn them into the build's settings with `build.Settings.from_options`.
 Calibration and insights settings:
 
     plugins:
@@ -12,13 +13,13 @@ Calibration and insights settings:
             stale_after_months: 18   # a story older than this is stale
             competitor_months: 12    # a competitor without a story this recent is a gap
             gaps_from_stories: 10    # report coverage gaps once the library has this many
-
-Read by the `playbook` command without MkDocs, and by the plugin.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -61,33 +62,51 @@ def insight_options(calibration: dict | None, insights: dict | None) -> InsightO
     return InsightOptions(**values)
 
 
-def plugin_settings(config_file: str) -> dict[str, Any]:
-    """The playbook plugin's settings in `config_file`; empty when there are none.
+@dataclass(frozen=True)
+class ConfigFile:
+    """What the playbook reads of mkdocs.yml: the plugin's options and the site's name."""
 
-    Raises ValueError when the file cannot be read or parsed.
+    plugin: dict[str, Any]  # the playbook plugin's options; empty when there are none
+    site_url: str = ""
+    site_name: str = "Playbook"
+
+
+def read_config(config_file: str | Path) -> ConfigFile:
+    """The playbook's settings in `config_file` (defaults when the file is missing).
+
+    Raises ValueError when the file cannot be read or parsed. MkDocs' `!ENV`
+    tag is read as MkDocs reads it (the first variable set, else the last
+    item as the default); other tags are not ours and read as nothing.
     """
 
-    class Tolerant(yaml.SafeLoader):  # MkDocs' own tags (!ENV) are not ours to read
+    class Tolerant(yaml.SafeLoader):
         pass
 
     Tolerant.add_multi_constructor("!", lambda loader, suffix, node: None)
+    Tolerant.add_constructor("!ENV", _env_value)
     try:
         with open(config_file, encoding="utf-8") as stream:
             config = yaml.load(stream, Loader=Tolerant) or {}
     except FileNotFoundError:
-        return {}
+        return ConfigFile({})
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f"cannot read {config_file}: {error}") from None
-    for plugin in (config.get("plugins") if isinstance(config, dict) else None) or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("playbook"), dict):
-            return plugin["playbook"]
-    return {}
+    if not isinstance(config, dict):
+        raise ValueError(f"{config_file}: expected a mapping of settings")
+    plugin: dict[str, Any] = {}
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("playbook"), dict):
+            plugin = entry["playbook"]
+    return ConfigFile(plugin, str(config.get("site_url") or ""),
+                      str(config.get("site_name") or "Playbook"))
 
 
-def read_options(config_file: str) -> InsightOptions:
-    """The calibration and insights options in `config_file`; defaults when it has none."""
-    settings = plugin_settings(config_file)
-    try:
-        return insight_options(settings.get("calibration"), settings.get("insights"))
-    except ValueError as error:
-        raise ValueError(f"{config_file}: {error}") from None
+def _env_value(loader: yaml.SafeLoader, node: yaml.Node) -> str | None:
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    names = [loader.construct_scalar(item) for item in items if isinstance(item, yaml.ScalarNode)]
+    if not names:
+        return None
+    for name in names:
+        if isinstance(name, str) and name in os.environ:
+            return os.environ[name]
+    return names[-1] if len(names) > 1 else None

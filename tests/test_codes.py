@@ -40,7 +40,7 @@ def _with_problems_setting(library, setting: str) -> None:
                       encoding="utf-8")
 
 
-def test_mkdocs_yml_can_turn_a_warning_off_and_make_another_an_error(library, tmp_path):
+def test_mkdocs_yml_can_turn_a_warning_off_and_make_another_an_error_in_every_command(library, tmp_path):
     library.story(STORY.split("## Context")[0], "bare.md")  # no narrative: a warning
     library.story(STORY.replace("skills: [discovery]", "skills: [discovery, discovery]"),
                   "twice.md")  # a term listed twice: a warning
@@ -60,6 +60,13 @@ def test_mkdocs_yml_can_turn_a_warning_off_and_make_another_an_error(library, tm
     result = build(library.root, tmp_path / "site")
     assert result.returncode == 1
     assert "term.listed-twice" in result.stderr and "story.no-narrative" not in result.stderr
+    # So does `playbook pages`, the route to other builders.
+    pages = subprocess.run([sys.executable, "-m", "generator.cli", "pages", "--out",
+                            str(tmp_path / "pages")], cwd=library.root, capture_output=True,
+                           text=True)
+    assert pages.returncode == 1, pages.stdout + pages.stderr
+    assert "term.listed-twice" in pages.stderr and "story.no-narrative" not in pages.stderr
+    assert not (tmp_path / "pages").exists()
 
 
 def test_an_unknown_code_in_the_setting_is_named(library, tmp_path):
