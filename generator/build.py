@@ -1,6 +1,6 @@
 """The one build pipeline: settings in, a checked library and the site's files out.
 
-    content/ ─▶ load (read, validate, link) ─▶ docs check ─▶ audio ─▶ pages ─▶ files
+    content/ ─▶ load (read, validate, link, check) ─▶ docs check ─▶ audio ─▶ pages ─▶ files
 
 Both edges call `run`: the MkDocs plugin (which hands the files to
 `mkdocs build` and `serve`) and the `playbook` command (which validates, or
@@ -17,13 +17,13 @@ from typing import Any
 
 from .audio import AudioCache
 from .audio.publish import calibration_clip_jobs, publish_jobs, story_clip_jobs
+from .checks.docs import check_docs
 from .codes import check_overrides
 from .load import LoadResult, build_date, load_library
 from .options import InsightOptions, insight_options
 from .pages import GeneratedFile, PageMemo, render_pages
 from .privacy import public_from_env
 from .problems import apply_severities, sort_problems
-from .validate.docs import check_docs
 
 DEFAULT_CACHE = ".cache/playbook"  # encoded clips and recording facts; outside site/
 
@@ -117,9 +117,10 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False,
                           previous=previous.stories_read if previous is not None else None,
                           # A build renders every body for its page: here, once.
                           render_bodies=generate)
+    problems = list(result.problems)
     if settings.docs_dir is not None:
-        result = check_docs(result, settings.docs_dir, settings.content_dir)
-    problems = sort_problems(apply_severities(result.problems, settings.severities))
+        problems += check_docs(result.library, settings.docs_dir, settings.content_dir)
+    problems = sort_problems(apply_severities(problems, settings.severities))
     checked = Build(result.library, problems, result.stories_read)
     failing = checked.problems if strict else checked.errors
     if not generate or failing:

@@ -16,20 +16,19 @@ A configuration can change a code's severity or turn it off, in mkdocs.yml:
 from __future__ import annotations
 
 from . import markdown_render, privacy, source
+from .checks import docs, recordings
+from .checks import insights as insight_checks
 from .problems import SEVERITY_CHOICES, Code
 from .validate import (
     calibration,
     clips,
     criteria,
-    docs,
     fields,
     ramps,
-    recordings,
     redirects,
     stories,
     taxonomy,
 )
-from .validate import insights as insight_checks
 
 _MODULES = (source, fields, taxonomy, stories, clips, criteria, recordings, docs,
             markdown_render, privacy, redirects, calibration, insight_checks, ramps)

@@ -1,4 +1,5 @@
-"""Stages 1-3 in one call: read content/, validate it and link the library."""
+"""Stages 1-3 in one call: read content/, validate it, link the library and run the
+checks that need the recordings or the linked library (checks/)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .audio import AudioCache
+from .checks.insights import check_insights
+from .checks.recordings import check_clips, with_durations
 from .library import Library, link
 from .model import Story, Taxonomy
 from .options import InsightOptions
@@ -17,9 +20,7 @@ from .problems import Problem, sort_problems
 from .source import list_documents, outside_links_below, read_markdown, read_yaml
 from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
 from .validate.calibration import load_sessions
-from .validate.insights import check_insights
 from .validate.ramps import read_ramps
-from .validate.recordings import check_clips, with_durations
 from .validate.redirects import RedirectClaim, check_claims
 from .validate.taxonomy import check_featured
 from .vocabularies import vocabularies
@@ -176,8 +177,14 @@ def load_library(content_dir: Path, today: date | None = None,
     if public:  # confidential stories go before linking, so no index or page sees them
         stories, found = public_stories(stories, criteria, root)
         problems += found
-    sessions, found = load_sessions(content_dir, root, criteria, criterion_ids, today, audio)
+    sessions, found, session_clips = load_sessions(content_dir, root, criteria, criterion_ids,
+                                                   today)
     problems += found
+    if audio is not None and session_clips:
+        found, measured = check_clips(session_clips, audio_dir, audio)
+        problems += found
+        sessions = [s for s in sessions
+                    if s.id in measured or not any(call.clips for call in s.calls)]
     library = link(taxonomy, stories, criteria, sessions, ramps)
     problems += check_insights(library, content_dir, today, options or InsightOptions())
     return LoadResult(library, sort_problems(problems), memo)

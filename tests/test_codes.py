@@ -40,7 +40,7 @@ def _with_problems_setting(library, setting: str) -> None:
                       encoding="utf-8")
 
 
-def test_mkdocs_yml_can_turn_a_warning_off_and_make_another_an_error_in_every_command(library, tmp_path):
+def test_a_problems_setting_changes_validate_build_and_pages_alike(library, tmp_path):
     library.story(STORY.split("## Context")[0], "bare.md")  # no narrative: a warning
     library.story(STORY.replace("skills: [discovery]", "skills: [discovery, discovery]"),
                   "twice.md")  # a term listed twice: a warning

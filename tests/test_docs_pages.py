@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from generator.checks.docs import generated_pages
 from generator.load import load_library
 from generator.pages import render_site
-from generator.validate.docs import generated_pages
 from helpers import REPO, STORY, build, make_repo, validate_json
 
 GUIDE = """\

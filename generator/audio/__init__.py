@@ -6,7 +6,7 @@
     publish  every story's clips for the site, as ClipJob records
 
 Checking clips against their recordings is validation's job
-(generator/validate/recordings.py); it asks the cache for lengths.
+(generator/checks/recordings.py); it asks the cache for lengths.
 """
 
 import warnings

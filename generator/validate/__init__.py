@@ -7,8 +7,9 @@ One module per document kind, with the field checks they share in `fields`:
     stories     content/stories/*.md
     clips       a story's clips field
     criteria    content/criteria/*.md
-    recordings  clips against their recordings' real lengths (asks the audio cache)
-    docs        hand-written docs/*.md: front matter and links into the site
+    calibration, ramps, redirects   the other content kinds
+
+Checks that need the recordings or the linked library are in checks/.
 
 Every check reports a located `Problem` with a code and moves on, so one run
 shows every fault. A file with errors yields no model object, and later

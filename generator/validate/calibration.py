@@ -32,7 +32,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from ..audio import AudioCache
 from ..model import (
     SCALE_LEVELS,
     CalibrationCall,
@@ -54,7 +53,6 @@ from .fields import (
     slugify,
     suggestion,
 )
-from .recordings import check_clips
 
 # The findings this module reports (listed by `playbook codes`).
 CODES = (
@@ -393,9 +391,9 @@ def _read_moments(check: Checker, call_ids: set[str],
 
 def load_sessions(content_dir: Path, root: Path, criteria: list[Criterion],
                   criterion_ids: set[str], today: date,
-                  audio: AudioCache | None) -> tuple[list[CalibrationSession], list[Problem]]:
-    """Read and check every session in content/calibration/; with `audio`, check the
-    calls' clips against their recordings. Sessions with errors are left out."""
+                  ) -> tuple[list[CalibrationSession], list[Problem], list[ClipSpec]]:
+    """Read and check every session in content/calibration/. Sessions with errors are
+    left out; the calls' clips are returned to be checked against their recordings."""
     folder = content_dir / "calibration"
     paths, problems = list_sessions(folder, root)
     by_id = {criterion.id: criterion for criterion in criteria}
@@ -417,9 +415,4 @@ def load_sessions(content_dir: Path, root: Path, criteria: list[Criterion],
         problems += found
         if session is not None:
             sessions.append(session)
-    if audio is not None and specs:
-        found, measured = check_clips(specs, content_dir / "audio", audio)
-        problems += found
-        sessions = [s for s in sessions
-                    if s.id in measured or not any(call.clips for call in s.calls)]
-    return sessions, problems
+    return sessions, problems, specs

@@ -24,7 +24,7 @@ CODES = (
 )
 
 if TYPE_CHECKING:
-    from .clips import ClipSpec
+    from ..validate.clips import ClipSpec
 
 MIN_CLIP_SECONDS = 5.0
 MAX_CLIP_SECONDS = 90.0

@@ -19,8 +19,7 @@ from urllib.parse import unquote
 from frontmatter.default_handlers import YAMLHandler
 
 from ..library import Library
-from ..load import LoadResult
-from ..problems import Code, Problem, sort_problems
+from ..problems import Code, Problem
 from ..source import read_markdown
 from ..urls import page_url, relative, term_url
 from ..vocabularies import vocabularies
@@ -57,11 +56,11 @@ def generated_pages(library: Library) -> set[str]:
     return found
 
 
-def check_docs(result: LoadResult, docs_dir: Path, content_dir: Path) -> LoadResult:
-    """`result` plus the findings about the hand-written pages in `docs_dir`."""
+def check_docs(library: Library, docs_dir: Path, content_dir: Path) -> list[Problem]:
+    """The findings about the hand-written pages in `docs_dir`, against the linked library."""
     docs_dir, content_dir = Path(docs_dir).resolve(), Path(content_dir).resolve()
     if not docs_dir.is_dir():
-        return result
+        return []
     root = content_dir.parent  # problems name paths from the repository root
     if not docs_dir.is_relative_to(root):
         root = docs_dir.parent
@@ -69,7 +68,6 @@ def check_docs(result: LoadResult, docs_dir: Path, content_dir: Path) -> LoadRes
         path for path in docs_dir.rglob("*.md")
         if path.is_file() and not any(part.startswith(".")
                                       for part in path.relative_to(docs_dir).parts))
-    library = result.library
     known = generated_pages(library) | {p.relative_to(docs_dir).as_posix() for p in written}
     # A story or criterion with errors gets its page once fixed; its errors
     # are reported already, so links to it are not blamed as well.
@@ -77,10 +75,10 @@ def check_docs(result: LoadResult, docs_dir: Path, content_dir: Path) -> LoadRes
         known |= {f"{folder}/{p.stem}.md" for p in (content_dir / folder).glob("*.md")}
     # Term pages of a vocabulary that could not be read are unknown, not missing.
     unchecked = {term_url(v)[:-1] for v in library.taxonomy.unreadable}
-    problems = list(result.problems)
+    problems: list[Problem] = []
     for path in written:
         problems += _check_page(path, docs_dir, root, known, unchecked)
-    return LoadResult(library, sort_problems(problems), result.stories_read)
+    return problems
 
 
 def _check_page(path: Path, docs_dir: Path, root: Path, known: set[str],
