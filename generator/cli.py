@@ -1,7 +1,8 @@
 """The `playbook` command.
 
     playbook validate [--strict] [--public] [--format text|github|json]
-    playbook build [--strict] [--public] [--config-file mkdocs.yml] [--site-dir site]
+    playbook build [--strict] [--public] [--builder mkdocs|zensical] [--config-file mkdocs.yml]
+                   [--site-dir site]
     playbook pages --out DIR [--public]
     playbook codes [--format text|markdown]
     playbook calibrate [SESSION] [--strict] [--format text|json]
@@ -156,8 +157,49 @@ def _build_failure(error: Exception) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if args.builder == "zensical":
+        return _build_with_zensical(args)
     # The plugin validates (once) and refuses to build on errors.
     return _run_mkdocs(args)
+
+
+def _build_with_zensical(args: argparse.Namespace) -> int:
+    """The pipeline here, then Zensical over the pages (see zensical_edge)."""
+    from . import zensical_edge
+    from .options import read_config
+
+    started = time.perf_counter()
+    config_file = Path(args.config_file)
+    try:
+        config = read_config(config_file)
+    except ValueError as error:
+        raise SystemExit(f"playbook: {error}") from None
+    project = config_file.resolve().parent
+    args.content = str(project / str(config.plugin.get("content_dir") or "content"))
+    docs = project / config.docs_dir
+    site = Path(args.site_dir) if args.site_dir else project / config.site_dir
+    pages_dir = project / zensical_edge.PAGES_DIR
+    try:
+        result = run(_settings(args, docs_dir=docs), strict=args.strict)
+        code = _report(result, "text", args.strict, out=sys.stderr)
+        if code:
+            return code
+        failed = _write_docs_folder(result, pages_dir, docs)
+        if failed:
+            print(f"playbook build: {failed}", file=sys.stderr)
+            return 1
+        zensical_edge.build_site(config_file, config.nav, result.files, pages_dir, site,
+                                 strict=args.strict)
+    except zensical_edge.ZensicalError as error:
+        print(f"playbook build: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # a message that says what to do, never a traceback
+        if os.environ.get("PLAYBOOK_DEBUG"):
+            raise
+        print(_build_failure(error), file=sys.stderr)
+        return 1
+    print(f"built {site} with Zensical in {time.perf_counter() - started:.1f}s")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -166,25 +208,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_pages(args: argparse.Namespace) -> int:
-    from . import search_index
-    from .pages import write_pages
 
     docs = Path(args.docs).resolve() if args.docs else None
     result = run(_settings(args, docs_dir=docs), strict=args.strict)
     code = _report(result, "text", args.strict, out=sys.stderr)
     if code:
         return code
-    count = write_pages(result.files, Path(args.out), docs)
-    # The finder's index too, so any builder that copies the folder gets a
-    # working finder (the pages load pagefind/pagefind.js beside them).
+    error = _write_docs_folder(result, Path(args.out), docs)
+    if error:
+        print(f"playbook pages: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {len(result.files)} files and the story finder's index to {args.out}")
+    return 0
+
+
+def _write_docs_folder(result: Build, out: Path, docs: Path | None) -> str:
+    """The pages, the hand-written docs and the finder's index in one folder, as any
+    builder reading a docs folder takes them; an error message, or ''."""
+    from . import search_index
+    from .pages import write_pages
+
+    write_pages(result.files, out, docs)
+    # The pages load pagefind/pagefind.js beside them.
     with tempfile.TemporaryDirectory(prefix="playbook-finder-") as work:
         try:
-            search_index.IndexJob(result.files, Path(work)).publish(Path(args.out))
+            search_index.IndexJob(result.files, Path(work)).publish(out)
         except search_index.SearchIndexError as error:
-            print(f"playbook pages: {error}", file=sys.stderr)
-            return 1
-    print(f"wrote {count} files and the story finder's index to {args.out}")
-    return 0
+            return str(error)
+    return ""
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -275,6 +326,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("-f", "--config-file", default="mkdocs.yml")
     build.add_argument("-d", "--site-dir", help="where to write the site (default: site/)")
     build.add_argument("--public", action="store_true", help=PUBLIC_HELP)
+    build.add_argument("--builder", choices=("mkdocs", "zensical"), default="mkdocs",
+                       help="mkdocs (Material for MkDocs, the default) or zensical "
+                            "(Zensical over the generated pages; `make site BUILDER=zensical`)")
 
     serve = command("serve", "serve the site with live reload", cmd_serve, content=False)
     serve.add_argument("-f", "--config-file", default="mkdocs.yml")

@@ -42,7 +42,7 @@ from .mkdocs_pages import (
     chrome_key,
     nav_titles,
 )
-from .pages import GeneratedFile
+from .pages import GeneratedFile, expand_nav
 from .privacy import PUBLIC_ENV
 from .problems import format_text, summary
 
@@ -117,7 +117,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                  self.build.ffmpeg)
         titles = dict(nav_titles(config.nav or []))
         if config.nav:
-            config.nav = _expand_sections(config.nav, self.build.files)
+            config.nav = expand_nav(config.nav, self.build.files)
         kept: set[str] = set()
         if self.serving:
             # Story pages and clips that did not change stay as last written.
@@ -295,25 +295,3 @@ def _mkdocs_counted_warnings() -> bool:
 
     return any(isinstance(handler, CountHandler) and handler.get_counts()
                for handler in logging.getLogger("mkdocs").handlers)
-
-
-def _expand_sections(nav: list, generated) -> list:
-    """Under each nav entry for a generated section index (skills/index.md),
-    list the section's generated pages that belong in the sidebar.
-
-    The sidebar then lists each skill's coaching page, in taxonomy order,
-    without anyone keeping mkdocs.yml in step with taxonomy.yml.
-    """
-    children: dict[str, list[str]] = {}
-    for record in generated:
-        folder, _, name = record.path.rpartition("/")
-        if record.is_page and record.in_nav and folder and name != "index.md":
-            children.setdefault(f"{folder}/index.md", []).append(record.path)
-    expanded = []
-    for item in nav:
-        if isinstance(item, dict) and len(item) == 1:
-            (title, value), = item.items()
-            if isinstance(value, str) and value in children:
-                item = {title: [value, *children[value]]}
-        expanded.append(item)
-    return expanded

@@ -69,6 +69,9 @@ class ConfigFile:
     plugin: dict[str, Any]  # the playbook plugin's options; empty when there are none
     site_url: str = ""
     site_name: str = "Playbook"
+    docs_dir: str = "docs"  # as written, relative to the config file's folder
+    site_dir: str = "site"
+    nav: list | None = None
 
 
 def read_config(config_file: str | Path) -> ConfigFile:
@@ -97,8 +100,11 @@ def read_config(config_file: str | Path) -> ConfigFile:
     for entry in config.get("plugins") or []:
         if isinstance(entry, dict) and isinstance(entry.get("playbook"), dict):
             plugin = entry["playbook"]
+    nav = config.get("nav")
     return ConfigFile(plugin, str(config.get("site_url") or ""),
-                      str(config.get("site_name") or "Playbook"))
+                      str(config.get("site_name") or "Playbook"),
+                      str(config.get("docs_dir") or "docs"), str(config.get("site_dir") or "site"),
+                      nav if isinstance(nav, list) else None)
 
 
 def _env_value(loader: yaml.SafeLoader, node: yaml.Node) -> str | None:

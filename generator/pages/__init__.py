@@ -33,14 +33,14 @@ from . import (
     scorecard,
     stories,
 )
-from .files import GeneratedFile, write_pages
+from .files import GeneratedFile, expand_nav, write_pages
 from .render import PageMemo, Renderer
 
 FAMILIES = (home, finder, stories, criteria, facets, ramp, coaching, scorecard, calibration,
             insights, redirects, feed)
 
-__all__ = ["FAMILIES", "GeneratedFile", "PageMemo", "Site", "render_pages", "render_site",
-           "write_pages"]
+__all__ = ["FAMILIES", "GeneratedFile", "PageMemo", "Site", "expand_nav", "render_pages",
+           "render_site", "write_pages"]
 
 
 @dataclass(frozen=True)

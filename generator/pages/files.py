@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -139,3 +139,25 @@ def _write_if_changed(data: bytes, dest: Path) -> None:
     if dest.is_file() and dest.read_bytes() == data:
         return
     dest.write_bytes(data)
+
+
+def expand_nav(nav: list, generated: Iterable[GeneratedFile]) -> list:
+    """Under each nav entry for a generated section index (skills/index.md),
+    list the section's generated pages that belong in the sidebar.
+
+    The sidebar then lists each skill's coaching page, in taxonomy order,
+    without anyone keeping mkdocs.yml in step with taxonomy.yml.
+    """
+    children: dict[str, list[str]] = {}
+    for record in generated:
+        folder, _, name = record.path.rpartition("/")
+        if record.is_page and record.in_nav and folder and name != "index.md":
+            children.setdefault(f"{folder}/index.md", []).append(record.path)
+    expanded = []
+    for item in nav:
+        if isinstance(item, dict) and len(item) == 1:
+            (title, value), = item.items()
+            if isinstance(value, str) and value in children:
+                item = {title: [value, *children[value]]}
+        expanded.append(item)
+    return expanded

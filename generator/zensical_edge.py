@@ -1,0 +1,77 @@
+"""The Zensical edge: `playbook build --builder zensical`.
+
+Material for MkDocs reaches end of life in May 2027, and Zensical, its
+successor, runs no MkDocs plugins. So this edge does what the plugin does
+without MkDocs: the pipeline's pages and the finder's index go to a docs
+folder (as `playbook pages` writes them), and Zensical builds that folder
+with the site's own mkdocs.yml, through a small config that inherits it and
+changes only where the pages are, where the site goes and the expanded nav.
+The site is written beside site/ and swapped in only when Zensical succeeds.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+
+from . import atomic_dir
+from .pages import GeneratedFile, expand_nav
+
+# Where the pages are written for Zensical, under the repository root.
+PAGES_DIR = Path("build") / "zensical" / "docs"
+# The config that inherits mkdocs.yml. Zensical wants the config, the docs and
+# the site inside one project folder, so it sits beside mkdocs.yml.
+CONFIG_NAME = ".playbook-zensical.yml"
+
+
+class ZensicalError(RuntimeError):
+    """Zensical is missing or failed; the message says which and what to do."""
+
+
+def installed() -> bool:
+    return importlib.util.find_spec("zensical") is not None
+
+
+def build_site(config_file: Path, nav: list | None, files: Iterable[GeneratedFile],
+               pages_dir: Path, site_dir: Path, strict: bool = False) -> str:
+    """Build `pages_dir` into `site_dir` with Zensical; returns what Zensical printed.
+
+    Raises ZensicalError with Zensical's own output when it fails; the
+    previous site is then left as it was.
+    """
+    if not installed():
+        raise ZensicalError("the Zensical builder is not installed: run "
+                            "`make site BUILDER=zensical`, or `pip install -e '.[zensical]'`")
+    project = config_file.resolve().parent
+    building = atomic_dir.start(site_dir.resolve())
+    config = project / CONFIG_NAME
+    settings: dict[str, object] = {
+        "INHERIT": config_file.name,
+        # Relative paths: Zensical resolves them against the project folder.
+        "docs_dir": os.path.relpath(pages_dir.resolve(), project),
+        "site_dir": os.path.relpath(building, project),
+    }
+    if nav:
+        settings["nav"] = expand_nav(nav, files)
+    config.write_text("# Written by `playbook build --builder zensical`; safe to delete.\n"
+                      + yaml.safe_dump(settings, sort_keys=False, allow_unicode=True),
+                      encoding="utf-8")
+    command = [sys.executable, "-m", "zensical", "build", "--config-file", CONFIG_NAME]
+    try:
+        done = subprocess.run(command + (["--strict"] if strict else []), cwd=project,
+                              capture_output=True, text=True)
+    finally:
+        config.unlink(missing_ok=True)
+    output = (done.stdout + done.stderr).strip()
+    if done.returncode != 0 or not (building / "index.html").is_file():
+        atomic_dir.discard(building)
+        raise ZensicalError(f"Zensical could not build the site (exit {done.returncode}):\n"
+                            f"{output}")
+    atomic_dir.swap_in(building, site_dir.resolve())
+    return output

@@ -1,0 +1,102 @@
+"""`playbook build --builder zensical`: the sample through Zensical, Material's successor,
+with the same contract pages as the MkDocs build and a working finder in Chromium."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from generator.load import load_library
+from helpers import EPOCH, REPO, copy_of_the_sample, launch_chromium, serve_under_project_path
+
+
+def _pages(site: Path) -> set[str]:
+    """Every page and data file of a site, less each builder's own search index and assets."""
+    return {path.relative_to(site).as_posix() for path in site.rglob("*")
+            if path.is_file() and not path.relative_to(site).as_posix().startswith(
+                ("assets/javascripts/", "assets/stylesheets/", "assets/images/", "search"))
+            and path.name != "sitemap.xml.gz"}
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory) -> Path:
+    root = copy_of_the_sample(tmp_path_factory.mktemp("zensical"))
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build", "--builder", "zensical"],
+        cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "with Zensical" in result.stdout
+    assert not (root / ".playbook-zensical.yml").exists()  # the inheriting config is gone
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_library(REPO / "content").library
+
+
+def test_zensical_builds_every_page_the_mkdocs_build_has(zensical_site, sample_site):
+    assert _pages(zensical_site) == _pages(sample_site)
+    # Zensical's own search index is there too; the finder's is Pagefind's.
+    assert (zensical_site / "search.json").is_file()
+    assert (zensical_site / "pagefind" / "pagefind.js").is_file()
+
+
+def test_the_contract_pages_hold_the_library(zensical_site, sample):
+    for story in sample.stories:
+        page = (zensical_site / "stories" / story.id / "index.html").read_text("utf-8")
+        assert story.quote in unescape(page), story.id
+        for number, _ in enumerate(story.clips, start=1):
+            assert (zensical_site / "stories" / story.id / f"clip-{number}.mp3").stat().st_size
+    for skill in sample.taxonomy.terms["skills"]:
+        assert (zensical_site / "skills" / skill.id / "index.html").is_file()
+        assert (zensical_site / "skills" / skill.id / "coach" / "index.html").is_file()
+    for criterion in sample.criteria:
+        assert (zensical_site / "criteria" / criterion.id / "index.html").is_file()
+    for name in ("ramp", "scorecard", "calibration", "insights", "competitors/globex"):
+        assert "<h1" in (zensical_site / name / "index.html").read_text("utf-8"), name
+    rows = (zensical_site / "scorecard.csv").read_text("utf-8").splitlines()
+    assert len(rows) == len(sample.criteria) + 1
+    entries = ElementTree.parse(zensical_site / "feed.xml").getroot().findall(
+        "{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == len(sample.stories)
+    # A renamed story's old URL leads to the new page; a missing page gets the 404.
+    old = (zensical_site / "stories" / "matched-reference-beat-globex" / "index.html")
+    assert "reference-call-that-sounded-like-us" in old.read_text("utf-8")
+    assert "404" in (zensical_site / "404.html").read_text("utf-8")
+
+
+def test_the_finder_filters_on_the_zensical_site_in_chromium(zensical_site, sample, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    expected = sorted(s.id for s in sample.stories_by("competitor", "northwind")
+                      if s.outcome == "loss")
+    assert expected
+    base, server = serve_under_project_path(zensical_site, tmp_path)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(base + "stories/?outcome=loss&competitor=northwind")
+            page.wait_for_selector("[data-finder-list][data-finder-ready]")
+            page.wait_for_function("document.querySelector('[data-finder-count]').textContent"
+                                   f".startsWith('{len(expected)} of')")
+            hrefs = page.locator("[data-finder-list] > li .pb-card__title").evaluate_all(
+                "els => els.map(e => e.href)")
+            assert sorted(href.split("/")[-2] for href in hrefs) == expected
+            page.fill("input[name=q]", "forty percent")
+            page.wait_for_function("document.querySelector('[data-finder-count]').textContent"
+                                   ".startsWith('1 of')")
+            browser.close()
+            assert errors == []
+    finally:
+        server.shutdown()
