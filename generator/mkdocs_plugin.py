@@ -90,11 +90,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # build never touches the published site.
         # In `serve`, pages whose inputs did not change since the last good
         # build are reused rather than rendered again.
-        # The finder's index starts on the story pages as they are rendered
-        # (serve re-indexes in the background once a rebuild is written).
+        # The story pages go to the finder's index as they are rendered; it
+        # runs while MkDocs themes the pages (serve re-indexes in the
+        # background once a rebuild is written).
         if not self.serving:
-            self.index_job = search_index.IndexJob(
-                None, Path(tempfile.mkdtemp(prefix="playbook-finder-")), stream=True)
+            self.index_job = search_index.IndexJob(None, search_index.work_folder(),
+                                                   stream=True)
         self.build: Build = run(self.settings, strict=config.strict,
                                 previous=self.last_good if self.serving else None,
                                 on_page=self.index_job.add if self.index_job else None)

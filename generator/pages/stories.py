@@ -10,8 +10,7 @@ from .render import Renderer
 
 
 def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
-    # Oldest first, as the finder's index sorts them: the index can start on
-    # the first stories while the rest are rendered (search_index.IndexJob).
+    # Oldest first, as the finder sorts them: a stable order for every build.
     for story in sorted(renderer.library.stories, key=lambda s: (s.interviewed, f"{s.id}/")):
         yield renderer.page("story.md.j2", f"stories/{story.id}.md", source=story.path,
                             story=story, related=renderer.related.related(story))
