@@ -17,6 +17,9 @@ name them, differ between two runs over the same pages (tests/test_pagefind.py).
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -26,6 +29,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+
+import cbor2
 
 from . import atomic_dir
 from .pages import GeneratedFile
@@ -130,7 +135,7 @@ class IndexJob:
     """
 
     def __init__(self, files: Iterable[GeneratedFile] | None, work_dir: Path,
-                 pages: Path | None = None, *, stream: bool = False):
+                 pages: Path | None = None, *, stream: bool = False, canonical: bool = True):
         """Index `files`' story pages; or, with `pages`, the documents already
         there; or, with `stream`, the records given to `add` until `close`."""
         try:
@@ -145,6 +150,7 @@ class IndexJob:
         self._process: subprocess.Popen | None = None
         self._error: OSError | None = None
         self._cancelled = False
+        self._canonical = canonical  # rewrite the bundle byte-stable (canonical_bundle)
         self._lock = threading.Lock()
         work_dir.mkdir(parents=True, exist_ok=True)
         self.pages.mkdir(parents=True, exist_ok=True)
@@ -191,6 +197,9 @@ class IndexJob:
             printed = " ".join(self._log.read_text(encoding="utf-8", errors="replace").split())
             raise SearchIndexError(f"Pagefind could not index the story pages "
                                    f"(exit {process.returncode}): {printed}")
+        if self._canonical:
+            self._canonical = False  # once
+            canonical_bundle(self.bundle)
         return self.bundle
 
     def cancel(self) -> None:
@@ -282,3 +291,52 @@ class BackgroundIndex:
         self.latest = bundle
         self.on_done(f"the story finder's index is up to date "
                      f"({time.perf_counter() - started:.1f}s after the pages)")
+
+
+# -- the one reach into Pagefind's files: for byte-identical builds, not speed ---------
+# Pagefind 1.5 writes each filter's values in the order of a hash map seeded
+# afresh in every run, so the filter files, the meta file naming them and
+# pagefind-entry.json differ between builds of the same pages. This rewrites
+# those three with their lists sorted (the same values), named by the new
+# contents' hash as Pagefind names them. It reads Pagefind's file layout, so
+# pagefind is pinned to 1.5.x; tests/test_pagefind.py pins both the upstream
+# behaviour (raw runs differ) and this fix (two builds are the same bytes).
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _read(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_SIGNATURE):
+        raise SearchIndexError(f"{path} is not a Pagefind file this version of playbook reads")
+    return cbor2.loads(data[len(_SIGNATURE):])
+
+
+def _write(value, folder: Path, prefix: str, suffix: str, digits: int) -> str:
+    """Write `value` as a Pagefind file named by its hash; return the hash part of the name."""
+    data = _SIGNATURE + cbor2.dumps(value)
+    name = f"{prefix}{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
+    return name
+
+
+def canonical_bundle(bundle: Path) -> None:
+    """Sort the filter lists of a Pagefind bundle, so the same pages give the same bytes."""
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, details in sorted(entry["languages"].items()):
+        meta_path = bundle / f"pagefind.{details['hash']}.pf_meta"
+        meta = _read(meta_path)
+        # [version, pages, index chunks, filters: [[name, file hash], ...], sorts]
+        meta[3] = filters = sorted(meta[3], key=lambda pair: pair[0])
+        meta[4] = sorted(meta[4], key=lambda pair: pair[0])
+        for pair in filters:
+            old = bundle / "filter" / f"{pair[1]}.pf_filter"
+            name, values = _read(old)
+            old.unlink()
+            pair[1] = _write([name, sorted(values, key=lambda v: v[0])], bundle / "filter",
+                             f"{language}_", ".pf_filter", 7)
+        meta_path.unlink()
+        details["hash"] = _write(meta, bundle, f"pagefind.{language}_", ".pf_meta", 10)
+        details["hash"] = details["hash"].removeprefix("pagefind.")
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                          encoding="utf-8")
