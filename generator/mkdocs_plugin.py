@@ -31,7 +31,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from . import atomic_dir, search_index
 from .build import DEFAULT_CACHE, Build, Settings, run, severities
 from .codes import check_overrides
-from .mkdocs_pages import CachedFile, HtmlPage, nav_titles
+from .mkdocs_pages import CachedFile, HtmlPage, KeptFile, KeptFolder, chrome_key, nav_titles
 from .options import insight_options
 from .pages import GeneratedFile
 from .privacy import PUBLIC_ENV, public_from_env
@@ -118,20 +118,31 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         titles = dict(nav_titles(config.nav or []))
         if config.nav:
             config.nav = _expand_sections(config.nav, self.build.files)
+        kept: set[str] = set()
+        if self.serving:
+            # Story pages and clips that did not change stay as last written.
+            self.kept.attach(Path(config.site_dir))
+            kept = self.kept.still_written(self.build.files, chrome_key(config, self.build.files))
         for record in self.build.files:
-            file = self._mkdocs_file(record, config)
-            if self._add(files, file) and record.is_page:
+            file = self._mkdocs_file(record, config, kept=record.path in kept)
+            if self._add(files, file) and record.is_page and record.path not in kept:
                 HtmlPage(titles.get(record.path), file, config, record)
         self.last_good = self.build
         if self.serving:
             self.index.start(self.build.files)
-            log.info("playbook: rendered %d of %d pages (the rest are unchanged)",
-                     len(self.build.rendered), sum(1 for f in self.build.files if f.is_page))
+            self.kept_pages = sum(1 for path in kept if path.endswith(".md"))
+            log.info("playbook: rendered %d of %d pages (the rest are unchanged); "
+                     "%d story pages kept as written", len(self.build.rendered),
+                     sum(1 for f in self.build.files if f.is_page), self.kept_pages)
         log.info("playbook: %d stories, %d criteria", len(self.build.library.stories),
                  len(self.build.library.criteria))
         return files
 
-    def _mkdocs_file(self, record: GeneratedFile, config) -> File:
+    def _mkdocs_file(self, record: GeneratedFile, config, kept: bool) -> File:
+        if kept:  # serve: its output from the last build stands
+            file: File = KeptFile.generated(config, record.path, content="")
+            file.dest_uri = record.site_path
+            return file
         if record.copy_from is not None:
             return CachedFile.generated(config, record.path, abs_src_path=str(record.copy_from))
         inclusion = InclusionLevel.UNDEFINED if record.in_nav else InclusionLevel.NOT_IN_NAV
@@ -175,6 +186,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.index_dir = Path(tempfile.mkdtemp(prefix="playbook-serve-"))
             self.index = search_index.BackgroundIndex(
                 self.index_dir, on_done=lambda message: log.info("playbook: %s", message))
+            self.kept = KeptFolder(self.index_dir / "site-stories")
 
     def on_shutdown(self):
         if self.serving:
@@ -220,6 +232,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         atomic_dir.swap_in(building, self.site)
 
     def on_build_error(self, *, error):
+        if self.serving:
+            self.kept.forget()
         if self.index_job is not None:
             job, self.index_job = self.index_job, None
             job.cancel()

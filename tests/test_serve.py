@@ -193,9 +193,9 @@ class Session:
 
 
 def site_pages(site: Path) -> dict[str, bytes]:
-    """Every HTML file the server would serve."""
+    """Every HTML file the server would serve, through links too (stories/ is one)."""
     pages = {}
-    for folder, _, names in os.walk(site):
+    for folder, _, names in os.walk(site, followlinks=True):
         for name in names:
             if name.endswith(".html"):
                 path = Path(folder) / name
@@ -232,6 +232,8 @@ def test_serve_renders_only_the_pages_an_edit_changed(session, sample, tmp_path)
     assert f"stories/{STORY}.md" in rendered and len(rendered) < len(after) / 2
     changed = {path for path, text in after.items() if before.get(path) != text}
     assert f"stories/{STORY}.md" in changed and changed <= rendered
+    # Unchanged story pages were not handed to MkDocs: their files stand (KeptFolder).
+    assert session.plugin.kept_pages > 15
     assert "The SOC 2 report we never sent" in second[f"stories/{STORY}/index.html"].decode()
     # The same site as a fresh serve build of the edited library, byte for byte.
     assert second == fresh_serve_build(sample, tmp_path / "fresh")
@@ -261,6 +263,7 @@ def test_serve_shows_a_nav_change_on_every_page(session, sample, tmp_path):
     second = session.build()
     stories = [f"stories/{story.id}/index.html" for story in session.plugin.build.library.stories]
     assert stories and all("Discovery calls" in second[page].decode() for page in stories)
+    assert session.plugin.kept_pages == 0
     assert second == fresh_serve_build(sample, tmp_path / "fresh")
 
 
@@ -274,6 +277,32 @@ def test_serve_shows_an_edited_theme_override(session, sample, tmp_path):
     second = session.build()
     assert '<meta name="pb-test" content="edited">' in second["index.html"].decode()
     assert second == fresh_serve_build(sample, tmp_path / "fresh")
+
+
+def test_upstream_mkdocs_clean_leaves_a_linked_folder_and_writes_through_it(tmp_path):
+    # KeptFolder relies on this undocumented MkDocs behaviour: emptying
+    # site_dir before a build neither deletes a linked folder's files nor
+    # refuses the link, and pages are written through it. If this fails after
+    # an upgrade, remove KeptFolder (README, "The playbook command").
+    (tmp_path / "docs/stories").mkdir(parents=True)
+    (tmp_path / "docs/stories/new.md").write_text("# New\n")
+    (tmp_path / "mkdocs.yml").write_text("site_name: t\ntheme: material\n")
+    kept = tmp_path / "kept"
+    (kept / "old").mkdir(parents=True)
+    (kept / "old/index.html").write_text("kept")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "stories").symlink_to(kept, target_is_directory=True)
+    (site / "other.html").write_text("cleaned")
+    config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(site))
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    mkdocs_build(config)
+    assert not (site / "other.html").exists()  # the site was emptied...
+    assert (kept / "old/index.html").read_text() == "kept"  # ...but not the linked folder
+    if (site / "stories").is_symlink():
+        assert (kept / "new/index.html").is_file()  # written through the link
+    else:
+        assert (site / "stories/new/index.html").is_file()
 
 
 # -- the real `mkdocs serve` ---------------------------------------------------------
