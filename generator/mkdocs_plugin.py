@@ -121,8 +121,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         kept: set[str] = set()
         if self.serving:
             # Story pages and clips that did not change stay as last written.
+            chrome = chrome_key(config, self.build.files)
             self.kept.attach(Path(config.site_dir))
-            kept = self.kept.still_written(self.build.files, chrome_key(config, self.build.files))
+            kept = self.kept.still_written(self.build.files, chrome)
         for record in self.build.files:
             file = self._mkdocs_file(record, config, kept=record.path in kept)
             if self._add(files, file) and record.is_page and record.path not in kept:
