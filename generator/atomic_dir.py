@@ -6,14 +6,16 @@ the site's place only when the build succeeded. A failed or killed build leaves
 the previous site complete. Two builds at once each write their own folder; the
 swaps take turns under a lock on the parent folder, and the last one wins.
 
-Folders left by killed builds are removed by the next build, once the process
-named in the folder is gone.
+The swap is two documented renames (site to a sibling old folder, then the
+new folder to site), so for a moment there is no site folder: a server may
+answer 404 then. A build killed in that moment leaves the previous site under
+the old folder's name, and the next build puts it back before it starts.
+Other folders left by killed builds are removed by the next build, once the
+process named in the folder is gone.
 """
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import fcntl
 import os
 import re
@@ -22,7 +24,7 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-_LEFTOVER = re.compile(r"\.(?P<site>.+)\.(?:building|old)-(?P<pid>\d+)-[0-9a-f]+")
+_LEFTOVER = re.compile(r"\.(?P<site>.+)\.(?P<kind>building|old)-(?P<pid>\d+)-[0-9a-f]+")
 
 
 def start(site: Path) -> Path:
@@ -47,16 +49,15 @@ def swap_in(building: Path, site: Path) -> None:
         if not os.path.lexists(site):
             os.rename(building, site)
             return
-        if _exchange(building, site):
-            old = building  # the exchange left the old site under the build's name
-        else:
-            old = site.with_name(f".{site.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
-            os.rename(site, old)
-            try:
-                os.rename(building, site)
-            except BaseException:
-                os.rename(old, site)  # put the previous site back
-                raise
+        old = site.with_name(f".{site.name}.old-{os.getpid()}-{secrets.token_hex(4)}")
+        os.rename(site, old)
+        # No site folder until the next rename; if killed here, the next
+        # build's remove_leftovers renames `old` back.
+        try:
+            os.rename(building, site)
+        except BaseException:
+            os.rename(old, site)  # put the previous site back
+            raise
     discard(old)
 
 
@@ -65,15 +66,25 @@ def discard(folder: Path) -> None:
 
 
 def remove_leftovers(site: Path) -> None:
-    """Delete the folders of builds of `site` whose process is no longer running."""
+    """Delete the folders of builds of `site` whose process is no longer running;
+    first put back a previous site that a swap killed half way left aside."""
     try:
-        names = os.listdir(site.parent)
+        names = sorted(os.listdir(site.parent))
     except OSError:
         return
-    for name in names:
-        match = _LEFTOVER.fullmatch(name)
-        if match and match["site"] == site.name and not _running(int(match["pid"])):
-            discard(site.parent / name)
+    dead = [(match["kind"], site.parent / name) for name in names
+            if (match := _LEFTOVER.fullmatch(name)) and match["site"] == site.name
+            and not _running(int(match["pid"]))]
+    if not dead:
+        return
+    with _locked(site.parent):  # no swap in between
+        for kind, folder in dead:
+            # The old folder is deleted only once the new site is in place,
+            # so with no site it is the whole previous one.
+            if kind == "old" and not os.path.lexists(site) and folder.exists():
+                os.rename(folder, site)
+    for _, folder in dead:
+        discard(folder)  # a folder put back as the site is no longer there
 
 
 def _real(site: Path) -> Path:
@@ -103,25 +114,6 @@ def _locked(folder: Path):
         yield
     finally:
         os.close(handle)  # closing releases the lock
-
-
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux renameat2); False where that is not available."""
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
-        return False
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False  # this file system or kernel cannot exchange; rename twice instead
-    raise OSError(code, os.strerror(code), str(b))
 
 
 def link_folder(link: Path, target: Path) -> None:

@@ -1,4 +1,5 @@
-"""Generated pages as MkDocs pages, and reusing their themed output in `serve`.
+"""Generated pages and cached clips as MkDocs files, through MkDocs' public
+`Page` and `File` classes; in `serve`, the story folder kept between builds.
 
 Part of the MkDocs edge (with mkdocs_plugin.py): nothing in the core imports it.
 """
@@ -7,12 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import re
 from pathlib import Path
 
-import jinja2
 from mkdocs.structure.files import File
-from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -30,8 +28,6 @@ class HtmlPage(Page):
     def __init__(self, title: str | None, file: File, config, record: GeneratedFile):
         super().__init__(title, file, config)
         self.record = record
-        self.reuse_key: tuple = ()
-        self.reused_output: str | None = None  # serve: the themed output, unchanged
 
     def read_source(self, config) -> None:
         source = config.plugins.on_page_read_source(page=self, config=config)
@@ -68,199 +64,6 @@ def nav_titles(nav: list):
                     yield value, title
                 elif isinstance(value, list):
                     yield from nav_titles(value)
-
-
-# -- parts of the theme rendered once per folder -------------------------------------
-
-# Material's partials that, for a page outside the nav, depend on nothing but
-# the site's settings and the page's folder (links are relative to it). Its
-# config block (main.html) is such a part too.
-SHARED_PARTIALS = ("partials/nav.html", "partials/search.html", "partials/palette.html")
-_THEME_PREFIX = "playbook-theme"  # the theme's own templates, under a name of ours
-
-
-class SharedPartials:
-    """Material renders the whole site nav into every page, with the search
-    box, the palette toggles and its config script; at 10,000 stories the nav
-    alone was about two fifths of the theme's time. A page outside the nav has
-    nothing in it marked active, and its links are relative to the page's
-    folder, so every such page in one folder (all the story pages) gets the
-    same HTML from them: render each once per folder and reuse it.
-
-    A partial the site overrides (theme/partials/...) is left alone: it may
-    show something of the page. A call block around the theme's own partial
-    asks `shared` whether a copy stands.
-    """
-
-    def __init__(self) -> None:
-        self._html: dict[tuple[str, tuple[str, ...]], str] = {}
-        self._targets: set[tuple[str, ...]] = set()  # every folder a nav link points into
-        self.rendered = 0  # parts rendered for pages that share them
-
-    def install(self, env: jinja2.Environment, nav: Navigation, config) -> jinja2.Environment:
-        self._html.clear()
-        self.rendered = 0
-        urls = list(_nav_urls(nav.items))
-        if nav.homepage is not None:
-            urls.append(nav.homepage.url)
-        if (config.extra or {}).get("homepage"):
-            urls.append(str(config.extra["homepage"]))
-        self._targets = {parts[:length] for parts in map(_url_parts, urls)
-                         for length in range(1, len(parts) + 1)}
-        assert env.loader is not None  # MkDocs' theme loader
-        custom = Path(config.theme.custom_dir) if config.theme.custom_dir else None
-        shared = {name: (f'{{%- call playbook_shared("{name}") -%}}'
-                         f'{{% include "{_THEME_PREFIX}/{name}" %}}{{%- endcall -%}}')
-                  for name in SHARED_PARTIALS
-                  if not (custom and (custom / name).exists())}
-        theme = jinja2.PrefixLoader({_THEME_PREFIX: env.loader})
-        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader(shared), theme, env.loader])
-        env.globals["playbook_shared"] = self.shared
-        return env
-
-    def key(self, page) -> tuple[str, ...] | None:
-        """The folder whose pages share these parts with this page, or None when
-        it has its own."""
-        if page is None or not isinstance(page.url, str):
-            return None
-        parts = _url_parts(page.url)
-        if not parts or parts in self._targets:
-            return None  # in the nav, or a nav link leads into its folder
-        return parts[:-1]
-
-    @jinja2.pass_context
-    def shared(self, context, name: str, *, caller) -> str:
-        key = self.key(context.get("page"))
-        if key is None:
-            return caller()
-        html = self._html.get((name, key))
-        if html is None:
-            html = self._html[name, key] = caller()
-            self.rendered += 1
-        return html
-
-
-def _nav_urls(items):
-    for item in items:
-        url = getattr(item, "url", None)
-        if isinstance(url, str):
-            yield url
-        if isinstance(item, Section):
-            yield from _nav_urls(item.children)
-
-
-def _url_parts(url: str) -> tuple[str, ...]:
-    return tuple(part for part in url.split("#")[0].split("?")[0].split("/") if part)
-
-
-# -- serve: reuse the themed output of pages that did not change -------------------
-
-REUSE_TEMPLATE = "playbook-reused-page.html"
-
-
-class ThemeOutputs:
-    """The themed HTML of every generated page from the previous serve build.
-
-    A page whose record (front matter and HTML) is unchanged, in an unchanged
-    nav and site configuration, gets the same HTML from the theme: instead of
-    rendering Material's templates again, it goes through a one-line template
-    that returns the stored output. Other plugins still see every page (the
-    search plugin indexes it as before).
-    """
-
-    def __init__(self) -> None:
-        self._outputs: dict[str, tuple[tuple, str]] = {}
-        self.site_key: tuple = ()
-        self.reused = 0
-
-    def start(self, chrome: tuple) -> None:
-        """At each build: what, beyond the page and the nav, shapes its output
-        (see `chrome_key`)."""
-        self.site_key = chrome
-        self.reused = 0
-
-    def install(self, env: jinja2.Environment) -> jinja2.Environment:
-        reused = jinja2.DictLoader({REUSE_TEMPLATE: "{{ playbook_reused_output }}"})
-        env.loader = jinja2.ChoiceLoader([reused, env.loader] if env.loader else [reused])
-        return env
-
-    def key(self, page: HtmlPage, nav: Navigation) -> tuple:
-        record = page.record
-        return (record.content, record.front_matter, record.source, record.in_nav, page.title,
-                page.file.edit_uri, _nav_key(nav.items), self.site_key)
-
-    def reuse(self, pages: list[HtmlPage], nav: Navigation) -> None:
-        """Point each unchanged page at the stored output."""
-        for page in pages:
-            stored = self._outputs.get(page.file.src_uri)
-            key = self.key(page, nav)
-            page.reuse_key = key
-            if stored is not None and stored[0] == key:
-                page.reused_output = stored[1]
-                page.meta["template"] = REUSE_TEMPLATE
-                self.reused += 1
-                if (page.meta.get("search") or {}).get("exclude"):
-                    # Nothing reads this HTML again (the search plugin skips
-                    # the page), so spare the plugins a pass over it.
-                    page.content = ""
-                elif page.content:
-                    # Only the search plugin reads it now: leave out the lists
-                    # it would parse only to drop (story cards, ramp items).
-                    page.content = _SEARCH_EXCLUDED_LIST.sub("", page.content)
-
-    def keep(self, page: HtmlPage, output: str) -> None:
-        self._outputs[page.file.src_uri] = (page.reuse_key, output)
-
-
-# Our templates' lists marked data-search-exclude hold no nested list
-# (fragments/card.html.j2, pages/ramp.md.j2); test_serve checks the index.
-_SEARCH_EXCLUDED_LIST = re.compile(r"<ul\b[^>]*\sdata-search-exclude\b[^>]*>.*?</ul>", re.S)
-
-
-def _nav_key(items) -> tuple:
-    return tuple((item.title, getattr(item, "url", None),
-                  _nav_key(item.children) if isinstance(item, Section) else ())
-                 for item in items)
-
-
-def _site_key(config) -> tuple:
-    """mkdocs.yml and the theme's custom templates, by content and modification."""
-    parts: list[object] = []
-    if config.config_file_path and Path(config.config_file_path).is_file():
-        parts.append(hashlib.sha256(Path(config.config_file_path).read_bytes()).hexdigest())
-    custom = config.theme.custom_dir
-    if custom and Path(custom).is_dir():
-        for path in sorted(Path(custom).rglob("*")):
-            if path.is_file():
-                stat = path.stat()
-                parts.append((str(path), stat.st_mtime_ns, stat.st_size))
-    from mkdocs.utils import get_build_date
-    parts.append(get_build_date())
-    return tuple(parts)
-
-
-class CompiledTemplates(jinja2.BytecodeCache):
-    """`serve`: the theme's templates, compiled once for the session.
-
-    MkDocs makes a new Jinja environment for every rebuild, which parses and
-    compiles Material's templates again: in a profile of a reload at 1,000
-    stories that was two fifths of the rebuild. Jinja looks a compiled
-    template up by its name and file and checks it against a checksum of the
-    source, so an edited template is compiled afresh.
-    """
-
-    def __init__(self) -> None:
-        self._code: dict[str, tuple[str, object]] = {}
-        self.compiled = 0  # templates compiled in this session
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        stored = self._code.get(bucket.key)
-        if stored is not None and stored[0] == bucket.checksum:
-            bucket.code = stored[1]  # type: ignore[assignment]
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = (bucket.checksum, bucket.code)
-        self.compiled += 1
 
 
 class CachedFile(File):
@@ -306,6 +109,10 @@ class KeptFolder:
     the rest stay as the last build wrote them, and files of stories that are
     gone are removed. When anything every page shows changes (mkdocs.yml, the
     theme, the nav, hand-written pages), every story page is built again.
+
+    The one upstream behaviour kept on purpose (it cut the 1,000-story reload
+    by about three quarters): MkDocs' emptying of site_dir leaves a linked
+    folder's files alone. test_serve's test_upstream_mkdocs_clean_... pins it.
     """
 
     def __init__(self, folder: Path):
@@ -340,6 +147,22 @@ class KeptFolder:
         output.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             output.parent.rmdir()  # only when it is empty
+
+
+def _site_key(config) -> tuple:
+    """mkdocs.yml and the theme's custom templates, by content and modification."""
+    parts: list[object] = []
+    if config.config_file_path and Path(config.config_file_path).is_file():
+        parts.append(hashlib.sha256(Path(config.config_file_path).read_bytes()).hexdigest())
+    custom = config.theme.custom_dir
+    if custom and Path(custom).is_dir():
+        for path in sorted(Path(custom).rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                parts.append((str(path), stat.st_mtime_ns, stat.st_size))
+    from mkdocs.utils import get_build_date
+    parts.append(get_build_date())
+    return tuple(parts)
 
 
 def chrome_key(config, generated: tuple[GeneratedFile, ...]) -> tuple:

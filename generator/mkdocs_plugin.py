@@ -27,21 +27,10 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
 
 from . import atomic_dir, search_index
 from .build import DEFAULT_CACHE, Build, Settings, run
-from .mkdocs_pages import (
-    CachedFile,
-    CompiledTemplates,
-    HtmlPage,
-    KeptFile,
-    KeptFolder,
-    SharedPartials,
-    ThemeOutputs,
-    chrome_key,
-    nav_titles,
-)
+from .mkdocs_pages import CachedFile, HtmlPage, KeptFile, KeptFolder, chrome_key, nav_titles
 from .pages import GeneratedFile, expand_nav
 from .privacy import PUBLIC_ENV
 from .problems import format_text, summary
@@ -125,7 +114,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             chrome = chrome_key(config, self.build.files)
             self.kept.attach(Path(config.site_dir))
             kept = self.kept.still_written(self.build.files, chrome)
-            self.outputs.start(chrome)
         for record in self.build.files:
             file = self._mkdocs_file(record, config, kept=record.path in kept)
             if self._add(files, file) and record.is_page and record.path not in kept:
@@ -133,7 +121,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.last_good = self.build
         if self.serving:
             self.index.start(self.build.files)
-            self.themed = 0  # generated pages through the theme's templates, this build
             self.kept_pages = sum(1 for path in kept if path.endswith(".md"))
             log.info("playbook: rendered %d of %d pages (the rest are unchanged); "
                      "%d story pages kept as written", len(self.build.rendered),
@@ -178,7 +165,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     site: Path | None = None  # the real site_dir it replaces
     index_job: search_index.IndexJob | None = None  # the finder's index under way
     last_good: Build | None = None  # serve: the last build that succeeded
-    nav: Navigation | None = None  # serve: this build's nav, for ThemeOutputs
 
     @property
     def serving(self) -> bool:
@@ -187,8 +173,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across serve's rebuilds.
         self.command, self.dirty = command, dirty
-        self.outputs = ThemeOutputs()
-        self.compiled = CompiledTemplates()
         if self.serving:
             self.index_dir = Path(tempfile.mkdtemp(prefix="playbook-serve-"))
             self.index = search_index.BackgroundIndex(
@@ -200,40 +184,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.index.stop()
             shutil.rmtree(self.index_dir, ignore_errors=True)
         self.command, self.last_good = "build", None  # the object may be used again
-
-    # -- serve: the theme renders only the pages that changed ----------------------
-
-    def on_nav(self, nav: Navigation, *, config, files) -> Navigation:
-        self.nav = nav
-        return nav
-
-    def on_env(self, env, *, config, files):
-        # Every build: the theme's parts shared by the pages of a folder. In
-        # serve also: templates compiled once, unchanged pages' output reused.
-        if not self.config.enabled or self.nav is None:
-            return env
-        self.shared_parts = SharedPartials()  # for this build's nav
-        self.shared_parts.install(env, self.nav, config)
-        if not self.serving:
-            return env
-        env.bytecode_cache = self.compiled
-        pages = [f.page for f in files.documentation_pages() if isinstance(f.page, HtmlPage)]
-        self.outputs.reuse(pages, self.nav)
-        return self.outputs.install(env)
-
-    @event_priority(-100)  # after other plugins changed the context
-    def on_page_context(self, context, *, page, config, nav):
-        if isinstance(page, HtmlPage) and page.reused_output is not None:
-            context["playbook_reused_output"] = page.reused_output
-        return context
-
-    @event_priority(-100)  # last: keep the output as it is written
-    def on_post_page(self, output: str, *, page, config) -> str:
-        if self.serving and isinstance(page, HtmlPage):
-            self.outputs.keep(page, output)
-            if page.reused_output is None:
-                self.themed += 1
-        return output
 
     def on_pre_build(self, *, config):
         # After every on_config (so no plugin saw the temporary path) and before

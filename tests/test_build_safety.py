@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import atomic_dir
 from generator.audio import find_ffmpeg
 from helpers import EPOCH, broken_links, build, copy_of_the_sample, decode_as_is, make_repo
 
@@ -183,3 +184,36 @@ def test_a_site_folder_that_cannot_be_made_is_a_message_not_a_traceback(library,
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert "a-file" in result.stderr and "writable" in result.stderr
+
+
+def test_a_build_killed_between_the_two_renames_of_the_swap_gets_its_site_back(
+        library, tmp_path):
+    # The swap renames site/ aside, then the new folder in: between the two
+    # there is no site/. A build killed there leaves the previous site under
+    # the old name, and the next build puts it back before it starts.
+    root = make_repo(library)
+    site = root / "site"
+    assert build(root, site).returncode == 0
+    before = files_in(site)
+    killed = subprocess.run(
+        [sys.executable, "-c",
+         "import os, signal, sys\n"
+         "from pathlib import Path\n"
+         "from generator import atomic_dir\n"
+         "site = Path(sys.argv[1])\n"
+         "building = atomic_dir.start(site)\n"
+         "(building / 'index.html').write_text('the new site')\n"
+         "rename = os.rename\n"
+         "def rename_then_die(a, b):\n"
+         "    rename(a, b)\n"
+         "    os.kill(os.getpid(), signal.SIGKILL)\n"
+         "atomic_dir.os.rename = rename_then_die\n"
+         "atomic_dir.swap_in(building, site)\n",
+         str(site)], cwd=Path(atomic_dir.__file__).parent.parent)
+    assert killed.returncode == -signal.SIGKILL
+    assert not site.exists()
+    assert [name for name in leftovers(root) if ".old-" in name]
+
+    atomic_dir.discard(atomic_dir.start(site))  # what the next build does first
+    assert files_in(site) == before
+    assert leftovers(root) == []
