@@ -27,10 +27,20 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 
 from . import atomic_dir, search_index
 from .build import DEFAULT_CACHE, Build, Settings, run
-from .mkdocs_pages import CachedFile, HtmlPage, KeptFile, KeptFolder, chrome_key, nav_titles
+from .mkdocs_pages import (
+    CachedFile,
+    CompiledTemplates,
+    HtmlPage,
+    KeptFile,
+    KeptFolder,
+    SharedPartials,
+    chrome_key,
+    nav_titles,
+)
 from .pages import GeneratedFile, expand_nav
 from .privacy import PUBLIC_ENV
 from .problems import format_text, summary
@@ -165,6 +175,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     site: Path | None = None  # the real site_dir it replaces
     index_job: search_index.IndexJob | None = None  # the finder's index under way
     last_good: Build | None = None  # serve: the last build that succeeded
+    nav: Navigation | None = None  # this build's nav, for SharedPartials
 
     @property
     def serving(self) -> bool:
@@ -173,6 +184,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_startup(self, *, command, dirty):
         # Defining on_startup keeps this plugin object across serve's rebuilds.
         self.command, self.dirty = command, dirty
+        self.compiled = CompiledTemplates()
         if self.serving:
             self.index_dir = Path(tempfile.mkdtemp(prefix="playbook-serve-"))
             self.index = search_index.BackgroundIndex(
@@ -184,6 +196,21 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.index.stop()
             shutil.rmtree(self.index_dir, ignore_errors=True)
         self.command, self.last_good = "build", None  # the object may be used again
+
+    # -- the theme: parts shared per folder; in serve, templates compiled once --------
+
+    def on_nav(self, nav: Navigation, *, config, files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    def on_env(self, env, *, config, files):
+        if not self.config.enabled or self.nav is None:
+            return env
+        self.shared_parts = SharedPartials()  # for this build's nav
+        self.shared_parts.install(env, self.nav, config)
+        if self.serving:
+            env.bytecode_cache = self.compiled  # Jinja's documented bytecode cache
+        return env
 
     def on_pre_build(self, *, config):
         # After every on_config (so no plugin saw the temporary path) and before

@@ -267,14 +267,19 @@ def test_serve_shows_a_nav_change_on_every_page(session, sample, tmp_path):
     assert second == fresh_serve_build(sample, tmp_path / "fresh")
 
 
-def test_serve_shows_an_edited_theme_override(session, sample, tmp_path):
+def test_serve_compiles_the_theme_once_and_an_edited_template_again(session, sample, tmp_path):
     session.build()
+    assert session.plugin.compiled.compiled > 10  # Material's templates and partials
+    compiled = session.plugin.compiled.compiled
     edit(sample / f"content/stories/{STORY}.md", r"^title: .*$",
          "title: The SOC 2 report we never sent")
     session.build()
+    assert session.plugin.compiled.compiled == compiled  # none compiled again
+    # An edited override is compiled afresh (Jinja checks the source's checksum), and shows.
     edit(sample / "theme/main.html", r"^{% block extrahead %}$",
          "{% block extrahead %}<meta name=\"pb-test\" content=\"edited\">")
     second = session.build()
+    assert session.plugin.compiled.compiled == compiled + 1
     assert '<meta name="pb-test" content="edited">' in second["index.html"].decode()
     assert second == fresh_serve_build(sample, tmp_path / "fresh")
 
