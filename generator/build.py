@@ -1,6 +1,7 @@
 """The one build pipeline: settings in, a checked library and the site's files out.
 
     content/ ─▶ load (read, validate, link, check) ─▶ docs check ─▶ audio ─▶ pages ─▶ files
+                                                                              └─▶ finder index
 
 Both edges call `run`: the MkDocs plugin (which hands the files to
 `mkdocs build` and `serve`) and the `playbook` command (which validates, or
@@ -9,12 +10,13 @@ writes the files to a folder for other builders). Nothing here imports MkDocs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import search_index
 from .audio import AudioCache
 from .audio.publish import calibration_clip_jobs, publish_jobs, story_clip_jobs
 from .checks.docs import check_docs
@@ -93,6 +95,8 @@ class Build(LoadResult):
     clips_encoded: int = 0  # clips encoded by this run (the rest came from the cache)
     recordings_decoded: int = 0  # recordings decoded by this run, validation included
     ffmpeg: str = ""  # which ffmpeg the audio stage used, for the build log
+    # The finder's index under way (run with index=True): publish or discard it.
+    finder_index: search_index.IndexJob | None = field(default=None, repr=False, compare=False)
 
 
 def severities(option: dict) -> dict[str, str]:
@@ -101,14 +105,15 @@ def severities(option: dict) -> dict[str, str]:
 
 
 def run(settings: Settings, *, generate: bool = True, strict: bool = False,
-        previous: Build | None = None,
-        on_page: Callable[[GeneratedFile], None] | None = None) -> Build:
+        previous: Build | None = None, index: bool = False) -> Build:
     """Check the library; then, when nothing fails, publish clips and render the pages.
 
     Errors always stop generation; with `strict`, warnings do too. Given the
     `previous` run (a serving session), pages whose inputs did not change are
-    reused, not rendered again. `on_page` is given each page as it is rendered
-    (see `render_pages`).
+    reused, not rendered again. With `index`, the story pages go to the
+    finder's index as they are rendered, and Pagefind runs in its own process
+    while the caller builds the site: `Build.finder_index.publish(site)` puts
+    it in place, or `.discard()` drops it.
     """
     audio = settings.audio_cache() if settings.check_audio or generate else None
     result = load_library(settings.content_dir, settings.today,
@@ -129,11 +134,20 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False,
     before = audio.counters.encoded
     clips = publish_jobs(audio, story_clip_jobs(result.library.stories, settings.audio_dir)
                          + calibration_clip_jobs(result.library, settings.audio_dir))
-    site = render_pages(result.library, settings.today, clips, settings.insights,
-                        site_url=settings.site_url, site_name=settings.site_name,
-                        previous=previous.memo if previous is not None else None,
-                        on_page=on_page)
+    job = search_index.IndexJob(None, search_index.work_folder(), stream=True) if index else None
+    try:
+        site = render_pages(result.library, settings.today, clips, settings.insights,
+                            site_url=settings.site_url, site_name=settings.site_name,
+                            previous=previous.memo if previous is not None else None,
+                            on_page=job.add if job is not None else None)
+    except BaseException:
+        if job is not None:
+            job.discard()
+        raise
+    if job is not None:
+        job.close()  # Pagefind starts on the story pages
     return Build(result.library, problems, result.stories_read, site.files,
                  rendered=site.rendered, memo=site.memo,
                  clips_encoded=audio.counters.encoded - before,
-                 recordings_decoded=audio.counters.decoded, ffmpeg=audio.used_ffmpeg())
+                 recordings_decoded=audio.counters.decoded, ffmpeg=audio.used_ffmpeg(),
+                 finder_index=job)

@@ -17,7 +17,6 @@ import argparse
 import logging
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -180,7 +179,7 @@ def _build_with_zensical(args: argparse.Namespace) -> int:
     site = Path(args.site_dir) if args.site_dir else project / config.site_dir
     pages_dir = project / zensical_edge.PAGES_DIR
     try:
-        result = run(_settings(args, docs_dir=docs), strict=args.strict)
+        result = run(_settings(args, docs_dir=docs), strict=args.strict, index=True)
         code = _report(result, "text", args.strict, out=sys.stderr)
         if code:
             return code
@@ -210,7 +209,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_pages(args: argparse.Namespace) -> int:
 
     docs = Path(args.docs).resolve() if args.docs else None
-    result = run(_settings(args, docs_dir=docs), strict=args.strict)
+    result = run(_settings(args, docs_dir=docs), strict=args.strict, index=True)
     code = _report(result, "text", args.strict, out=sys.stderr)
     if code:
         return code
@@ -223,18 +222,23 @@ def cmd_pages(args: argparse.Namespace) -> int:
 
 
 def _write_docs_folder(result: Build, out: Path, docs: Path | None) -> str:
-    """The pages, the hand-written docs and the finder's index in one folder, as any
-    builder reading a docs folder takes them; an error message, or ''."""
+    """The pages, the hand-written docs and the finder's index (a run made with
+    index=True) in one folder, as any builder reading a docs folder takes them;
+    an error message, or ''."""
     from . import search_index
     from .pages import write_pages
 
-    write_pages(result.files, out, docs)
+    assert result.finder_index is not None
+    try:
+        write_pages(result.files, out, docs)
+    except BaseException:
+        result.finder_index.discard()
+        raise
     # The pages load pagefind/pagefind.js beside them.
-    with tempfile.TemporaryDirectory(prefix="playbook-finder-") as work:
-        try:
-            search_index.IndexJob(result.files, Path(work)).publish(out)
-        except search_index.SearchIndexError as error:
-            return str(error)
+    try:
+        result.finder_index.publish(out)
+    except search_index.SearchIndexError as error:
+        return str(error)
     return ""
 
 

@@ -89,15 +89,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         # build never touches the published site.
         # In `serve`, pages whose inputs did not change since the last good
         # build are reused rather than rendered again.
-        # The story pages go to the finder's index as they are rendered; it
-        # runs while MkDocs themes the pages (serve re-indexes in the
-        # background once a rebuild is written).
-        if not self.serving:
-            self.index_job = search_index.IndexJob(None, search_index.work_folder(),
-                                                   stream=True)
+        # The finder's index (a stage of run) is made while MkDocs themes the
+        # pages; serve re-indexes in the background once a rebuild is written.
         self.build: Build = run(self.settings, strict=config.strict,
                                 previous=self.last_good if self.serving else None,
-                                on_page=self.index_job.add if self.index_job else None)
+                                index=not self.serving)
+        self.index_job = self.build.finder_index
         for problem in self.build.warnings:
             log.warning(format_text(problem))
         failing = self.build.problems if config.strict else self.build.errors
@@ -107,8 +104,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 + "\n".join(format_text(p) for p in failing)
                 + f"\n{summary(self.build.problems)}"
             )
-        if self.index_job is not None:
-            self.index_job.close()
         clips = sum(1 for f in self.build.files if f.copy_from is not None)
         log.info("playbook: %d clip%s (%d encoded, the rest from %s; %d recording%s "
                  "decoded) with ffmpeg %s", clips, "" if clips == 1 else "s",
@@ -237,8 +232,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 job.publish(Path(config.site_dir))
             except search_index.SearchIndexError as error:
                 raise PluginError(str(error)) from error
-            finally:
-                shutil.rmtree(job.work_dir, ignore_errors=True)
         if self.building is None:
             return
         building, self.building = self.building, None
@@ -254,8 +247,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self.kept.forget()
         if self.index_job is not None:
             job, self.index_job = self.index_job, None
-            job.cancel()
-            shutil.rmtree(job.work_dir, ignore_errors=True)
+            job.discard()
         if self.building is not None:
             building, self.building = self.building, None
             self.mkdocs_config.site_dir = str(self.site)

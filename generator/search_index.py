@@ -212,10 +212,18 @@ class IndexJob:
             process.wait()
 
     def publish(self, site_dir: Path) -> None:
-        """Wait, then move the bundle to `site_dir/pagefind/`."""
-        bundle = self.wait()
-        shutil.rmtree(site_dir / BUNDLE_DIR, ignore_errors=True)
-        shutil.move(bundle, site_dir / BUNDLE_DIR)  # a rename on the same disk
+        """Wait, then move the bundle to `site_dir/pagefind/`; the work folder goes."""
+        try:
+            bundle = self.wait()
+            shutil.rmtree(site_dir / BUNDLE_DIR, ignore_errors=True)
+            shutil.move(bundle, site_dir / BUNDLE_DIR)  # a rename on the same disk
+        finally:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+
+    def discard(self) -> None:
+        """Stop Pagefind if it runs, and remove the work folder."""
+        self.cancel()
+        shutil.rmtree(self.work_dir, ignore_errors=True)
 
 
 class BackgroundIndex:

@@ -149,3 +149,23 @@ def test_a_killed_builds_work_folder_goes_with_the_next_build(tmp_path, monkeypa
     assert not left.exists()
     assert mine.is_dir() and mine.name.startswith(f"playbook-finder-pid{os.getpid()}-")
     assert search_index.work_folder() != mine and mine.is_dir()  # a live build's stays
+
+
+def test_the_index_is_a_stage_of_the_build_that_every_edge_publishes(tmp_path):
+    """build.run(index=True) starts Pagefind on the story pages; publish puts the bundle
+    in place and removes the work folder, and discard stops it and removes it too."""
+    settings = Settings.at(REPO / "content", check_audio=False)
+    built = run(settings, index=True)
+    job = built.finder_index
+    assert job is not None and job.work_dir.is_dir()
+    job.publish(tmp_path / "site")
+    entry = json.loads((tmp_path / "site" / "pagefind" / "pagefind-entry.json").read_text())
+    stories = [f for f in built.files if re.fullmatch(r"stories/(?!index\.md)[^/]+\.md", f.path)]
+    assert entry["languages"]["en"]["page_count"] == len(stories) == 28
+    assert not job.work_dir.exists()
+
+    dropped = run(settings, index=True).finder_index
+    assert dropped is not None
+    dropped.discard()
+    assert not dropped.work_dir.exists()
+    assert run(settings).finder_index is None  # validate and serve make none
