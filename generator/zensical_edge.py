@@ -4,8 +4,11 @@ Material for MkDocs reaches end of life in May 2027, and Zensical, its
 successor, runs no MkDocs plugins. So this edge does what the plugin does
 without MkDocs: the pipeline's pages and the finder's index go to a docs
 folder (as `playbook pages` writes them), and Zensical builds that folder
-with the site's own mkdocs.yml, through a small config that inherits it and
-changes only where the pages are, where the site goes and the expanded nav.
+with a copy of the site's own mkdocs.yml that changes only where the pages
+are, where the site goes and the nav (expanded as the plugin expands it).
+The copy keeps MkDocs' tags (`!ENV`, `!!python/name:`) for Zensical to read;
+it is not an INHERIT of mkdocs.yml, because Zensical appends an inheriting
+file's nav to the inherited one rather than replacing it.
 The site is written beside site/ and swapped in only when Zensical succeeds.
 """
 
@@ -25,9 +28,45 @@ from .pages import GeneratedFile, expand_nav
 
 # Where the pages are written for Zensical, under the repository root.
 PAGES_DIR = Path("build") / "zensical" / "docs"
-# The config that inherits mkdocs.yml. Zensical wants the config, the docs and
-# the site inside one project folder, so it sits beside mkdocs.yml.
+# The copy of mkdocs.yml. Zensical wants the config, the docs and the site
+# inside one project folder, so it sits beside mkdocs.yml.
 CONFIG_NAME = ".playbook-zensical.yml"
+
+
+class _Tagged:
+    """A value under a tag that is MkDocs' to read (`!ENV [...]`), kept as written."""
+
+    def __init__(self, tag: str, node: yaml.Node, value: object):
+        self.tag, self.kind, self.value = tag, type(node), value
+
+
+def _keep(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tagged:
+    if isinstance(node, yaml.SequenceNode):
+        return _Tagged(node.tag, node, loader.construct_sequence(node, deep=True))
+    if isinstance(node, yaml.MappingNode):
+        return _Tagged(node.tag, node, loader.construct_mapping(node, deep=True))
+    return _Tagged(node.tag, node, loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+def _write_tagged(dumper: yaml.SafeDumper, tagged: _Tagged) -> yaml.Node:
+    if tagged.kind is yaml.SequenceNode:
+        return dumper.represent_sequence(tagged.tag, tagged.value)  # type: ignore[arg-type]
+    if tagged.kind is yaml.MappingNode:
+        return dumper.represent_mapping(tagged.tag, tagged.value)  # type: ignore[arg-type]
+    return dumper.represent_scalar(tagged.tag, str(tagged.value))
+
+
+class _KeepTags(yaml.SafeLoader):
+    pass
+
+
+class _TagDumper(yaml.SafeDumper):
+    pass
+
+
+_KeepTags.add_multi_constructor("!", _keep)
+_KeepTags.add_multi_constructor("tag:yaml.org,2002:python/", _keep)
+_TagDumper.add_representer(_Tagged, _write_tagged)
 
 
 class ZensicalError(RuntimeError):
@@ -49,18 +88,21 @@ def build_site(config_file: Path, nav: list | None, files: Iterable[GeneratedFil
         raise ZensicalError("the Zensical builder is not installed: run "
                             "`make site BUILDER=zensical`, or `pip install -e '.[zensical]'`")
     project = config_file.resolve().parent
+    try:
+        settings = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_KeepTags) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ZensicalError(f"cannot read {config_file}: {error}") from None
     building = atomic_dir.start(site_dir.resolve())
     config = project / CONFIG_NAME
-    settings: dict[str, object] = {
-        "INHERIT": config_file.name,
-        # Relative paths: Zensical resolves them against the project folder.
-        "docs_dir": os.path.relpath(pages_dir.resolve(), project),
-        "site_dir": os.path.relpath(building, project),
-    }
+    # Relative paths: Zensical resolves them against the project folder.
+    settings["docs_dir"] = os.path.relpath(pages_dir.resolve(), project)
+    settings["site_dir"] = os.path.relpath(building, project)
     if nav:
         settings["nav"] = expand_nav(nav, files)
-    config.write_text("# Written by `playbook build --builder zensical`; safe to delete.\n"
-                      + yaml.safe_dump(settings, sort_keys=False, allow_unicode=True),
+    config.write_text("# Written by `playbook build --builder zensical` from "
+                      f"{config_file.name}; safe to delete.\n"
+                      + yaml.dump(settings, Dumper=_TagDumper, sort_keys=False,
+                                  allow_unicode=True),
                       encoding="utf-8")
     command = [sys.executable, "-m", "zensical", "build", "--config-file", CONFIG_NAME]
     try:

@@ -7,10 +7,12 @@ import os
 import subprocess
 import sys
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+import yaml
 
 from generator.load import load_library
 from helpers import EPOCH, REPO, copy_of_the_sample, launch_chromium, serve_under_project_path
@@ -71,6 +73,31 @@ def test_the_contract_pages_hold_the_library(zensical_site, sample):
     old = (zensical_site / "stories" / "matched-reference-beat-globex" / "index.html")
     assert "reference-call-that-sounded-like-us" in old.read_text("utf-8")
     assert "404" in (zensical_site / "404.html").read_text("utf-8")
+
+
+class _NavLinks(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "a" and "md-nav__link" in (found.get("class") or "").split():
+            self.hrefs.append((found.get("href") or "").removeprefix("./"))
+
+
+def test_the_nav_is_mkdocs_ymls_once_with_each_skill_under_skills(zensical_site, sample):
+    links = _NavLinks()
+    links.feed((zensical_site / "index.html").read_text("utf-8"))
+    nav = yaml.load((REPO / "mkdocs.yml").read_text("utf-8"), Loader=yaml.BaseLoader)["nav"]
+    for entry in nav:  # each page of mkdocs.yml's nav is linked once, not twice
+        page = next(iter(entry.values()))
+        # scorecard.md -> scorecard/, ramp/index.md -> ramp/; the home page is "" (this page)
+        href = page.removesuffix("index.md").removesuffix(".md")
+        href += "/" if href and not href.endswith("/") else ""
+        assert links.hrefs.count(href) == 1, (href, links.hrefs)
+    for term in sample.taxonomy.terms["skills"]:  # expanded under Skills, as MkDocs has it
+        assert links.hrefs.count(f"skills/{term.id}/") == 1, term.id
 
 
 def test_the_finder_filters_on_the_zensical_site_in_chromium(zensical_site, sample, tmp_path):
