@@ -130,12 +130,17 @@ def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
         print(str(error).rstrip(), file=sys.stderr)
         return 1
     except Exception as error:  # a message that says what to do, never a traceback
-        if os.environ.get("PLAYBOOK_DEBUG"):
-            raise
-        print(_build_failure(error), file=sys.stderr)
-        return 1
+        return _failed(error)
     print(f"built {config.site_dir} in {time.perf_counter() - started:.1f}s")
     return 0
+
+
+def _failed(error: Exception) -> int:
+    """Print what failed and what to do (or, with PLAYBOOK_DEBUG=1, the traceback)."""
+    if os.environ.get("PLAYBOOK_DEBUG"):
+        raise error
+    print(_build_failure(error), file=sys.stderr)
+    return 1
 
 
 def _build_failure(error: Exception) -> str:
@@ -193,10 +198,7 @@ def _build_with_zensical(args: argparse.Namespace) -> int:
         print(f"playbook build: {error}", file=sys.stderr)
         return 1
     except Exception as error:  # a message that says what to do, never a traceback
-        if os.environ.get("PLAYBOOK_DEBUG"):
-            raise
-        print(_build_failure(error), file=sys.stderr)
-        return 1
+        return _failed(error)
     print(f"built {site} with Zensical in {time.perf_counter() - started:.1f}s")
     return 0
 
