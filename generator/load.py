@@ -11,11 +11,12 @@ from pathlib import Path
 
 from .audio import AudioCache
 from .checks.insights import check_insights
+from .checks.reach import check_public_reach
 from .checks.recordings import check_clips, with_durations
 from .library import Library, link
 from .model import Story, Taxonomy
 from .options import InsightOptions
-from .privacy import public_stories
+from .privacy import public_stories, withheld_ids
 from .problems import Problem, sort_problems
 from .source import list_documents, outside_links_below, read_markdown, read_yaml
 from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
@@ -32,6 +33,9 @@ class LoadResult:
     problems: list[Problem]  # sorted by file and line
     # What each story file gave, for the next load to reuse (`playbook serve`).
     stories_read: StoryMemo | None = field(default=None, repr=False, compare=False)
+    # Story ids a public build left out (confidential ones and their old ids):
+    # checks/docs.py treats their pages as missing.
+    withheld: frozenset[str] = frozenset()
 
     @property
     def errors(self) -> list[Problem]:
@@ -174,12 +178,14 @@ def load_library(content_dir: Path, today: date | None = None,
     if taxonomy_source is not None:
         problems += check_featured(taxonomy_source, taxonomy, story_ids, stories)
 
+    confidential: list[Story] = []
     if public:  # confidential stories go before linking, so no index or page sees them
-        stories, found = public_stories(stories, criteria, root)
-        problems += found
+        stories, confidential = public_stories(stories)
     sessions, found, session_clips = load_sessions(content_dir, root, criteria, criterion_ids,
                                                    today)
     problems += found
+    problems += check_public_reach(confidential, stories, criteria, ramps, sessions,
+                                   clip_specs, session_clips, audio_dir, root)
     if audio is not None and session_clips:
         found, measured = check_clips(session_clips, audio_dir, audio)
         problems += found
@@ -187,7 +193,7 @@ def load_library(content_dir: Path, today: date | None = None,
                     if s.id in measured or not any(call.clips for call in s.calls)]
     library = link(taxonomy, stories, criteria, sessions, ramps)
     problems += check_insights(library, content_dir, today, options or InsightOptions())
-    return LoadResult(library, sort_problems(problems), memo)
+    return LoadResult(library, sort_problems(problems), memo, withheld_ids(confidential))
 
 
 def _read_story(path: Path, root: Path, state: tuple, taxonomy: Taxonomy,
