@@ -268,3 +268,40 @@ def test_without_the_links_the_public_sample_holds_no_byte_of_the_story(sample_w
         "stories/security-questionnaire-sent-week-one/clip-1.mp3",
     ]
 
+
+
+# -- a hand-written page at the address of a generated one ---------------------------
+
+@pytest.mark.parametrize(("name", "address"), [
+    ("ramp.md", "ramp/"),  # the example: docs/ramp.md is /ramp/
+    ("ramp/index.md", "ramp/"),
+    ("stories/globex-soc2.md", "stories/globex-soc2/"),
+    ("index.md", "/"),
+])
+def test_a_hand_written_page_at_a_generated_address_is_an_error(library, name, address):
+    docs = library.root / "docs"
+    (docs / name).parent.mkdir(parents=True, exist_ok=True)
+    (docs / name).write_text("# Mine\n")
+    from generator.build import Settings, run
+
+    result = run(Settings.at(library.content, docs_dir=docs, check_audio=False, today=TODAY),
+                 generate=False)
+    assert [(p.path, p.line, p.code) for p in result.problems] == [
+        (f"docs/{name}", 0, "docs.collides-with-generated")]
+    assert f"'{address}'" in result.problems[0].message
+
+
+def test_the_plugin_and_playbook_pages_both_refuse_a_colliding_page(library, tmp_path):
+    from helpers import make_repo
+
+    make_repo(library)
+    (library.root / "docs" / "ramp.md").write_text("# My ramp\n")
+    (library.root / "docs" / "feed.xml").write_text("<feed/>\n")
+    built = playbook(library.root, "build", "--site-dir", str(tmp_path / "site"))
+    pages = playbook(library.root, "pages", "--docs", "docs", "--out", str(tmp_path / "out"))
+    for result in (built, pages):
+        assert result.returncode != 0
+        assert "docs/ramp.md" in result.stderr + result.stdout
+        assert "docs/feed.xml" in result.stderr + result.stdout
+        assert "docs.collides-with-generated" in result.stderr + result.stdout
+    assert not (tmp_path / "site").exists() and not (tmp_path / "out").exists()
