@@ -88,3 +88,17 @@ def playbook(root: Path, *args: str) -> subprocess.CompletedProcess:
 def repo(library):
     make_repo(library)
     return library
+
+
+def test_a_renamed_storys_old_clip_url_still_plays_the_clip(repo, tmp_path):
+    text = (repo.content / "stories" / "globex-soc2.md").read_text()
+    repo.story(text.replace("outcome: loss\n", "outcome: loss\nredirect_from: [soc2-week-one]\n"),
+               "globex-soc2.md")
+    site = tmp_path / "site"
+    result = playbook(repo.root, "build", "--site-dir", str(site))
+    assert result.returncode == 0, result.stderr
+    clip = (site / "stories" / "globex-soc2" / "clip-1.mp3").read_bytes()
+    assert len(clip) > 1000
+    assert (site / "stories" / "soc2-week-one" / "clip-1.mp3").read_bytes() == clip
+    # The old page still sends readers (and a #clip-1 anchor) on to the new one.
+    assert "../globex-soc2/" in (site / "stories" / "soc2-week-one" / "index.html").read_text()
