@@ -10,6 +10,7 @@ writes the files to a folder for other builders). Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,7 +62,7 @@ class Settings:
 
     @classmethod
     def at(cls, content_dir: Path | str, **options) -> Settings:
-        return cls(Path(content_dir).resolve(), **options)
+        return cls(Path(os.path.abspath(content_dir)), **options)  # a linked content/ is checked
 
     @classmethod
     def from_options(cls, content_dir: Path, options: Mapping[str, Any], *,

@@ -18,7 +18,13 @@ from .model import Story, Taxonomy
 from .options import InsightOptions
 from .privacy import public_stories, withheld_ids
 from .problems import Problem, sort_problems
-from .source import list_documents, outside_links_below, read_markdown, read_yaml
+from .source import (
+    list_documents,
+    outside_link,
+    outside_links_below,
+    read_markdown,
+    read_yaml,
+)
 from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
 from .validate.calibration import load_sessions
 from .validate.ramps import read_ramps
@@ -103,8 +109,14 @@ def load_library(content_dir: Path, today: date | None = None,
     `render_bodies=False` (`playbook validate`) renders only the story bodies
     that could hold a link or HTML (see markdown_render.body_findings).
     """
-    content_dir = Path(content_dir).resolve()
+    # Not resolved: a content/ that is itself a link must lead inside the repository.
+    content_dir = Path(os.path.abspath(content_dir))
     root = content_dir.parent  # problems name paths from the repository root
+    outside = outside_link(content_dir, root, content_dir.name)
+    if outside is not None:
+        names = [v.id for v in vocabularies()]
+        nothing = Taxonomy({v: () for v in names}, {}, frozenset(names))
+        return LoadResult(link(nothing, [], []), [outside])
     today = today or build_date()
     problems: list[Problem] = []
 

@@ -102,3 +102,29 @@ def test_a_renamed_storys_old_clip_url_still_plays_the_clip(repo, tmp_path):
     assert (site / "stories" / "soc2-week-one" / "clip-1.mp3").read_bytes() == clip
     # The old page still sends readers (and a #clip-1 anchor) on to the new one.
     assert "../globex-soc2/" in (site / "stories" / "soc2-week-one" / "index.html").read_text()
+
+
+def test_a_content_folder_that_links_outside_the_repository_is_refused(
+        repo, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere")  # the repository is the library's tmp_path
+    tmp_path = tmp_path_factory.mktemp("out")
+    (repo.content).rename(outside / "content")
+    repo.content.symlink_to(outside / "content", target_is_directory=True)
+    result = playbook(repo.root, "validate", "--format", "json")
+    assert result.returncode == 1
+    import json
+
+    assert [(p["path"], p["line"], p["code"]) for p in json.loads(result.stdout)["problems"]] \
+        == [("content", 0, "file.symlink-outside")]
+    built = playbook(repo.root, "build", "--site-dir", str(tmp_path / "site"))
+    assert built.returncode == 1 and "file.symlink-outside" in built.stderr + built.stdout
+    assert "Traceback" not in built.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_content_folder_that_links_inside_the_repository_is_read(repo):
+    (repo.root / "data").mkdir()
+    repo.content.rename(repo.root / "data" / "content")
+    repo.content.symlink_to(Path("data") / "content", target_is_directory=True)
+    result = playbook(repo.root, "validate", "--no-audio")
+    assert result.returncode == 0, result.stdout + result.stderr

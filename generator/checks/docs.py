@@ -9,6 +9,7 @@ both run `check_docs`, so they agree.
 from __future__ import annotations
 
 import difflib
+import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -79,7 +80,7 @@ def check_docs(library: Library, docs_dir: Path, content_dir: Path,
     `withheld` are the story ids a public build leaves out (load.LoadResult.withheld):
     their pages are missing, and a link to one (or to its clips) is an error.
     """
-    docs_dir, content_dir = Path(docs_dir).resolve(), Path(content_dir).resolve()
+    docs_dir, content_dir = Path(docs_dir).resolve(), Path(os.path.abspath(content_dir))
     if not docs_dir.is_dir():
         return []
     root = content_dir.parent  # problems name paths from the repository root
