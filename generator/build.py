@@ -10,6 +10,7 @@ writes the files to a folder for other builders). Nothing here imports MkDocs.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,7 +62,7 @@ class Settings:
 
     @classmethod
     def at(cls, content_dir: Path | str, **options) -> Settings:
-        return cls(Path(content_dir).resolve(), **options)
+        return cls(Path(os.path.abspath(content_dir)), **options)  # a linked content/ is checked
 
     @classmethod
     def from_options(cls, content_dir: Path, options: Mapping[str, Any], *,
@@ -124,9 +125,10 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False,
                           render_bodies=generate)
     problems = list(result.problems)
     if settings.docs_dir is not None:
-        problems += check_docs(result.library, settings.docs_dir, settings.content_dir)
+        problems += check_docs(result.library, settings.docs_dir, settings.content_dir,
+                               withheld=result.withheld)
     problems = sort_problems(apply_severities(problems, settings.severities))
-    checked = Build(result.library, problems, result.stories_read)
+    checked = Build(result.library, problems, result.stories_read, result.withheld)
     failing = checked.problems if strict else checked.errors
     if not generate or failing:
         return checked
@@ -146,7 +148,7 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False,
         raise
     if job is not None:
         job.close()  # Pagefind starts on the story pages
-    return Build(result.library, problems, result.stories_read, site.files,
+    return Build(result.library, problems, result.stories_read, result.withheld, site.files,
                  rendered=site.rendered, memo=site.memo,
                  clips_encoded=audio.counters.encoded - before,
                  recordings_decoded=audio.counters.decoded, ffmpeg=audio.used_ffmpeg(),

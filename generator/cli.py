@@ -50,7 +50,7 @@ def _settings(args: argparse.Namespace, **given) -> Settings:
     the content alike."""
     from .options import read_config
 
-    content = Path(args.content).resolve()
+    content = Path(os.path.abspath(args.content))  # a linked content/ is checked
     config_file = args.config_file or str(content.parent / "mkdocs.yml")
     try:
         config = read_config(config_file)
@@ -63,7 +63,7 @@ def _settings(args: argparse.Namespace, **given) -> Settings:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    content = Path(args.content).resolve()
+    content = Path(os.path.abspath(args.content))  # a linked content/ is checked
     docs = Path(args.docs).resolve() if args.docs else content.parent / "docs"
     settings = _settings(args, docs_dir=docs, check_audio=not args.no_audio)
     return _report(run(settings, generate=False), args.format, args.strict)

@@ -16,7 +16,7 @@ A configuration can change a code's severity or turn it off, in mkdocs.yml:
 from __future__ import annotations
 
 from . import markdown_render, privacy, source
-from .checks import docs, recordings
+from .checks import docs, reach, recordings
 from .checks import insights as insight_checks
 from .problems import SEVERITY_CHOICES, Code
 from .validate import (
@@ -31,7 +31,7 @@ from .validate import (
 )
 
 _MODULES = (source, fields, taxonomy, stories, clips, criteria, recordings, docs,
-            markdown_render, privacy, redirects, calibration, insight_checks, ramps)
+            markdown_render, privacy, reach, redirects, calibration, insight_checks, ramps)
 
 
 def all_codes() -> dict[str, Code]:

@@ -11,13 +11,20 @@ from pathlib import Path
 
 from .audio import AudioCache
 from .checks.insights import check_insights
+from .checks.reach import check_public_reach
 from .checks.recordings import check_clips, with_durations
 from .library import Library, link
 from .model import Story, Taxonomy
 from .options import InsightOptions
-from .privacy import public_stories
+from .privacy import public_stories, withheld_ids
 from .problems import Problem, sort_problems
-from .source import list_documents, outside_links_below, read_markdown, read_yaml
+from .source import (
+    list_documents,
+    outside_link,
+    outside_links_below,
+    read_markdown,
+    read_yaml,
+)
 from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
 from .validate.calibration import load_sessions
 from .validate.ramps import read_ramps
@@ -32,6 +39,9 @@ class LoadResult:
     problems: list[Problem]  # sorted by file and line
     # What each story file gave, for the next load to reuse (`playbook serve`).
     stories_read: StoryMemo | None = field(default=None, repr=False, compare=False)
+    # Story ids a public build left out (confidential ones and their old ids):
+    # checks/docs.py treats their pages as missing.
+    withheld: frozenset[str] = frozenset()
 
     @property
     def errors(self) -> list[Problem]:
@@ -99,8 +109,14 @@ def load_library(content_dir: Path, today: date | None = None,
     `render_bodies=False` (`playbook validate`) renders only the story bodies
     that could hold a link or HTML (see markdown_render.body_findings).
     """
-    content_dir = Path(content_dir).resolve()
+    # Not resolved: a content/ that is itself a link must lead inside the repository.
+    content_dir = Path(os.path.abspath(content_dir))
     root = content_dir.parent  # problems name paths from the repository root
+    outside = outside_link(content_dir, root, content_dir.name)
+    if outside is not None:
+        names = [v.id for v in vocabularies()]
+        nothing = Taxonomy({v: () for v in names}, {}, frozenset(names))
+        return LoadResult(link(nothing, [], []), [outside])
     today = today or build_date()
     problems: list[Problem] = []
 
@@ -174,12 +190,14 @@ def load_library(content_dir: Path, today: date | None = None,
     if taxonomy_source is not None:
         problems += check_featured(taxonomy_source, taxonomy, story_ids, stories)
 
+    confidential: list[Story] = []
     if public:  # confidential stories go before linking, so no index or page sees them
-        stories, found = public_stories(stories, criteria, root)
-        problems += found
+        stories, confidential = public_stories(stories)
     sessions, found, session_clips = load_sessions(content_dir, root, criteria, criterion_ids,
                                                    today)
     problems += found
+    problems += check_public_reach(confidential, stories, criteria, ramps, sessions,
+                                   clip_specs, session_clips, audio_dir, root)
     if audio is not None and session_clips:
         found, measured = check_clips(session_clips, audio_dir, audio)
         problems += found
@@ -187,7 +205,7 @@ def load_library(content_dir: Path, today: date | None = None,
                     if s.id in measured or not any(call.clips for call in s.calls)]
     library = link(taxonomy, stories, criteria, sessions, ramps)
     problems += check_insights(library, content_dir, today, options or InsightOptions())
-    return LoadResult(library, sort_problems(problems), memo)
+    return LoadResult(library, sort_problems(problems), memo, withheld_ids(confidential))
 
 
 def _read_story(path: Path, root: Path, state: tuple, taxonomy: Taxonomy,

@@ -68,7 +68,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if not config.use_directory_urls:
             raise PluginError("playbook: the playbook's links need 'use_directory_urls: true'")
         root = Path(config.config_file_path or ".").resolve().parent
-        self.content_dir = Path(self.config.content_dir).resolve()
+        self.content_dir = Path(os.path.abspath(self.config.content_dir))  # links checked
         try:
             self.settings = Settings.from_options(
                 self.content_dir, {**self.config, "cache_dir": str(root / self.config.cache_dir)},

@@ -82,6 +82,8 @@ class Story:
     clips: tuple[Clip, ...] = ()
     body: str = ""
     confidential: bool = False  # internal only: public builds leave it out
+    # Its recordings may be published although a confidential story cuts them too.
+    recording_public: bool = False
     redirect_from: tuple[str, ...] = ()  # old ids whose URLs lead here
 
     def facet(self, name: str) -> tuple[str, ...]:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-from .model import Criterion, Story
+from .model import Story
 from .problems import Code, Problem
 
 # The findings this check reports (listed by `playbook codes`).
@@ -162,43 +161,34 @@ def linked_story_ids(text: str) -> set[str]:
     return ids
 
 
-def _texts(item: Story | Criterion) -> list[str]:
-    if isinstance(item, Story):
-        return [item.title, item.quote, item.takeaway,
-                *(clip.transcript for clip in item.clips), item.body]
-    return [item.title, item.description, item.present, item.absent,
-            *(text for _, text in item.anchors), item.body]
+def withheld_ids(confidential: list[Story] | tuple[Story, ...]) -> frozenset[str]:
+    """Every story id a public build must not reach: confidential stories and their old ids."""
+    return frozenset(story_id for story in confidential
+                     for story_id in (story.id, *story.redirect_from))
 
 
-def _line_holding(root: Path, rel: str, needle: str) -> int:
-    """The first line of a content file that holds `needle`, or 0 for the whole file."""
-    try:
-        lines = (root / rel).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 0
-    return next((number for number, line in enumerate(lines, start=1) if needle in line), 0)
+def public_stories(stories: list[Story]) -> tuple[list[Story], list[Story]]:
+    """(the stories a public build may publish, the confidential ones it leaves out).
 
-
-def public_stories(stories: list[Story], criteria: list[Criterion],
-                   root: Path) -> tuple[list[Story], list[Problem]]:
-    """The stories a public build may publish, and an error for each link to one it may not.
-
-    A link from a published page to a confidential story would be a broken
-    link, and its URL (the story's id) often names the customer.
+    checks/reach.py then reports every published link, text or clip that
+    would still reach one of those left out.
     """
-    confidential = {story.id for story in stories if story.confidential}
-    kept = [story for story in stories if not story.confidential]
-    problems = []
-    items: list[Story | Criterion] = [*kept, *criteria]
-    for item in items:
-        linked = sorted(set().union(*(linked_story_ids(text) for text in _texts(item)))
-                        & confidential)
-        for story_id in linked:
-            problems.append(Problem(
-                item.path, _line_holding(root, item.path, story_id), "",
-                f"links to the confidential story '{story_id}', which a public build "
-                "leaves out (its URL would be a broken link that names it)",
-                "remove the link, or mark this story 'confidential: true' as well"
-                if isinstance(item, Story) else "remove the link from the criterion",
-                "error", "privacy.link-to-confidential"))
-    return kept, problems
+    return ([story for story in stories if not story.confidential],
+            [story for story in stories if story.confidential])
+
+
+def line_linking(lines: list[str], story_id: str) -> int:
+    """The first line (from 1) whose link reaches `story_id`, else the first that names it."""
+    for number, line in enumerate(lines, start=1):
+        if story_id in line and story_id in linked_story_ids(line):
+            return number
+    return next((number for number, line in enumerate(lines, start=1) if story_id in line), 0)
+
+
+def link_to_confidential(path: str, line: int, story_id: str, hint: str,
+                         field: str = "") -> Problem:
+    return Problem(
+        path, line, field,
+        f"links to the confidential story '{story_id}', which a public build leaves out "
+        "(its URL would be a broken link that names it)", hint, "error",
+        "privacy.link-to-confidential")

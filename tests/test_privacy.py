@@ -190,7 +190,7 @@ def test_a_public_load_leaves_confidential_stories_out_of_every_index(library):
     from generator.load import load_library
     from helpers import TODAY
 
-    library.story(STORY.replace("outcome: loss\n", "outcome: loss\nconfidential: true\n"),
+    library.story(CONFIDENTIAL,
                   "globex-secret.md")
     internal = library.load().library
     public = load_library(library.content, today=TODAY, public=True).library
@@ -198,6 +198,17 @@ def test_a_public_load_leaves_confidential_stories_out_of_every_index(library):
     assert [s.id for s in public.stories] == ["globex-soc2"]
     assert [s.id for s in public.stories_by("competitor", "globex")] == ["globex-soc2"]
     assert [s.id for s in public.evidence("security-early", "absent")] == ["globex-soc2"]
+
+
+# A confidential story without clips: a clip would share the other story's recording,
+# which a public build refuses on its own (tests/test_public_reach.py).
+CONFIDENTIAL = STORY.replace("outcome: loss\n", "outcome: loss\nconfidential: true\n").replace(
+    """clips:
+  - src: interview.wav
+    start: "0:01"
+    end: "0:07"
+    transcript: By the time your packet arrived we were done.
+""", "")
 
 
 LINKS = [
@@ -214,7 +225,7 @@ def test_a_link_to_a_confidential_story_fails_a_public_build(library, link):
     from generator.load import load_library
     from helpers import TODAY
 
-    library.story(STORY.replace("outcome: loss\n", "outcome: loss\nconfidential: true\n"),
+    library.story(CONFIDENTIAL,
                   "globex-secret.md")
     path = library.story(STORY.replace("## Context\n", f"## Context\n\n{link}\n"),
                          "globex-soc2.md")
@@ -228,7 +239,7 @@ def test_a_mention_that_is_not_a_link_is_not_a_link_to_a_confidential_story(libr
     from generator.load import load_library
     from helpers import TODAY
 
-    library.story(STORY.replace("outcome: loss\n", "outcome: loss\nconfidential: true\n"),
+    library.story(CONFIDENTIAL,
                   "globex-secret.md")
     library.story(STORY.replace("## Context\n", "## Context\n\nA globex-secret deal, "
                                 "see [Globex](https://globex.example/secret/).\n"),
@@ -241,7 +252,7 @@ def test_a_criterion_linking_to_a_confidential_story_fails_a_public_build(librar
     from generator.load import load_library
     from helpers import TODAY
 
-    library.story(STORY.replace("outcome: loss\n", "outcome: loss\nconfidential: true\n"),
+    library.story(CONFIDENTIAL,
                   "globex-secret.md")
     criterion = library.content / "criteria" / "security-early.md"
     criterion.write_text(criterion.read_text() + "Example: [here](../../stories/globex-secret/)\n")
@@ -256,7 +267,7 @@ def test_playbook_public_env_is_a_yes_or_no(library):
         [sys.executable, "-m", "generator.cli", "validate", "--no-audio", "--format", "json"],
         cwd=library.root, env={**os.environ, "PLAYBOOK_PUBLIC": value},
         capture_output=True, text=True)
-    library.story(STORY.replace("outcome: loss\n", "outcome: loss\nconfidential: true\n"),
+    library.story(CONFIDENTIAL,
                   "globex-secret.md")
     library.story(STORY.replace("## Context\n", "## Context\n\n[x](../globex-secret/)\n"),
                   "globex-soc2.md")

@@ -3,9 +3,12 @@
 It lives outside site/ (.cache/playbook/ by default). An index of path, size
 and mtime maps each recording to its content hash and length, so unchanged
 recordings are neither re-hashed nor decoded; a clip's file name is a hash of
-its recording's content, its cut and the encode settings, so a warm build
-encodes nothing. Several builds may share one cache: every write is a
-temporary file renamed into place, and the index is merged under a lock.
+its recording's content, its cut, the encode settings and the identity of the
+ffmpeg that encodes it (what `ffmpeg -version` prints, remembered per executable
+path, mtime and size), so a warm build encodes nothing, and another ffmpeg,
+whose bytes may differ, never passes its clips off as this one's. Several
+builds may share one cache: every write is a temporary file renamed into
+place, and the indexes are merged under a lock.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pydub import AudioSegment
 
 from ..urls import CLIP_FORMAT
 from .encode import ENCODE_SETTINGS, make_clip
-from .ffmpeg import AudioError, Ffmpeg, decode, find_ffmpeg
+from .ffmpeg import AudioError, Ffmpeg, decode, find_ffmpeg, version_of
 
 
 @dataclass
@@ -61,6 +64,13 @@ class AudioCache:
         self._lock = threading.Lock()
         self._kept: dict[str, AudioSegment] = {}
         self._kept_bytes = 0
+        # ffmpeg path -> its stamp (mtime, size) and `-version` text; kept in the cache
+        # so a warm build starts no ffmpeg to learn which one it has.
+        self._ffmpegs_path = self.dir / "ffmpegs.json"
+        self._ffmpegs: dict[str, dict] = self._load_json(self._ffmpegs_path)
+        self._identity: str | None = None
+        self._identity_lock = threading.Lock()
+        self._ran_ffmpeg = False
 
     @property
     def ffmpeg(self) -> Ffmpeg:
@@ -71,24 +81,58 @@ class AudioCache:
 
     def used_ffmpeg(self) -> str:
         """Which ffmpeg this cache ran, for the build log."""
-        return self._ffmpeg.describe() if self._ffmpeg is not None else "none needed"
+        if self._ffmpeg is None or not self._ran_ffmpeg:
+            return "none needed"
+        return self._ffmpeg.describe()
+
+    def encoder_identity(self) -> str:
+        """What identifies the ffmpeg that encodes clips: its `-version` text, asked
+        once per executable (path, mtime and size) and remembered in the cache."""
+        with self._identity_lock:
+            if self._identity is not None:
+                return self._identity
+            ffmpeg = self.ffmpeg
+            try:
+                info = os.stat(ffmpeg.path)
+                stamp: list[int] | None = [info.st_mtime_ns, info.st_size]
+            except OSError:
+                stamp = None  # not a path (a bare name on PATH): ask every build
+            known = self._ffmpegs.get(ffmpeg.path)
+            if stamp is not None and known is not None and known.get("stamp") == stamp:
+                self._identity = str(known["version"])
+            else:
+                self._ran_ffmpeg = True
+                self._identity = version_of(ffmpeg)
+                if stamp is not None:
+                    with self._lock:
+                        self._ffmpegs[ffmpeg.path] = {"stamp": stamp, "version": self._identity}
+            return self._identity
 
     # -- the recording index: path, size and mtime -> content hash and length --
 
-    def _load_index(self) -> dict[str, dict]:
+    @staticmethod
+    def _load_json(path: Path) -> dict[str, dict]:
         try:
-            return json.loads(self._index_path.read_text(encoding="utf-8"))
+            found = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        return found if isinstance(found, dict) else {}
+
+    def _load_index(self) -> dict[str, dict]:
+        return self._load_json(self._index_path)
 
     def save(self) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         # Another build may share this cache: under a lock, keep what it saved
-        # since we read the index, and add ours.
+        # since we read the indexes, and add ours.
         with self._lock, _locked(self.dir):
-            merged = {**self._load_index(), **self._index}
-            text = json.dumps(merged, indent=1, sort_keys=True)
-            _write_atomically(self._index_path, text.encode("utf-8"))
+            for path, ours in ((self._index_path, self._index),
+                               (self._ffmpegs_path, self._ffmpegs)):
+                if path == self._ffmpegs_path and not ours:
+                    continue  # no ffmpeg asked: no file to write
+                merged = {**self._load_json(path), **ours}
+                text = json.dumps(merged, indent=1, sort_keys=True)
+                _write_atomically(path, text.encode("utf-8"))
 
     def _fingerprint(self, recording: Path) -> tuple[str, dict]:
         stat = recording.stat()
@@ -112,6 +156,7 @@ class AudioCache:
     def decode(self, recording: Path) -> AudioSegment:
         """The whole recording as mono PCM (counted, so tests can see decodes)."""
         self.counters.add("decoded")
+        self._ran_ffmpeg = True
         return decode(self.ffmpeg, recording)
 
     def length(self, recording: Path, segment: AudioSegment | None = None) -> float:
@@ -172,10 +217,12 @@ class AudioCache:
     def clip_path(self, recording: Path, start: float, end: float) -> Path:
         _, entry = self._fingerprint(recording)
         key = hashlib.sha256(
-            f"{entry['sha256']}:{start:.3f}:{end:.3f}:{ENCODE_SETTINGS}".encode()).hexdigest()
+            f"{entry['sha256']}:{start:.3f}:{end:.3f}:{ENCODE_SETTINGS}:"
+            f"{self.encoder_identity()}".encode()).hexdigest()
         return self.dir / "clips" / f"{key}.{CLIP_FORMAT}"
 
     def make_clip(self, segment: AudioSegment, start: float, end: float, dest: Path) -> None:
+        self._ran_ffmpeg = True
         make_clip(self.ffmpeg, segment, start, end, dest)
         self.counters.add("encoded")
 

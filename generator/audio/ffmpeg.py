@@ -54,6 +54,22 @@ def find_ffmpeg() -> Ffmpeg:
     return Ffmpeg(imageio_ffmpeg.get_ffmpeg_exe(), f"imageio-ffmpeg {imageio_ffmpeg.__version__}")
 
 
+def version_of(ffmpeg: Ffmpeg) -> str:
+    """What `ffmpeg -version` prints: the version line, the build configuration and
+    the library versions, which decide the bytes an encode gives."""
+    hint = ("check that this ffmpeg runs; unset PLAYBOOK_FFMPEG to use the one the "
+            "imageio-ffmpeg package ships")
+    try:
+        result = subprocess.run([ffmpeg.path, "-nostdin", "-version"], capture_output=True,
+                                check=False, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise AudioError(f"cannot run ffmpeg ({ffmpeg.describe()}): {error}", hint) from error
+    text = result.stdout.decode("utf-8", "replace").strip()
+    if result.returncode != 0 or not text:
+        raise AudioError(f"ffmpeg ({ffmpeg.describe()}) did not say its version", hint)
+    return text
+
+
 def decode(ffmpeg: Ffmpeg, recording: Path) -> AudioSegment:
     """The whole recording as mono PCM at SAMPLE_RATE."""
     if recording.suffix.lower() not in SUPPORTED_SUFFIXES:

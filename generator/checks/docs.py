@@ -9,6 +9,7 @@ both run `check_docs`, so they agree.
 from __future__ import annotations
 
 import difflib
+import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from urllib.parse import unquote
 from frontmatter.default_handlers import YAMLHandler
 
 from ..library import Library
+from ..privacy import link_to_confidential, linked_story_ids
 from ..problems import Code, Problem
 from ..source import read_markdown
 from ..urls import page_url, relative, term_url
@@ -29,7 +31,15 @@ CODES = (
     Code("docs.front-matter", "error", "a hand-written page's front matter cannot be read"),
     Code("docs.broken-link", "error", "a link from docs/ to a page that does not exist"),
     Code("docs.unreadable", "error", "a hand-written page is not UTF-8 text"),
+    Code("docs.collides-with-generated", "error",
+         "a hand-written file in docs/ has the address of a page or file the playbook "
+         "generates"),
 )
+
+# Generated files that are not pages (see pages/feed.py, pages/scorecard.py and
+# search_index.py): a hand-written file there would replace them or be replaced.
+GENERATED_FILES = ("feed.xml", "scorecard.csv")
+GENERATED_FOLDERS = ("pagefind/",)
 
 _FRONT_MATTER = YAMLHandler()  # the boundary rule source.read_markdown uses
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -56,9 +66,21 @@ def generated_pages(library: Library) -> set[str]:
     return found
 
 
-def check_docs(library: Library, docs_dir: Path, content_dir: Path) -> list[Problem]:
-    """The findings about the hand-written pages in `docs_dir`, against the linked library."""
-    docs_dir, content_dir = Path(docs_dir).resolve(), Path(content_dir).resolve()
+def redirect_pages(library: Library) -> set[str]:
+    """The docs-relative path of each old id's redirect page (pages/redirects.py), as
+    if it were a page: docs/stories/<old-id>.md would have its address."""
+    return ({f"stories/{old}.md" for story in library.stories for old in story.redirect_from}
+            | {f"criteria/{old}.md" for c in library.criteria for old in c.redirect_from})
+
+
+def check_docs(library: Library, docs_dir: Path, content_dir: Path,
+               withheld: frozenset[str] = frozenset()) -> list[Problem]:
+    """The findings about the hand-written pages in `docs_dir`, against the linked library.
+
+    `withheld` are the story ids a public build leaves out (load.LoadResult.withheld):
+    their pages are missing, and a link to one (or to its clips) is an error.
+    """
+    docs_dir, content_dir = Path(docs_dir).resolve(), Path(os.path.abspath(content_dir))
     if not docs_dir.is_dir():
         return []
     root = content_dir.parent  # problems name paths from the repository root
@@ -68,21 +90,55 @@ def check_docs(library: Library, docs_dir: Path, content_dir: Path) -> list[Prob
         path for path in docs_dir.rglob("*.md")
         if path.is_file() and not any(part.startswith(".")
                                       for part in path.relative_to(docs_dir).parts))
-    known = generated_pages(library) | {p.relative_to(docs_dir).as_posix() for p in written}
+    generated = generated_pages(library) | redirect_pages(library)
+    problems: list[Problem] = _collisions(docs_dir, root, generated)
+    known = generated | {p.relative_to(docs_dir).as_posix() for p in written}
     # A story or criterion with errors gets its page once fixed; its errors
-    # are reported already, so links to it are not blamed as well.
+    # are reported already, so links to it are not blamed as well. A story a
+    # public build leaves out has no page, whatever its state.
     for folder in ("stories", "criteria"):
-        known |= {f"{folder}/{p.stem}.md" for p in (content_dir / folder).glob("*.md")}
+        known |= {f"{folder}/{p.stem}.md" for p in (content_dir / folder).glob("*.md")
+                  if folder != "stories" or p.stem not in withheld}
     # Term pages of a vocabulary that could not be read are unknown, not missing.
     unchecked = {term_url(v)[:-1] for v in library.taxonomy.unreadable}
-    problems: list[Problem] = []
     for path in written:
-        problems += _check_page(path, docs_dir, root, known, unchecked)
+        problems += _check_page(path, docs_dir, root, known, unchecked, withheld)
+    return problems
+
+
+def _collisions(docs_dir: Path, root: Path, generated: set[str]) -> list[Problem]:
+    """An error for each hand-written file at the address of a generated one.
+
+    docs/ramp.md and the generated ramp/index.md are both /ramp/: MkDocs would
+    keep one and drop the other, so neither may win silently.
+    """
+    by_url = {page_url(page): page for page in generated}
+    problems = []
+    for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
+        name = path.relative_to(docs_dir).as_posix()
+        if any(part.startswith(".") for part in name.split("/")):
+            continue
+        if name.endswith(".md"):
+            clash = by_url.get(page_url(name))
+            what = f"the generated page '{page_url(name) or '/'}'"
+            where = f"generated from {clash}" if clash else ""
+        else:
+            clash = name if name in GENERATED_FILES or name.startswith(GENERATED_FOLDERS) \
+                else None
+            what, where = f"the generated file '{name}'", ""
+        if clash is None:
+            continue
+        problems.append(Problem(
+            path.relative_to(root).as_posix(), 0, "",
+            f"this hand-written file has the same address as {what}"
+            + (f" ({where})" if where else "") + "; one would silently replace the other",
+            "rename or move the hand-written file (for example docs/guides/"
+            f"{path.name}), or remove it", "error", "docs.collides-with-generated"))
     return problems
 
 
 def _check_page(path: Path, docs_dir: Path, root: Path, known: set[str],
-                unchecked: set[str]) -> list[Problem]:
+                unchecked: set[str], withheld: frozenset[str]) -> list[Problem]:
     page = path.relative_to(docs_dir).as_posix()
     rel = path.relative_to(root).as_posix()
     try:
@@ -99,6 +155,12 @@ def _check_page(path: Path, docs_dir: Path, root: Path, known: set[str],
         problems += [replace(p, code=p.code or code) for p in found]
         body = _after_front_matter(lines)
     for line, href in _links(lines[body:], body + 1):
+        hidden = sorted(linked_story_ids(f"]({href})") & withheld) if withheld else []
+        if hidden:
+            problems.append(link_to_confidential(
+                rel, line, hidden[0], "remove the link: a public build leaves that story, "
+                "its clips and its old addresses out"))
+            continue
         resolved = _resolve(href, page)
         if resolved is None:
             continue

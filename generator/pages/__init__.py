@@ -80,5 +80,6 @@ def render_pages(library: Library, today: date, clips: dict[str, Path],
             files.append(file)
             if on_page is not None:
                 on_page(file)
+    clips = {**clips, **redirects.old_clips(library, clips)}  # old clip URLs keep playing
     files += [GeneratedFile(path, copy_from=source) for path, source in sorted(clips.items())]
     return Site(tuple(files), tuple(renderer.rendered), renderer.memo)

@@ -41,7 +41,8 @@ def story_keys() -> tuple[str, ...]:
     if _story_keys[0] is not registry:  # worked out once per registry, not per story
         _story_keys[:] = [registry, (
             "title", "outcome", "interviewed", *(v.field for v in registry), "criteria",
-            "loss_reason", "quote", "takeaway", "clips", "confidential", "redirect_from")]
+            "loss_reason", "quote", "takeaway", "clips", "confidential", "recording_public",
+            "redirect_from")]
     return _story_keys[1]
 
 
@@ -141,6 +142,12 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
         clip_specs.extend(specs)
     check_privacy(check, ("title", "quote", "takeaway", "clips"))
     confidential = _check_confidential(check)
+    recording_public = check.meta.get("recording_public", False)
+    if not isinstance(recording_public, bool):
+        check.error("recording_public", "expected 'recording_public' to be true or false; "
+                                        f"found {describe(recording_public)}",
+                    "write 'recording_public: true' only when the recording may be heard "
+                    "publicly although a confidential story uses it too", code="field.type")
     redirect_from = read_redirects(check, "story", redirects)
     if not source.body or source.body.isspace():  # as `not body.strip()`, without a copy
         check.warn((), "the story has no narrative below the front matter",
@@ -156,4 +163,5 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
         quote=quote, takeaway=takeaway, terms=terms,
         criteria_present=present, criteria_absent=absent, loss_reason=loss_reason,
         clips=clips, body=source.body, confidential=confidential, redirect_from=redirect_from,
+        recording_public=recording_public is True,
     ), problems
