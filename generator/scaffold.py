@@ -102,6 +102,8 @@ class Answers:
     def parse(self, field: Field, raw: str) -> str | list[str] | None:
         """A raw answer as the field's value; raises ScaffoldError when it is not allowed."""
         raw = raw.strip()
+        if why := not_utf8(field.name, raw):
+            raise ScaffoldError(f"{why}; type it again")
         if not raw or raw.lower() == "none":
             if field.required:
                 raise ScaffoldError(f"{flag(field.name)} is required ({field.question})")
@@ -143,6 +145,9 @@ class Answers:
             except EOFError:
                 raise ScaffoldError(f"no answer for {flag(field.name)}; nothing was written") \
                     from None
+            except UnicodeDecodeError:  # a terminal that is not set to UTF-8
+                self.say(f"  {flag(field.name)} is not UTF-8 text; type it again")
+                continue
             try:
                 return self.parse(field, answer or default)
             except ScaffoldError as error:
@@ -345,21 +350,24 @@ def claimed_ids(folder: Path, root: Path) -> set[str]:
     return claimed
 
 
+def not_utf8(name: str, value: str) -> str:
+    """Why `value` cannot go into a file, or '': Python keeps the bytes of an argument
+    that is not UTF-8 as lone surrogates, which no UTF-8 file can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(value[error.start])
+        byte = f" (byte 0x{code - 0xDC00:02x})" if 0xDC80 <= code <= 0xDCFF else ""
+        return f"{flag(name)} is not UTF-8 text{byte}"
+    return ""
+
+
 def check_arguments(given: dict[str, str | None]) -> None:
-    """Refuse an argument that is not UTF-8 text: Python keeps its bytes as lone
-    surrogates, which no file can hold."""
+    """Refuse any argument that is not UTF-8 text, before anything is read or written."""
     for name, value in given.items():
-        if not isinstance(value, str):
-            continue
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as error:
-            byte = ord(value[error.start]) - 0xDC00 if "\udc80" <= value[error.start] \
-                <= "\udcff" else None
-            which = f" (byte 0x{byte:02x})" if byte is not None else ""
-            raise ScaffoldError(f"{flag(name)} is not UTF-8 text{which}; nothing was written. "
-                                "Set the terminal to UTF-8, or type the text at the prompt "
-                                "instead") from None
+        if isinstance(value, str) and (why := not_utf8(name, value)):
+            raise ScaffoldError(f"{why}; nothing was written. Set the terminal to UTF-8, or "
+                                "leave the flag out and type the text at the prompt")
 
 
 def run(kind: str, content_dir: Path, given: dict[str, str | None], today: date,

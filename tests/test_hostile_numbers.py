@@ -295,3 +295,41 @@ def test_new_refuses_an_argument_that_is_not_utf8_and_leaves_nothing_behind(libr
     again = new_story(library.root, "--title", "Caf\u00e9".encode())
     assert again.returncode == 0, again.stderr
     assert (library.content / "stories" / "caf.md").is_file()
+
+
+def test_a_prompt_answer_that_is_not_utf8_is_asked_again(library):
+    from generator.scaffold import STORY_FIELDS, Answers, load_taxonomy
+
+    typed = iter([b"Caf\xe9", "Caf\udce9", "Caf\u00e9"])
+    said: list[str] = []
+
+    def ask(prompt: str) -> str:
+        answer = next(typed)
+        if isinstance(answer, bytes):  # a terminal that is not set to UTF-8
+            raise UnicodeDecodeError("utf-8", answer, 3, 4, "invalid continuation byte")
+        return answer
+
+    answers = Answers({}, load_taxonomy(library.content), True, ask=ask, say=said.append)
+    assert answers.value(STORY_FIELDS[0], prompting=True) == "Caf\u00e9"
+    assert said == ["  --title is not UTF-8 text; type it again",
+                    "  --title is not UTF-8 text (byte 0xe9); type it again"]
+
+
+# -- levels: scores and gates are choices, and a number that is no level is located -----------
+
+@pytest.mark.parametrize("score", [".nan", ".inf", "1.0e+400", "3.5"])
+def test_a_calibration_score_that_is_not_finite_is_no_level(library, score):
+    library.write("calibration/round-one.yml", SESSION.replace("{security-early: 3}",
+                                                               f"{{security-early: {score}}}"))
+    assert ("content/calibration/round-one.yml", 10, "calls[0].scores.dana.security-early",
+            "calibration.level") in findings(library)
+
+
+@pytest.mark.parametrize("level", [".nan", ".inf"])
+def test_a_gate_level_that_is_not_finite_is_no_level(library, level):
+    library.write("ramp/first-sixty.md", RAMP.replace(
+        "    gate: Can you find who reviews security?\n",
+        "    gate: Can you find who reviews security?\n"
+        f"    gate_criteria: {{security-early: {level}}}\n"))
+    assert ("content/ramp/first-sixty.md", 11, "phases[0].gate_criteria.security-early",
+            "ramp.gate-level") in findings(library)
