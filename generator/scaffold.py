@@ -205,7 +205,12 @@ def _write(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        os.link(temporary, path)  # fails if the name was taken meanwhile
+        try:
+            os.link(temporary, path)  # fails if the name was taken meanwhile
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links on this file system (FAT, some shares)
+            _write_exclusive(path, data)
     except FileExistsError:
         raise ScaffoldError(f"{path} appeared while it was being written; nothing was "
                             "written. Run the command again") from None
@@ -214,6 +219,17 @@ def _write(path: Path, text: str) -> None:
                             "written") from None
     finally:
         os.unlink(temporary)
+
+
+def _write_exclusive(path: Path, data: bytes) -> None:
+    """Create `path` (never over a file) with `data`, removing it again if writing fails."""
+    with open(path, "xb") as out:
+        try:
+            out.write(data)
+            out.flush()
+        except BaseException:
+            path.unlink()
+            raise
 
 
 def new_story(content_dir: Path, answers: Answers, today: date, story_id: str | None,

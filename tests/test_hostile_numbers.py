@@ -333,3 +333,18 @@ def test_a_gate_level_that_is_not_finite_is_no_level(library, level):
         f"    gate_criteria: {{security-early: {level}}}\n"))
     assert ("content/ramp/first-sixty.md", 11, "phases[0].gate_criteria.security-early",
             "ramp.gate-level") in findings(library)
+
+
+def test_new_writes_its_file_where_hard_links_are_not_supported(library, monkeypatch, capsys):
+    def no_hard_links(source, target):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.chdir(library.root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(os, "link", no_hard_links)
+    assert main(["new", "story", *STORY_FLAGS, "--title", "Northwind priced per invoice"]) == 0
+    written = library.content / "stories" / "northwind-priced-per-invoice.md"
+    assert written.read_text(encoding="utf-8").startswith('---\ntitle: "Northwind priced')
+    # No temporary file is left beside it.
+    assert sorted(p.name for p in (library.content / "stories").iterdir()) == [
+        "globex-soc2.md", "northwind-priced-per-invoice.md"]
