@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .audio import AudioError
 from .build import Build, Settings, run
+from .numbers import Span
 from .problems import format_github, format_json, format_text, summary
 
 
@@ -260,12 +261,31 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+# A preview is for finding a moment: an hour is more than any listener needs.
+PREVIEW_SECONDS = Span("a number of seconds", 0, 3600, low_included=False)
+
+
 def cmd_audio(args: argparse.Namespace) -> int:
     from .audio import find_ffmpeg
     from .audio.preview import recording_facts, write_preview
-    from .timecode import format_time, parse_time
+    from .numbers import NumberError
+    from .timecode import format_time, read_time
 
     recording = Path(args.recording)
+    start = seconds = 0.0
+    try:  # the numbers first: a bad one is told before any decoding
+        if args.at is not None:
+            start = read_time(args.at)
+    except NumberError as error:
+        print(f"playbook audio: --at takes {error.expected}; found '{args.at}'",
+              file=sys.stderr)
+        return 2
+    try:
+        seconds = PREVIEW_SECONDS.read(args.seconds, text=True)
+    except NumberError as error:
+        print(f"playbook audio: --for takes {error.expected}; found '{args.seconds}'",
+              file=sys.stderr)
+        return 2
     try:
         ffmpeg = find_ffmpeg()
         if args.at is None:
@@ -274,11 +294,6 @@ def cmd_audio(args: argparse.Namespace) -> int:
             print(f"preview a moment: playbook audio {recording} "
                   f"--at {format_time(facts.seconds / 3)} --for 75")
             return 0
-        start, seconds = parse_time(args.at), args.seconds
-        if start is None or seconds <= 0:
-            print(f"playbook audio: --at takes mm:ss, h:mm:ss or seconds (found '{args.at}'), "
-                  "and --for a number of seconds above 0", file=sys.stderr)
-            return 2
         out = Path(args.out or f".cache/playbook/preview/{recording.stem}-"
                               f"{format_time(start).replace(':', 'm')}s.mp3")
         start, end = write_preview(ffmpeg, recording, start, seconds, out)
@@ -363,8 +378,9 @@ def parser() -> argparse.ArgumentParser:
                              "of a moment", cmd_audio, content=False)
     audio.add_argument("recording", help="an interview recording, e.g. content/audio/x.mp3")
     audio.add_argument("--at", help="where the preview starts: mm:ss, h:mm:ss or seconds")
-    audio.add_argument("--for", dest="seconds", type=float, default=75.0,
-                       help="the preview's length in seconds (default: 75)")
+    # Read as text: PREVIEW_SECONDS refuses nan, inf and the like in one line.
+    audio.add_argument("--for", dest="seconds", default="75",
+                       help="the preview's length in seconds, up to 3600 (default: 75)")
     audio.add_argument("--out", help="where to write the preview "
                                      "(default: .cache/playbook/preview/)")
 

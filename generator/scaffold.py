@@ -11,15 +11,20 @@ empty field until it is filled.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from .model import LOSS_REASONS, OUTCOMES, SCALE_LEVELS, SCALES, Taxonomy
-from .source import read_yaml
+from .numbers import NumberError
+from .source import read_markdown, read_yaml
 from .validate import RESERVED_IDS, SLUG, check_taxonomy, slugify, suggestion
+from .validate.criteria import WEIGHT
+from .validate.fields import unportable
 
 ID_LENGTH = 60  # long enough for a headline's gist, short enough to paste
 
@@ -97,6 +102,8 @@ class Answers:
     def parse(self, field: Field, raw: str) -> str | list[str] | None:
         """A raw answer as the field's value; raises ScaffoldError when it is not allowed."""
         raw = raw.strip()
+        if why := not_utf8(field.name, raw):
+            raise ScaffoldError(f"{why}; type it again")
         if not raw or raw.lower() == "none":
             if field.required:
                 raise ScaffoldError(f"{flag(field.name)} is required ({field.question})")
@@ -138,6 +145,9 @@ class Answers:
             except EOFError:
                 raise ScaffoldError(f"no answer for {flag(field.name)}; nothing was written") \
                     from None
+            except UnicodeDecodeError:  # a terminal that is not set to UTF-8
+                self.say(f"  {flag(field.name)} is not UTF-8 text; type it again")
+                continue
             try:
                 return self.parse(field, answer or default)
             except ScaffoldError as error:
@@ -172,6 +182,10 @@ def _free_path(folder: Path, item_id: str, what: str, claimed: set[str]) -> Path
                             f"--id {slugify(item_id)}")
     if item_id in RESERVED_IDS:
         raise ScaffoldError(f"the {what} id '{item_id}' is reserved; choose another with --id")
+    if unportable(item_id):
+        raise ScaffoldError(f"the {what} id '{item_id}' is a name Windows reserves for a "
+                            "device, so a clone on Windows could not check the file out; "
+                            f"choose another with --id, e.g. --id {item_id}-{slugify(what)}")
     taken = {p.stem.casefold() for p in folder.glob("*.md")} if folder.is_dir() else set()
     if item_id.casefold() in taken or item_id in claimed:
         why = "an old id that redirects to another page" if item_id in claimed else \
@@ -182,9 +196,40 @@ def _free_path(folder: Path, item_id: str, what: str, claimed: set[str]) -> Path
 
 
 def _write(path: Path, text: str) -> None:
+    """Write the whole file or nothing: the text goes to a temporary file in the same
+    folder, which is then linked in under its name (never over someone's file)."""
+    data = text.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8") as out:  # never overwrite someone's file
-        out.write(text)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp",
+                                         dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        try:
+            os.link(temporary, path)  # fails if the name was taken meanwhile
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links on this file system (FAT, some shares)
+            _write_exclusive(path, data)
+    except FileExistsError:
+        raise ScaffoldError(f"{path} appeared while it was being written; nothing was "
+                            "written. Run the command again") from None
+    except OSError as error:
+        raise ScaffoldError(f"cannot write {path}: {error.strerror or error}; nothing was "
+                            "written") from None
+    finally:
+        os.unlink(temporary)
+
+
+def _write_exclusive(path: Path, data: bytes) -> None:
+    """Create `path` (never over a file) with `data`, removing it again if writing fails."""
+    with open(path, "xb") as out:
+        try:
+            out.write(data)
+            out.flush()
+        except BaseException:
+            path.unlink()
+            raise
 
 
 def new_story(content_dir: Path, answers: Answers, today: date, story_id: str | None,
@@ -279,13 +324,12 @@ def new_criterion(content_dir: Path, answers: Answers, criterion_id: str | None,
         if field.name == "title":
             criterion_id = criterion_id or story_id_from(str(values["title"]))
             path = _free_path(content_dir / "criteria", criterion_id, "criterion", claimed)
-    weight = answers.given.get("weight") or "1"
-    try:
-        if float(weight) <= 0:
-            raise ValueError
-    except ValueError:
-        raise ScaffoldError(f"--weight must be a number above 0 (1 is normal, 2 counts "
-                            f"double); found '{weight}'") from None
+    weight = (answers.given.get("weight") or "1").strip()
+    try:  # the rule validate applies, so the file written is one it accepts
+        WEIGHT.read(weight, text=True)
+    except NumberError as error:
+        raise ScaffoldError(f"--weight must be {error.expected} (1 is normal, 2 counts "
+                            f"double), written like 1.5; found '{weight}'") from None
     lines = ["---", f"title: {yaml_text(values['title'])}", f"skill: {values['skill']}"]
     if values.get("stage"):
         lines.append(f"stage: {values['stage']}")
@@ -306,34 +350,53 @@ def new_criterion(content_dir: Path, answers: Answers, criterion_id: str | None,
     return path
 
 
-def claimed_ids(folder: Path) -> set[str]:
-    """Old ids that files in `folder` keep as redirects (`redirect_from`)."""
-    import yaml
+def claimed_ids(folder: Path, root: Path) -> set[str]:
+    """Old ids that files in `folder` keep as redirects (`redirect_from`).
 
+    Read as validate reads them (`read_markdown`: regular files only, a size
+    limit, no YAML aliases), so a file linked to /dev/zero or a nest of aliases
+    is passed over, not read or expanded; validate reports it.
+    """
     claimed: set[str] = set()
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        try:
-            text = path.read_text(encoding="utf-8")
-            head = text.split("---", 2)[1] if text.startswith("---") else ""
-            meta = yaml.safe_load(head) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, IndexError):
-            continue
-        old = meta.get("redirect_from") if isinstance(meta, dict) else None
+        source, _ = read_markdown(path, root)
+        old = source.meta.get("redirect_from") if source is not None else None
         if isinstance(old, list):
-            claimed.update(str(item) for item in old)
+            claimed.update(item for item in old if isinstance(item, str))
     return claimed
+
+
+def not_utf8(name: str, value: str) -> str:
+    """Why `value` cannot go into a file, or '': Python keeps the bytes of an argument
+    that is not UTF-8 as lone surrogates, which no UTF-8 file can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(value[error.start])
+        byte = f" (byte 0x{code - 0xDC00:02x})" if 0xDC80 <= code <= 0xDCFF else ""
+        return f"{flag(name)} is not UTF-8 text{byte}"
+    return ""
+
+
+def check_arguments(given: dict[str, str | None]) -> None:
+    """Refuse any argument that is not UTF-8 text, before anything is read or written."""
+    for name, value in given.items():
+        if isinstance(value, str) and (why := not_utf8(name, value)):
+            raise ScaffoldError(f"{why}; nothing was written. Set the terminal to UTF-8, or "
+                                "leave the flag out and type the text at the prompt")
 
 
 def run(kind: str, content_dir: Path, given: dict[str, str | None], today: date,
         interactive: bool | None = None) -> Path:
     """Write a new story or criterion; returns its path. Raises ScaffoldError."""
+    check_arguments(given)
     if interactive is None:
         interactive = sys.stdin.isatty()
     taxonomy = load_taxonomy(content_dir)
     answers = Answers(given, taxonomy, interactive,
                       say=lambda text: print(text, file=sys.stderr))
     folder = content_dir / ("stories" if kind == "story" else "criteria")
-    claimed = claimed_ids(folder)
+    claimed = claimed_ids(folder.resolve(), content_dir.resolve().parent)
     if kind == "story":
         return new_story(content_dir, answers, today, given.get("id"), claimed)
     return new_criterion(content_dir, answers, given.get("id"), claimed)

@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from .numbers import WHOLE_LIMIT
+from .numbers import shown as shown_number
 from .problems import Code, Problem
 
 # The findings this stage reports (listed by `playbook codes`).
@@ -44,6 +46,8 @@ CODES = (
     Code("yaml.tag", "error", "an explicit YAML tag other than !!str"),
     Code("yaml.too-deep", "error", "YAML nested deeper than 32 levels"),
     Code("yaml.duplicate-key", "error", "a key given twice, so only the last value would count"),
+    Code("yaml.number-too-large", "error",
+         "a whole number of more than 18 digits, which no field takes"),
 )
 
 try:  # the C loader is much faster; fall back for Python builds without libyaml
@@ -218,6 +222,22 @@ def _date_as_text(loader: ContentLoader, node: yaml.ScalarNode) -> str:
 
 # A date is resolved as YAML's timestamp, then built as the text it is.
 ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
+
+
+def _bounded_int(loader: ContentLoader, node: yaml.ScalarNode) -> int:
+    """An integer of at most 18 digits: beyond that, hexadecimal, binary or base-60
+    digits build integers that float() and str() refuse, and decimal ones hit
+    Python's int-string limit while parsing."""
+    digits = sum(character.isalnum() for character in node.value)
+    value = loader.construct_yaml_int(node) if digits <= 64 else None
+    if value is None or abs(value) >= WHOLE_LIMIT:
+        raise ContentYAMLError("holds a whole number of more than 18 digits, which no field "
+                               "takes", node.start_mark, "yaml.number-too-large",
+                               "quote it if it is text; a time, weight or day is far smaller")
+    return value
+
+
+ContentLoader.add_constructor("tag:yaml.org,2002:int", _bounded_int)
 
 
 def mark_line(text: str, mark: yaml.Mark) -> int:
@@ -730,7 +750,7 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {shown_number(value)}"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"the text '{shown}'" if value else "an empty text"

@@ -10,7 +10,7 @@ from __future__ import annotations
 # (stage, what it does, its modules: top-level modules or packages of generator/)
 STAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("records", "plain records and helpers that every stage shares",
-     ("problems", "model", "vocabularies", "options", "timecode", "urls", "atomic_dir",
+     ("problems", "model", "vocabularies", "options", "numbers", "timecode", "urls", "atomic_dir",
       "stages")),
     ("files", "read files safely and parse front matter", ("source",)),
     ("validate", "each document checked on its own", ("validate", "markdown_render", "privacy")),

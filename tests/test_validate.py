@@ -181,7 +181,7 @@ CRITERION_CASES = {
     "bad scale": (
         ("scale: 3", "scale: 4"), 5, "scale", ["binary, 3 or 5", "the number 4"]),
     "bad weight": (
-        ("weight: 1.5", "weight: 0"), 6, "weight", ["greater than 0", "the number 0"]),
+        ("weight: 1.5", "weight: 0"), 6, "weight", ["above 0 and at most 100", "the number 0"]),
     "unknown skill": (
         ("skill: discovery", "skill: discovey"), 3, "skill",
         ["unknown skill 'discovey'", "did you mean 'discovery'?"]),

@@ -42,12 +42,12 @@ from ..model import (
 )
 from ..problems import Code, Problem
 from ..source import FieldPath, SourceFile, describe, read_yaml
-from ..timecode import parse_time
 from .clips import ClipSpec, read_clips
 from .fields import (
     SLUG,
     Checker,
     check_file_id,
+    check_portable,
     check_privacy,
     listing,
     slugify,
@@ -258,6 +258,7 @@ def _read_calls(check: Checker, rater_ids: list[str], session_criteria: list[str
                                      f"{describe(call_id)}", "add 'id: acme-discovery'",
                         code="field.required" if call_id is None else "id.not-slug")
             continue
+        check_portable(check, (*at, "id"), call_id, "calibration call", "id")
         if call_id in seen:
             check.error((*at, "id"), f"the call id '{call_id}' is used twice in this session",
                         "give each call its own id", code="calibration.duplicate-call")
@@ -363,11 +364,8 @@ def _read_moments(check: Checker, call_ids: set[str],
                                        f"{suggestion(call, sorted(call_ids))}",
                         f"use the id of one of the session's calls: "
                         f"{', '.join(sorted(call_ids))}", code="calibration.unknown-call")
-        seconds = parse_time(spec["at"]) if spec.get("at") is not None else None
-        if spec.get("at") is not None and seconds is None:
-            check.error((*at, "at"), f"expected 'at' as \"mm:ss\", \"h:mm:ss\" or seconds; "
-                                     f"found {describe(spec['at'])}", 'write it like at: "3:05"',
-                        code="clip.time-invalid")
+        seconds = check.time((*at, "at"), spec["at"], "clip.time-invalid") \
+            if spec.get("at") is not None else None
         criterion = spec.get("criterion")
         if criterion is not None and str(criterion) not in session_criteria:
             close = suggestion(str(criterion), session_criteria)

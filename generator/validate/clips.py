@@ -16,7 +16,7 @@ from ..model import (
 )
 from ..problems import Code
 from ..source import FieldPath, SourceFile, describe, file_kind, is_inside
-from ..timecode import format_time, parse_time
+from ..timecode import format_time
 from .fields import (
     Checker,
     suggestion,
@@ -27,7 +27,9 @@ CODES = (
     Code("clip.src-outside", "error", "a clip's src leaves content/audio/ (.., absolute, link)"),
     Code("clip.src-missing", "error", "a clip's recording does not exist"),
     Code("clip.src-invalid", "error", "a clip's src is not a plain file name or path"),
-    Code("clip.time-invalid", "error", "a clip's start or end is not mm:ss, h:mm:ss or seconds"),
+    Code("clip.time-invalid", "error",
+         "a clip's start or end (or a moment's at) is not mm:ss, h:mm:ss or seconds, "
+         "from 0 to 24 hours"),
     Code("clip.end-before-start", "error", "a clip ends before it starts"),
 )
 
@@ -165,12 +167,9 @@ def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[
         times: dict[str, float | None] = {}
         for key in ("start", "end"):
             raw = spec.get(key)
-            times[key] = parse_time(raw) if raw is not None else None
-            if raw is not None and times[key] is None:
-                check.error((*at, key), f"expected '{key}' as \"mm:ss\", \"h:mm:ss\" or seconds; "
-                                        f"found {describe(raw)}", f"write it like {key}: \"1:05\"",
-                                        code="clip.time-invalid")
-                ok = False
+            times[key] = check.time((*at, key), raw, "clip.time-invalid") \
+                if raw is not None else None
+            ok = ok and (raw is None or times[key] is not None)
         start, end = times["start"], times["end"]
         if start is not None and end is not None and start >= end:
             check.error((*at, "end"),

@@ -11,6 +11,7 @@ from ..model import (
     Criterion,
     Taxonomy,
 )
+from ..numbers import Span
 from ..problems import Code, Problem
 from ..source import SourceFile, describe
 from .fields import (
@@ -22,11 +23,15 @@ from .redirects import RedirectClaim, read_redirects
 
 # The findings this module reports (listed by `playbook codes`).
 CODES = (
-    Code("criterion.weight", "error", "a criterion's weight is not a number above 0"),
+    Code("criterion.weight", "error",
+         "a criterion's weight is not a number above 0 and at most 100"),
     Code("criterion.anchors-missing", "error", "a scale level without its anchor"),
     Code("criterion.anchor-level", "error", "an anchor for a level the scale does not have"),
 )
 
+
+# A weight counts a criterion against the others: 1 is normal, 2 counts double.
+WEIGHT = Span("a number", 0, 100, low_included=False)
 
 CRITERION_KEYS = (
     "title", "skill", "stage", "scale", "weight", "description", "present", "absent", "anchors",
@@ -70,13 +75,9 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy,
                         "use 'scale: binary' for yes/no, or 'scale: 3' or 'scale: 5'",
                         code="field.choice")
 
-    weight = source.meta.get("weight", 1)
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight <= 0:
-        check.error("weight", f"expected 'weight' to be a number greater than 0; "
-                              f"found {describe(weight)}",
-                    "use 1 for a normal criterion, 2 for one that counts double",
-                    code="criterion.weight")
-        weight = 1
+    weight = check.number("weight", source.meta.get("weight", 1), WEIGHT,
+                          "use 1 for a normal criterion, 2 for one that counts double",
+                          "criterion.weight") or 1
 
     anchors: tuple[tuple[str, str], ...] = ()
     raw = source.meta.get("anchors")

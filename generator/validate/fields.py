@@ -15,10 +15,12 @@ from typing import Any
 from ..model import (
     Taxonomy,
 )
+from ..numbers import NumberError, Span
 from ..privacy import CONTACT_HINT, CONTACT_WORDS, find_contact_details, might_hold_contact
 from ..problems import Code, Problem
 from ..source import FieldPath, SourceFile, describe
 from ..source import field_name as field_label
+from ..timecode import read_time
 from ..vocabularies import vocabulary
 
 # The findings this module reports (listed by `playbook codes`).
@@ -35,6 +37,9 @@ CODES = (
     Code("id.not-slug", "error", "a file name or taxonomy id that is not a lowercase slug"),
     Code("id.reserved", "error", "an id the site uses for its own pages ('index')"),
     Code("id.case-collision", "error", "two ids that differ only by case"),
+    Code("id.not-portable", "error",
+         "an id Windows reserves for a device (con, prn, aux, nul, com0-9, lpt0-9), which a "
+         "clone on Windows cannot check out"),
     Code("privacy.email", "warning", "an e-mail address in a quote, transcript or body"),
     Code("privacy.phone", "warning", "a phone number in a quote, transcript or body"),
 )
@@ -44,6 +49,16 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Ids that would name a page the site generates itself (stories/index.md is the
 # finder, skills/index.md the overview): a story or term with one would replace it.
 RESERVED_IDS = frozenset({"index"})
+# Names Windows keeps for devices: a file or folder so named (con.md, competitors/con/)
+# cannot be checked out or published there. SLUG already refuses a final dot or space,
+# which Windows drops from names.
+DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul",
+                          *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))})
+
+
+def unportable(item_id: str) -> bool:
+    """Whether Windows keeps `item_id` for a device (con, con.txt and CON alike)."""
+    return item_id.split(".", 1)[0].strip().lower() in DEVICE_NAMES
 
 
 def slugify(text: str) -> str:
@@ -184,6 +199,26 @@ class Checker:
         return self._unique(key, [self.term((key, i), v, vocabulary, taxonomy)
                                   for i, v in enumerate(value)])
 
+    def number(self, path: FieldPath | str, value: Any, span: Span, hint: str,
+               code: str) -> float | None:
+        """`value` as a finite number within `span`, or None with a problem stating it."""
+        try:
+            return span.read(value)
+        except NumberError as error:
+            self.error(path, f"expected '{_as_path(path)[-1]}' to be {error.expected}; "
+                             f"found {describe(value)}", hint, code=code)
+            return None
+
+    def time(self, path: FieldPath | str, value: Any, code: str) -> float | None:
+        """`value` as seconds ("mm:ss", "h:mm:ss" or a number), or None with a problem."""
+        try:
+            return read_time(value)
+        except NumberError as error:
+            key = _as_path(path)[-1]
+            self.error(path, f"expected '{key}' as {error.expected}; found {describe(value)}",
+                       f'write it like {key}: "1:05"', code=code)
+            return None
+
     def _unique(self, key: str | FieldPath, ids: list[str | None]) -> tuple[str, ...]:
         result: list[str] = []
         for index, term_id in enumerate(ids):
@@ -197,6 +232,10 @@ class Checker:
             else:
                 result.append(term_id)
         return tuple(result)
+
+
+def _as_path(path: FieldPath | str) -> FieldPath:
+    return (path,) if isinstance(path, str) else path
 
 
 def singular(name: str) -> str:
@@ -217,7 +256,17 @@ def check_file_id(check: Checker, what: str) -> None:
     check_reserved(check, (), stem, what, "file name")
 
 
+def check_portable(check: Checker, at: FieldPath, item_id: str, what: str, name: str) -> None:
+    """An id that names a file, folder or URL: one a Windows clone can check out."""
+    if unportable(item_id):
+        check.error(at, f"the {what} {name} '{item_id}' is a name Windows reserves for a "
+                        "device: a clone on Windows cannot check out a file or folder so named",
+                    f"choose another {name}, e.g. '{item_id.lower()}-{slugify(what)}'",
+                    code="id.not-portable")
+
+
 def check_reserved(check: Checker, at: FieldPath, item_id: str, what: str, name: str) -> None:
+    check_portable(check, at, item_id, what, name)
     if item_id.lower() in RESERVED_IDS:
         check.error(at, f"the {what} {name} '{item_id}' is reserved: the site generates a page "
                         "of that name, and this one would replace it",

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..markdown_render import add_body_problems
 from ..model import RAMP_KINDS, SCALE_LEVELS, Criterion, Phase, Ramp, Story, Taxonomy
+from ..numbers import WHOLE_LIMIT, Span
 from ..problems import Code, Problem
 from ..source import FieldPath, SourceFile, describe, list_documents, read_markdown
 from .fields import (
@@ -44,7 +45,8 @@ CODES = (
          "a ramp names a skill, story or criterion that the library does not have"),
     Code("ramp.ambiguous-id", "error",
          "a bare id in a ramp's study list names two things (a skill and a story, say)"),
-    Code("ramp.days-invalid", "error", "a phase's days are not a range such as 1-30"),
+    Code("ramp.days-invalid", "error",
+         "a phase's days are not a range such as 1-30, of days from 1 to 730"),
     Code("ramp.days-backwards", "error", "a phase's day range ends before it starts"),
     Code("ramp.days-overlap", "error", "a phase starts before the previous phase ends"),
     Code("ramp.days-gap", "error", "days that fall in no phase, between or before phases"),
@@ -57,7 +59,10 @@ CODES = (
 
 RAMP_KEYS = ("title", "audience", "summary", "phases")
 PHASE_KEYS = ("name", "days", "goal", "study", "listen", "practice", "gate", "gate_criteria")
-_DAYS = re.compile(r"^\s*(\d+)\s*(?:[-\u2013]\s*(\d+))?\s*$")  # 1-30, 1–30, or one day: 7
+# 1-30, 1–30, or one day: 7. The digits are bounded by DAYS before int() sees them.
+_DAYS = re.compile(r"^\s*([0-9]+)\s*(?:[-\u2013]\s*([0-9]+))?\s*$")
+# Two years: longer than any ramp, short enough to be a plan.
+DAYS = Span("a whole number of days", 1, 730, whole=True)
 
 
 class _Ids:
@@ -200,14 +205,16 @@ def _days(check: Checker, spec: dict, at: FieldPath, label: str) -> tuple[int, i
         check.error(at, f"{label} needs 'days', the range of days it covers; it is missing",
                     "add a line such as 'days: 1-30'", code="field.required")
         return None
-    match = _DAYS.match(str(value)) if not isinstance(value, (bool, list, dict)) else None
-    if match is None or int(match.group(1)) < 1:
+    # A number is taken as one day; str() only of one that is small enough to print.
+    small = isinstance(value, int) and not isinstance(value, bool) and abs(value) < WHOLE_LIMIT
+    match = _DAYS.match(value if isinstance(value, str) else str(value) if small else "")
+    first = DAYS.read_digits(match.group(1)) if match else None
+    last = DAYS.read_digits(match.group(2) or match.group(1)) if match else None
+    if first is None or last is None:
         check.error((*at, "days"), f"expected the days of {label} to be a range such as 1-30, "
-                                   f"counted from day 1; found {describe(value)}",
+                                   f"of days from 1 to {DAYS.high:,g}; found {describe(value)}",
                     "write 'days: 1-30' (first day, a hyphen, last day)", code="ramp.days-invalid")
         return None
-    first = int(match.group(1))
-    last = int(match.group(2) or first)
     if last < first:
         check.error((*at, "days"), f"the days of {label} run backwards: {first}-{last}",
                     f"write the first day first: 'days: {last}-{first}'",
