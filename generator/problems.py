@@ -67,11 +67,13 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 # Characters that are invisible or that move the cursor or the line: C0 and C1
 # controls (ESC, CR, NUL, newline), zero-width and bidi-override characters,
-# line and paragraph separators, BOM, tag characters, and lone surrogates (from
-# file names that are not UTF-8).
+# line and paragraph separators, BOM, tag characters, lone surrogates (from
+# file names that are not UTF-8) and noncharacters (U+FFFE, U+FDD0, U+1FFFF...).
 _UNPRINTABLE = re.compile(
     "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
-    "\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]")
+    "\ufdd0-\ufdef\ufeff\ufff9-\ufffb\ufffe\uffff\ud800-\udfff\U000e0000-\U000e007f"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0x10000, 0x110000,
+                                                                        0x10000)) + "]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
