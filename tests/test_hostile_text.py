@@ -189,6 +189,24 @@ def test_the_shortcut_finds_exactly_what_the_full_walk_finds():
     assert checked > 1000
 
 
+def test_the_fast_test_finds_the_first_character_the_plain_pattern_finds():
+    from generator.source import HOSTILE_TEXT, first_hostile
+
+    rng = random.Random(19)
+    pool = [chr(code) for code in [*range(0x00, 0x300), *range(0xFDC0, 0x10000)]
+            if not 0xD800 <= code <= 0xDFFF]
+    pool += ["\ud800", "\udfff", "\U0001fffd", "\U0001fffe", "\U0001ffff", "\U0010fffe",
+             "\U0010ffff", "\U0001f600", "\U000e0041", "\u2019", "\u00e9"]
+    for _ in range(50000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 5)))
+        plain = HOSTILE_TEXT.search(text)
+        assert first_hostile(text) == (plain and plain.group()), repr(text)
+    # written out by hand: the first of several, and the ones the plain class lists
+    assert first_hostile("caf\u00e9 \U0001f600 \x85 \x01") == "\x85"
+    assert first_hostile("a\U0003ffff") == "\U0003ffff"
+    assert first_hostile("a\U0003fffd\t\n\u2028") is None
+
+
 # -- outputs that have their own rules --------------------------------------------------------
 
 def test_the_feed_stays_well_formed_xml_for_text_validation_never_saw(library, monkeypatch):
