@@ -23,7 +23,7 @@ from pathlib import Path
 from .audio import AudioError
 from .build import Build, Settings, run
 from .numbers import Span
-from .problems import format_github, format_json, format_text, summary
+from .problems import format_github, format_json, format_text, summary, visible
 
 
 def _report(result: Build, fmt: str, strict: bool, out=sys.stdout) -> int:
@@ -128,7 +128,8 @@ def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as error:
-        print(str(error).rstrip(), file=sys.stderr)
+        print("\n".join(visible(line) for line in str(error).rstrip().split("\n")),
+              file=sys.stderr)
         return 1
     except Exception as error:  # a message that says what to do, never a traceback
         return _failed(error)
@@ -145,7 +146,12 @@ def _failed(error: Exception) -> int:
 
 
 def _build_failure(error: Exception) -> str:
-    """One paragraph: what failed, and what to do about it."""
+    """One paragraph: what failed, and what to do about it (with content's file names
+    and texts made visible, so they cannot drive the terminal or a CI log)."""
+    return visible(_build_failure_text(error))
+
+
+def _build_failure_text(error: Exception) -> str:
     unchanged = "The previous site was left as it was."
     if isinstance(error, AudioError):
         hint = f" To fix: {error.hint}." if error.hint else ""

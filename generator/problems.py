@@ -67,11 +67,16 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 
 # Characters that are invisible or that move the cursor or the line: C0 and C1
 # controls (ESC, CR, NUL, newline), zero-width and bidi-override characters,
-# line and paragraph separators, BOM, tag characters, and lone surrogates (from
-# file names that are not UTF-8).
-_UNPRINTABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
-    "\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]")
+# line and paragraph separators, BOM, tag characters, lone surrogates (from
+# file names that are not UTF-8) and noncharacters (U+FFFE, U+FDD0, U+1FFFF...).
+_INVISIBLE = (
+    "\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    "\ufdd0-\ufdef\ufeff\ufff9-\ufffb\ufffe\uffff\ud800-\udfff\U000e0000-\U000e007f"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0x10000, 0x110000,
+                                                                        0x10000)))
+_UNPRINTABLE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
+# JSON escapes C0 controls itself, and its indentation is made of newlines.
+_UNPRINTABLE_IN_JSON = re.compile(f"[{_INVISIBLE}]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -134,18 +139,29 @@ def _encodable(value):
     return _SURROGATES.sub(_escape, value) if isinstance(value, str) else value
 
 
+def _json_escape(match: re.Match) -> str:
+    # As JSON's own \u escapes (a UTF-16 pair beyond U+FFFF), so the data loads back
+    # unchanged while the text holds nothing a terminal would act on.
+    units = match.group().encode("utf-16-be", "surrogatepass")
+    return "".join(f"\\u{int.from_bytes(units[i:i + 2], 'big'):04x}"
+                   for i in range(0, len(units), 2))
+
+
+def json_text(data) -> str:
+    """`data` as indented JSON that is also safe to print: every invisible or
+    line-moving character of _UNPRINTABLE (C1 controls, bidi overrides, lone
+    surrogates...) written as a \\u escape; other text stays readable."""
+    return _UNPRINTABLE_IN_JSON.sub(_json_escape, json.dumps(data, indent=2, ensure_ascii=False))
+
+
 def format_json(problems: list[Problem]) -> str:
     errors = sum(p.is_error for p in problems)
-    return json.dumps(
-        {
-            "errors": errors,
-            "warnings": len(problems) - errors,
-            "problems": [{key: _encodable(value) for key, value in asdict(p).items()}
-                         for p in problems],
-        },
-        indent=2,
-        ensure_ascii=False,
-    )
+    return json_text({
+        "errors": errors,
+        "warnings": len(problems) - errors,
+        "problems": [{key: _encodable(value) for key, value in asdict(p).items()}
+                     for p in problems],
+    })
 
 
 def summary(problems: list[Problem]) -> str:

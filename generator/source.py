@@ -12,6 +12,7 @@ import codecs
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +23,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from .numbers import WHOLE_LIMIT
 from .numbers import shown as shown_number
-from .problems import Code, Problem
+from .problems import Code, Problem, visible
 
 # The findings this stage reports (listed by `playbook codes`).
 CODES = (
@@ -35,6 +36,11 @@ CODES = (
                                     "not read: another extension, a subfolder, a hidden name"),
     Code("file.not-utf8", "error", "a file is not UTF-8 text"),
     Code("file.control-character", "error", "a file holds an invisible control character"),
+    Code("text.control-character", "error",
+         "a text holds a control character other than tab and newline (often from an "
+         "escape in a double-quoted YAML value)"),
+    Code("text.noncharacter", "error",
+         "a text holds a Unicode noncharacter (U+FFFE, U+FDD0, ...) or a lone surrogate"),
     Code("file.unreadable", "error", "a file cannot be read"),
     Code("file.missing", "error", "a required file (content/taxonomy.yml) is missing"),
     Code("frontmatter.missing", "error", "no front matter between two '---' lines at the top"),
@@ -533,6 +539,93 @@ def decode_text(data: bytes, rel: str) -> tuple[str | None, Problem | None]:
                              "delete it (it often comes from pasting out of another program)",
                              code="file.control-character")
     return text, None
+
+
+# What no text from content may hold once YAML has decoded its escapes ("\\u0001",
+# "\\b", "\\e"): C0 and C1 controls but tab and newline (a terminal obeys them, XML
+# 1.0 refuses most), lone surrogates and Unicode's noncharacters (U+FFFE, U+FFFF,
+# U+FDD0-U+FDEF and U+nFFFE/U+nFFFF of every plane), which XML and MkDocs refuse.
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+_NONCHARACTERS = "\ud800-\udfff\ufdd0-\ufdef" + "".join(
+    chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+HOSTILE_TEXT = re.compile(f"[{_CONTROLS}{_NONCHARACTERS}]")
+_CONTROL_CHARACTER = re.compile(f"[{_CONTROLS}]")
+# A search with HOSTILE_TEXT's 34 characters beyond U+FFFF runs at ~50 us/KB, too
+# slow for every story: first the UTF-8 lead bytes that can start a hostile
+# character are deleted (C0 and DEL themselves, 0xC2 for C1, 0xED for surrogates,
+# 0xEF for U+F000-U+FFFF, 0xF0-0xF4 beyond U+FFFF); only text that loses one is
+# searched, for the characters of the BMP and any character beyond it.
+_SUSPECT_BYTES = bytes([*range(0x00, 0x09), *range(0x0b, 0x20), 0x7f, 0xc2, 0xed, 0xef,
+                        *range(0xf0, 0xf5)])
+_CANDIDATE = re.compile(f"[{_CONTROLS}\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                        f"\U00010000-\U0010ffff]")
+
+
+def first_hostile(text: str) -> str | None:
+    """The first character of HOSTILE_TEXT in `text`, or None."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        data = b"\0"
+    if len(data.translate(None, _SUSPECT_BYTES)) == len(data):  # the usual case
+        return None
+    for found in _CANDIDATE.finditer(text):
+        char = found.group()
+        if ord(char) < 0x10000 or ord(char) & 0xFFFE == 0xFFFE:  # U+nFFFE, U+nFFFF
+            return char
+    return None
+
+
+def hostile_texts(value: Any, at: FieldPath = ()) -> Iterator[tuple[FieldPath, str]]:
+    """(path, first bad character) of each key and text in parsed YAML that holds a
+    character of HOSTILE_TEXT; a key's own path is where it stands."""
+    if isinstance(value, str):
+        char = first_hostile(value)
+        if char is not None:
+            yield at, char
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            path = (*at, str(key))
+            yield from hostile_texts(key, path)
+            yield from hostile_texts(item, path)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from hostile_texts(item, (*at, index))
+
+
+def _text_problem(source: SourceFile, path: FieldPath | str, char: str,
+                  line: int | None = None) -> Problem:
+    shown = f"'{visible(char)}' (U+{ord(char):04X})"
+    where = f"'{field_name(path)}'" if isinstance(path, tuple) else "the body"
+    if _CONTROL_CHARACTER.match(char):
+        return source.problem(
+            path, f"expected {where} to hold text without control characters; found the "
+                  f"invisible control character {shown}",
+            "delete it: it comes from an escape such as \\u0001, \\b or \\e in a "
+            "double-quoted value, or from pasting out of another program",
+            line=line, code="text.control-character")
+    return source.problem(
+        path, f"expected {where} to hold only characters that text may use; found the "
+              f"Unicode noncharacter {shown}, which feeds and pages cannot carry",
+        "delete it: it comes from an escape such as \\uFFFE in a double-quoted value, "
+        "or from a broken copy and paste", line=line, code="text.noncharacter")
+
+
+def text_problems(source: SourceFile, shortcut: bool = True) -> list[Problem]:
+    """The one screen of a document's texts after parsing: every key and text of its
+    front matter (or of taxonomy.yml, a session, ...) and its body, one problem per
+    text that holds a character of HOSTILE_TEXT, at the text's line."""
+    problems = []
+    # YAML makes a character only from an escape, which needs a backslash; without
+    # one every parsed text is a piece of the file, so one search covers them all.
+    if not shortcut or "\\" in source.yaml_text or first_hostile(source.yaml_text):
+        problems = [_text_problem(source, path, char)
+                    for path, char in hostile_texts(source.meta)]
+    char = first_hostile(source.body)
+    if char is not None:
+        line = source.body_line + source.body.count("\n", 0, source.body.index(char))
+        problems.append(_text_problem(source, "body", char, line))
+    return problems
 
 
 def _closing_boundary(text: str, start: int) -> re.Match[str] | None:

@@ -8,7 +8,7 @@ Pagefind index the build writes, through the finder's own script.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from test_browser import base_url, browser, page  # noqa: F401  (shared Chromium fixtures)
@@ -70,8 +70,6 @@ QUERIES = [
 @pytest.mark.parametrize("words, story_id, source", QUERIES,
                          ids=[q[0].replace('"', "'") for q in QUERIES])
 def test_the_expected_story_comes_first(page, base_url, words, story_id, source):  # noqa: F811
-    from urllib.parse import urlencode
-
     found = open_finder(page, base_url, urlencode({"q": words}))
     assert found and found[0] == story_id, found
 
@@ -223,3 +221,23 @@ def test_the_players_own_words_are_not_indexed(page, base_url, library):  # noqa
         content = indexed[f"/playbook/stories/{story.id}/"].lower()
         for word in ("download", "transcript", "speed"):
             assert (word in content) == (word in story_text(story)), (story.id, word)
+
+
+# A quote without its pair is punctuation, and every word must match: a word that
+# matches nothing (zqxnothing) empties the list however it is quoted (issue 19).
+@pytest.mark.parametrize("words, expected", [
+    ('security "zqxnothing', []),
+    ('a"b zqxnothing', []),
+    ("security zqxnothing", []),
+    ('"security review" zqxnothing', []),
+    ('"review late" security', []),  # a phrase no story holds, though each word is there
+    ('security "pen test letter', ["globex-security-review-came-too-late",
+                                   "security-questionnaire-sent-week-one"]),
+    ('"pen test letter" Globex', ["globex-security-review-came-too-late"]),
+], ids=["unbalanced-quote", "quote-inside-a-word", "unknown-word", "phrase-and-unknown-word",
+        "phrase-not-held", "unbalanced-before-words", "balanced-phrase"])
+def test_quotes_pair_up_and_every_word_must_match(page, base_url, words, expected):  # noqa: F811
+    found = open_finder(page, base_url, urlencode({"q": words}))
+    assert sorted(found) == expected
+    assert page.inner_text("[data-finder-count]").startswith(f"{len(expected)} of ")
+    assert page.input_value("input[name=q]") == words  # shown as typed

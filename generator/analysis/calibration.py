@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..library import Library
 from ..model import SCALE_LEVELS, CalibrationCall, CalibrationSession, Criterion
+from ..problems import json_text, visible
 from .agreement import krippendorff_alpha, pair_counts, spread
 
 CALIBRATED = "calibrated"
@@ -151,15 +152,21 @@ def report_data(session: CalibrationSession, results: tuple[CriterionAgreement, 
 
 def report_text(session: CalibrationSession, results: tuple[CriterionAgreement, ...],
                 threshold: float, splits_shown: int = 3) -> str:
-    """A session's figures for people: a table, then the calls that split most."""
-    names = ", ".join(name for _, name in session.raters)
-    lines = [f"{session.title} ({session.id}, {session.date.isoformat()})",
+    """A session's figures for people: a table, then the calls that split most.
+
+    Every text from content goes through `visible`, and every line starts with the
+    report's own words or an id, so a title can neither drive the terminal nor
+    start a `::` workflow command in a CI log.
+    """
+    names = ", ".join(visible(name) for _, name in session.raters)
+    lines = [f"Calibration session {visible(session.id)}: {visible(session.title)} "
+             f"({session.date.isoformat()})",
              f"{len(session.raters)} raters ({names}), {len(session.calls)} calls; calibrated "
              f"at {percent(threshold)} exact agreement (within one level on 5-point scales)",
              ""]
     header = ("criterion", "scale", "calls", "raters", "exact", "within 1", "alpha", "status")
     rows = [header] + [(
-        r.criterion.id, SCALE_NAMES[r.criterion.scale], str(r.calls), str(r.raters),
+        visible(r.criterion.id), SCALE_NAMES[r.criterion.scale], str(r.calls), str(r.raters),
         percent(r.exact), percent(r.within_one) if r.criterion.scale != "binary" else "-",
         f"{alpha_text(r.alpha)} {r.metric[:3]}", r.status) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -169,15 +176,15 @@ def report_text(session: CalibrationSession, results: tuple[CriterionAgreement, 
     for r in below:
         found = "no call rated twice" if r.judged is None else \
             f"{percent(r.judged)} {r.measure} agreement"
-        lines += ["", f"{r.criterion.id} needs calibration: {found}, below "
+        lines += ["", f"{visible(r.criterion.id)} needs calibration: {found}, below "
                       f"{percent(threshold)}. Calls that split most:"]
         for split in r.splits[:splits_shown]:
-            scores = ", ".join(f"{session.rater_name(rater)} {level or '-'}"
+            scores = ", ".join(f"{visible(session.rater_name(rater))} {level or '-'}"
                                for rater, level in split.scores)
-            lines.append(f"  {split.call.id} ({split.call.title}): {scores}")
+            lines.append(f"  {visible(split.call.id)} ({visible(split.call.title)}): {scores}")
         moments = [m for m in session.moments if m.criterion == r.criterion.id]
         for moment in moments:
-            lines.append(f"  split at {moment.call}: {moment.split}")
+            lines.append(f"  split at {visible(moment.call)}: {visible(moment.split)}")
     lines += ["", f"{len(below)} of {len(results)} criteria need calibration"
                   if below else f"all {len(results)} criteria calibrated"]
     return "\n".join(lines)
@@ -186,8 +193,6 @@ def report_text(session: CalibrationSession, results: tuple[CriterionAgreement, 
 def run_calibrate(library: Library, session_id: str | None, threshold: float, fmt: str,
                   strict: bool, out) -> int:
     """`playbook calibrate`: the figures of one session (default: the newest)."""
-    import json
-
     sessions = {s.id: s for s in library.calibrations}
     if not sessions:
         print("playbook: no calibration session in content/calibration/ (or none valid); "
@@ -198,13 +203,12 @@ def run_calibrate(library: Library, session_id: str | None, threshold: float, fm
     elif session_id in sessions:
         session = sessions[session_id]
     else:
-        print(f"playbook: no calibration session '{session_id}'; the sessions are: "
+        print(f"playbook: no calibration session '{visible(session_id)}'; the sessions are: "
               f"{', '.join(sorted(sessions))}", file=out)
         return 2
     results = session_agreement(library, session, threshold)
     if fmt == "json":
-        print(json.dumps(report_data(session, results, threshold), indent=2,
-                         ensure_ascii=False), file=out)
+        print(json_text(report_data(session, results, threshold)), file=out)
     else:
         print(report_text(session, results, threshold), file=out)
     return 1 if strict and any(not r.calibrated for r in results) else 0

@@ -2,7 +2,9 @@
 
 A Jinja template rather than feedgen: Atom is a dozen elements, and feedgen
 would bring lxml (a large compiled dependency) to write them. The template is
-autoescaped like every other, so content stays text. The quote is
+autoescaped like every other, so content stays text, and a character XML 1.0
+does not allow becomes U+FFFD, so the feed stays well-formed even for text that
+validation never saw (the site's name). The quote is
 each entry's summary and the story's facets its categories. Links are
 absolute under `site_url` when it is set; otherwise relative to the feed,
 which readers resolve against the feed's own address.
@@ -15,6 +17,7 @@ from datetime import date
 
 from ..library import newest_first
 from ..model import Story
+from ..source import HOSTILE_TEXT
 from ..urls import story_url, term_url
 from ..vocabularies import vocabularies
 from .files import GeneratedFile
@@ -22,6 +25,13 @@ from .render import Renderer
 
 FEED_PATH = "feed.xml"
 LIMIT = 50  # entries: a feed says what is new, the finder lists everything
+
+
+def xml_text(text: str) -> str:
+    """`text` with every character XML 1.0 forbids or discourages (controls but tab
+    and newline, surrogates, noncharacters) replaced by U+FFFD: one such character
+    would make the whole feed unreadable to every subscriber."""
+    return HOSTILE_TEXT.sub("\ufffd", text)
 
 
 def _timestamp(day: date) -> str:
@@ -48,4 +58,4 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
         base=base, site_name=renderer.site_name, updated=updated,
         feed_id=base + FEED_PATH if base else "urn:playbook:feed",
         entries=[_entry(renderer, story, base) for story in stories])
-    yield GeneratedFile(FEED_PATH, text)
+    yield GeneratedFile(FEED_PATH, xml_text(text))

@@ -10,6 +10,7 @@ from datetime import date
 
 from ..library import Library
 from ..model import Criterion, Term
+from ..source import HOSTILE_TEXT
 from ..urls import SCORECARD_CSV
 from .files import GeneratedFile
 from .render import Renderer
@@ -24,7 +25,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise(cell: str) -> str:
     """The cell as text a spreadsheet shows rather than runs: a leading quote
-    before a formula character, as OWASP advises."""
+    before a formula character, as OWASP advises; a control character or
+    noncharacter (which validation refuses) becomes U+FFFD, as in the feed."""
+    cell = HOSTILE_TEXT.sub("\ufffd", cell)
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 

@@ -49,6 +49,7 @@ from .fields import (
     check_file_id,
     check_portable,
     check_privacy,
+    check_text,
     listing,
     slugify,
     suggestion,
@@ -159,6 +160,7 @@ def check_session(source: SourceFile, criteria: dict[str, Criterion], criterion_
     check = Checker(source, problems)
     check_file_id(check, "calibration session")
     check.unknown_keys(source.meta, SESSION_KEYS, (), "a calibration session")
+    check_text(check)
     title = check.text("title", required=False, what="the session's name") or ""
     session_date = _session_date(check, today)
     check_privacy(check, ("calls", "moments"))

@@ -18,6 +18,7 @@ from .fields import (
     Checker,
     check_file_id,
     check_privacy,
+    check_text,
 )
 from .redirects import RedirectClaim, read_redirects
 
@@ -56,6 +57,7 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy,
     check = Checker(source, problems)
     check_file_id(check, "criterion")
     check.unknown_keys(source.meta, CRITERION_KEYS, (), "a criterion")
+    check_text(check)
     title = check.text("title", what="the criterion's name")
     skill = check.term_field("skill", "skills", taxonomy, True)
     stage = check.term_field("stage", "stages", taxonomy, False)

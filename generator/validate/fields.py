@@ -18,7 +18,7 @@ from ..model import (
 from ..numbers import NumberError, Span
 from ..privacy import CONTACT_HINT, CONTACT_WORDS, find_contact_details, might_hold_contact
 from ..problems import Code, Problem
-from ..source import FieldPath, SourceFile, describe
+from ..source import FieldPath, SourceFile, describe, text_problems
 from ..source import field_name as field_label
 from ..timecode import read_time
 from ..vocabularies import vocabulary
@@ -243,6 +243,15 @@ def singular(name: str) -> str:
         return vocabulary(name).singular
     except KeyError:
         return name
+
+
+def check_text(check: Checker) -> None:
+    """The shared text screen (source.text_problems) over the whole document: every
+    kind calls it once, so no field is left out."""
+    found = text_problems(check.source, check.shortcuts)
+    if found:
+        check.failed = True
+        check.problems += found
 
 
 def check_file_id(check: Checker, what: str) -> None:

@@ -34,6 +34,7 @@ from .fields import (
     case_collisions,
     check_file_id,
     check_privacy,
+    check_text,
     listing,
     slugify,
     suggestion,
@@ -117,6 +118,7 @@ def check_ramp(source: SourceFile, ids: _Ids) -> tuple[Ramp | None, list[Problem
     check = Checker(source, problems)
     check_file_id(check, "ramp")
     check.unknown_keys(source.meta, RAMP_KEYS, (), "a ramp")
+    check_text(check)
     title = check.text("title", what="the ramp's name")
     audience = check.text("audience", what="the seller role it is for")
     summary = check.text("summary", what="one or two sentences on what the ramp gets a rep to")

@@ -21,6 +21,7 @@ from .fields import (
     check_date,
     check_file_id,
     check_privacy,
+    check_text,
     suggestion,
 )
 from .redirects import RedirectClaim, read_redirects
@@ -72,6 +73,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
     check = Checker(source, problems)
     check_file_id(check, "story")
     check.unknown_keys(source.meta, story_keys(), (), "a story")
+    check_text(check)
     title = check.text("title", what="the story's headline")
     outcome = check.choice("outcome", OUTCOMES)
     interviewed = check_date(check, "interviewed", today)

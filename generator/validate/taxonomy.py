@@ -17,6 +17,7 @@ from .fields import (
     SLUG,
     Checker,
     check_reserved,
+    check_text,
     singular,
     slugify,
     suggestion,
@@ -42,6 +43,7 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
     check = Checker(source, problems)
     names_of_vocabularies = tuple(v.id for v in vocabularies())
     check.unknown_keys(source.meta, names_of_vocabularies, (), "taxonomy.yml")
+    check_text(check)
     terms: dict[str, tuple[Term, ...]] = {}
     lookup: dict[str, dict[str, str]] = {}
     unreadable = set()

@@ -7,7 +7,8 @@
   // Words and facet filters live in the URL (?q=security+review&outcome=loss
   // &competitor=globex), so a view can be pasted into a 1:1 note. The query
   // runs against the Pagefind index (generator/search_index.py): every word
-  // must match, "quoted phrases" match as phrases, results are ranked by
+  // must match, "quoted phrases" match as phrases (a quote without its pair
+  // is punctuation: see queryTerms), results are ranked by
   // relevance with words and newest first without. Content reaches the page
   // only as text nodes: never innerHTML.
   function el(tag, className, text) {
@@ -57,6 +58,27 @@
     });
     if (from + EXCERPT_WORDS < tokens.length) node.appendChild(document.createTextNode(" \u2026"));
     return node;
+  }
+
+  // The query as the finder searches it: a list of words and "quoted phrases".
+  // Quotes pair up from the left; a quote left without its pair is punctuation
+  // (a space), so it can neither hide the words after it nor glue two words
+  // together. Pieces without a letter or digit are punctuation, not words.
+  function queryTerms(query) {
+    var parts = String(query).split('"');
+    if (parts.length % 2 === 0) {  // an odd number of quotes: the last has no pair
+      var rest = parts.pop();
+      parts[parts.length - 1] += " " + rest;
+    }
+    var isWord = function (piece) { return /[\p{L}\p{N}]/u.test(piece); };
+    var terms = [];
+    parts.forEach(function (part, index) {
+      var words = part.split(/\s+/).filter(isWord);
+      if (index % 2 === 0) terms = terms.concat(words);  // outside quotes
+      else if (words.length > 1) terms.push('"' + words.join(" ") + '"');
+      else terms = terms.concat(words);
+    });
+    return terms;
   }
 
   function editDistance(a, b) {
@@ -201,7 +223,7 @@
       item.appendChild(head);
       if (meta.quote) item.appendChild(el("p", "pb-card__quote", meta.quote));
       if (input.value.trim()) {
-        var excerpt = ownExcerpt(data, input.value.trim());
+        var excerpt = ownExcerpt(data, queryTerms(input.value).join(" "));
         if (excerpt) item.appendChild(excerpt);
       }
       var facts = [];
@@ -235,17 +257,29 @@
 
     function run() {
       var mine = ++generation;
-      var words = input.value.trim();
+      var terms = queryTerms(input.value);
+      var words = terms.join(" ");
       var filters = {};
       selects.forEach(function (select) { if (select.value) filters[select.name] = select.value; });
       if (!Object.keys(filters).length) filters.outcome = { any: Object.keys(outcomeTitles) };
       list.removeAttribute("data-finder-ready");
       form.setAttribute("aria-busy", "true");
       return load().then(function (pagefind) {
-        return pagefind.search(words || null, words ? { filters: filters } : { filters: filters, sort: { date: "desc" } });
-      }).then(function (search) {
+        var searches = [pagefind.search(words || null, words ? { filters: filters } : { filters: filters, sort: { date: "desc" } })];
+        // Pagefind leaves out a word that matches nothing at all, so each word
+        // and phrase of a longer query is also searched alone: a story is
+        // listed only if every one of them finds it.
+        if (terms.length > 1) terms.forEach(function (term) { searches.push(pagefind.search(term)); });
+        return Promise.all(searches);
+      }).then(function (found) {
+        var search = found && found[0];
         if (mine !== generation || !search) return;
         results = search.results;
+        found.slice(1).forEach(function (alone) {
+          var ids = {};
+          alone.results.forEach(function (r) { ids[r.id] = true; });
+          results = results.filter(function (r) { return ids[r.id]; });
+        });
         shown = 0;
         list.replaceChildren();
         count.textContent = (results.length === total ? total + " stories" : results.length + " of " + total + " stories") +
