@@ -207,6 +207,43 @@ A mid-market deal that stalled in security review.
 """
 
 
+# The smallest valid calibration session (two raters, two calls) and ramp (one phase),
+# shared by the tests that change one field of them.
+SESSION = """\
+date: 2026-05-20
+raters:
+  dana: Dana Whitfield
+  marco: Marco Ruiz
+criteria: [security-early]
+calls:
+  - id: acme-discovery
+    title: Acme, discovery
+    scores:
+      dana: {security-early: 3}
+      marco: {security-early: 2}
+  - id: beta-demo
+    title: Beta, demo
+    scores:
+      dana: {security-early: 1}
+      marco: {security-early: 1}
+"""
+
+RAMP = """\
+---
+title: First thirty days
+audience: Account executive
+summary: Hear the buyers, then run the plays.
+phases:
+  - name: Learn
+    days: 1-30
+    goal: Hear why buyers chose us.
+    study: [discovery]
+    gate: Can you find who reviews security?
+---
+Book the gate review in week one.
+"""
+
+
 class Library:
     """A content/ folder in a temporary repository."""
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from generator.analysis.agreement import krippendorff_alpha, pairwise_agreement
+from helpers import SESSION
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C:
 # four observers, twelve units, missing values (None). R's irr::kripp.alpha
@@ -69,24 +70,6 @@ def test_pairwise_agreement_counts_pairs_of_raters_per_call():
     assert pairwise_agreement([[1, None], [None, 2]]) is None
 
 
-SESSION = """\
-date: 2026-05-20
-raters:
-  dana: Dana Whitfield
-  marco: Marco Ruiz
-criteria: [security-early]
-calls:
-  - id: acme-discovery
-    title: Acme, discovery
-    scores:
-      dana: {security-early: 3}
-      marco: {security-early: 2}
-  - id: beta-demo
-    title: Beta, demo
-    scores:
-      dana: {security-early: 1}
-      marco: {security-early: 1}
-"""
 
 
 def _codes(result):

@@ -25,46 +25,15 @@ import generator.validate.stories
 from generator.build import Settings, run
 from generator.problems import format_github, visible
 from generator.source import SourceFile, load_yaml
-from helpers import CRITERION, EPOCH, EPOCH_DATE, STORY, TAXONOMY
+from helpers import CRITERION, EPOCH, EPOCH_DATE, RAMP, STORY, TAXONOMY
+from helpers import SESSION as BASE_SESSION
 
 PLAYBOOK = [sys.executable, "-m", "generator.cli"]
 ATOM = "{http://www.w3.org/2005/Atom}"
 STORY_PATH = "content/stories/globex-soc2.md"
+SESSION = "title: Round one\n" + BASE_SESSION
 
-SESSION = """\
-title: Round one
-date: 2026-05-20
-raters:
-  dana: Dana Whitfield
-  marco: Marco Ruiz
-criteria: [security-early]
-calls:
-  - id: acme-discovery
-    title: Acme, discovery
-    scores:
-      dana: {security-early: 3}
-      marco: {security-early: 2}
-  - id: beta-demo
-    title: Beta, demo
-    scores:
-      dana: {security-early: 1}
-      marco: {security-early: 1}
-"""
 
-RAMP = """\
----
-title: First thirty days
-audience: Account executive
-summary: Hear the buyers, then run the plays.
-phases:
-  - name: Learn
-    days: 1-30
-    goal: Hear why buyers chose us.
-    study: [discovery]
-    gate: Can you find who reviews security?
----
-Book the gate review in week one.
-"""
 
 
 def command(root, *args: str) -> subprocess.CompletedProcess:

@@ -28,36 +28,11 @@ from hypothesis import strategies as st
 
 from generator.build import Settings, run
 from generator.problems import format_json
-from helpers import CRITERION, STORY, TAXONOMY, TODAY, silent_wav
+from helpers import CRITERION, RAMP, STORY, TAXONOMY, TODAY, silent_wav
+from helpers import SESSION as BASE_SESSION
 
-RAMP = """\
----
-title: First thirty days
-audience: Account executive
-summary: Hear the buyers.
-phases:
-  - name: Learn
-    days: 1-30
-    goal: Hear why buyers chose us.
-    study: [discovery]
-    gate: Can you find who reviews security?
----
-Book the gate review in week one.
-"""
-
-SESSION = """\
-date: 2026-05-20
-title: Round one
-raters:
-  dana: Dana Whitfield
-  marco: Marco Ruiz
-criteria: [security-early]
-calls:
-  - id: acme-discovery
-    title: Acme, discovery
-    scores:
-      dana: {security-early: 3}
-      marco: {security-early: 2}
+# The shared session, with a title and a moment for the fields below to change.
+SESSION = "title: Round one\n" + BASE_SESSION + """\
 moments:
   - call: acme-discovery
     at: "0:03"
