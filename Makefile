@@ -18,7 +18,9 @@ define install
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "playbook needs Python 3.11 or newer; set PYTHON=python3.11")'
 	$(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCKS)/$(1).txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@# setuptools boxes a note about editable installs into every install; it is not ours to act on.
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet \
+		--disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(foreach lock,$(2),$(VENV)/.installed-$(lock))
 endef
 
