@@ -12,7 +12,7 @@ import functools
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 
@@ -192,6 +192,106 @@ def test_a_missing_page_gets_the_styled_404_page(page, base_url):
         in ("sticky", "fixed")
     page.click("a.md-header__button.md-logo")
     assert urlsplit(page.url).path == "/playbook/"
+
+
+def test_a_missing_deep_page_offers_search_and_ways_on(page, base_url):
+    # GitHub Pages serves 404.html at the missing address itself, at any depth.
+    response = page.goto(base_url + "competitors/globex/old/deep/page/")
+    assert response.status == 404
+    assert page.locator(".md-search__input").count() == 1  # the header search is there
+    article = page.locator("article")
+    links = {name: article.get_by_role("link", name=name, exact=True).get_attribute("href")
+             for name in ("Home page", "Story finder", "Skills")}
+    assert {name: urlsplit(urljoin(page.url, href)).path for name, href in links.items()} == {
+        "Home page": "/playbook/", "Story finder": "/playbook/stories/",
+        "Skills": "/playbook/skills/"}
+    page.get_by_label("Find buyer stories by what they say").fill("security review")
+    page.get_by_role("button", name="Search stories").click()
+    page.wait_for_url("**/playbook/stories/?q=security+review")
+    page.wait_for_selector("[data-finder-list][data-finder-ready]")
+    assert page.locator("#__content input[name=q], .md-content input[name=q]").first \
+        .input_value() == "security review"
+    assert page.locator("[data-finder-list] > li").count() > 0
+
+
+# What the test reads of an element's text and background; the contrast
+# arithmetic is done in Python below, from WCAG 2.2's definitions.
+_TEXT_COLOURS = """link => {
+  const holders = [link, ...link.querySelectorAll("*")].filter(
+      node => [...node.childNodes].some(child => child.nodeType === 3 && child.textContent.trim()));
+  return holders.map(node => {
+    const layers = [];
+    for (let at = node; at; at = at.parentElement) {
+      const colour = getComputedStyle(at).backgroundColor;
+      layers.push(colour);
+      if (!colour.startsWith("rgba") ) break;  // an opaque layer hides what is under it
+    }
+    return {text: node.textContent.trim(), colour: getComputedStyle(node).color, layers};
+  });
+}"""
+
+
+def _rgba(css: str) -> tuple[float, float, float, float]:
+    parts = [float(p) for p in css[css.index("(") + 1:-1].replace("/", ",").split(",")]
+    return (parts[0], parts[1], parts[2], parts[3] if len(parts) == 4 else 1.0)
+
+
+def _over(top: tuple, bottom: tuple) -> tuple:
+    alpha = top[3]
+    return tuple(top[i] * alpha + bottom[i] * (1 - alpha) for i in range(3)) + (1.0,)
+
+
+def _luminance(colour: tuple) -> float:
+    def channel(value: float) -> float:
+        value /= 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+    red, green, blue = (channel(v) for v in colour[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _contrast(text: str, layers: list[str]) -> float:
+    background: tuple = (255.0, 255.0, 255.0, 1.0)  # the canvas under every layer
+    for layer in reversed(layers):
+        background = _over(_rgba(layer), background)
+    foreground = _over(_rgba(text), background)
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_wcag_contrast_arithmetic_matches_known_pairs():
+    assert round(_contrast("rgb(0, 0, 0)", ["rgb(255, 255, 255)"]), 2) == 21.0
+    assert round(_contrast("rgb(255, 255, 255)", ["rgb(255, 255, 255)"]), 2) == 1.0
+    assert round(_contrast("rgb(118, 118, 118)", ["rgb(255, 255, 255)"]), 2) == 4.54
+    # Half-transparent black over white is grey 127.5: luminance 0.214, so 1.05 / 0.264.
+    assert _contrast("rgba(0, 0, 0, 0.5)", ["rgb(255, 255, 255)"]) == pytest.approx(3.98, abs=0.01)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800},
+                                      {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_the_header_search_link_to_the_finder_is_readable_and_says_enter_opens_it(
+        browser, base_url, scheme, viewport):
+    context = browser.new_context(viewport=viewport, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url + "skills/")
+    expected_scheme = {"light": "default", "dark": "slate"}[scheme]
+    assert page.locator("body").get_attribute("data-md-color-scheme") == expected_scheme
+    if viewport["width"] < 600:  # on a phone the box hides behind the header's search icon
+        page.click("label.md-header__button[for=__search]")
+    else:
+        page.click(".md-search__input")
+    page.type(".md-search__input", "pricing")
+    link = page.locator(".pb-search-finder")
+    link.wait_for(state="visible")
+    texts = link.evaluate(_TEXT_COLOURS)
+    shown = " ".join(t["text"] for t in texts)
+    assert "Find stories matching \u201cpricing\u201d" in shown
+    for text in texts:
+        assert _contrast(text["colour"], text["layers"]) >= 4.5, text
+    assert "Press Enter to open the story finder" in shown
+    link.click()
+    page.wait_for_url("**/playbook/stories/?q=pricing")
+    context.close()
 
 
 def test_a_clip_plays_with_speed_controls(page, base_url, library):

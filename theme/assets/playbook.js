@@ -356,13 +356,20 @@
 
   function setupHeaderSearch(searchInput) {
     var wrap = document.querySelector(".md-search__scrollwrap");
+    // The link sits in the header, whose text is white, over the panel's
+    // page-coloured background: playbook.css gives it its own colours.
     var link = el("a", "pb-search-finder");
+    var label = el("span", "pb-search-finder__label");
+    // Enter does what the link does; say so, since nothing else in the panel does.
+    var hint = el("span", "pb-search-finder__hint", "Press Enter to open the story finder");
+    link.appendChild(label);
+    link.appendChild(hint);
     link.hidden = true;
     if (wrap) wrap.insertBefore(link, wrap.firstChild);
     function update() {
       var words = searchInput.value.trim();
       link.hidden = !words;
-      link.textContent = "Find stories matching \u201c" + words + "\u201d \u2192";
+      label.textContent = "Find stories matching \u201c" + words + "\u201d \u2192";
       link.href = words ? finderUrl(words) : "#";
     }
     searchInput.addEventListener("input", update);
