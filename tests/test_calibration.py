@@ -140,3 +140,57 @@ def test_session_and_criterion_pages_show_the_figures(sample_site):
     other = (sample_site / "criteria" / "value-before-price" / "index.html").read_text(
         encoding="utf-8")
     assert "Not yet calibrated" in other
+
+
+def _matrix_row(html: str, criterion: str, call_title: str) -> list[str]:
+    """The cells of one call's row in a criterion's score matrix, as text."""
+    import re
+
+    section = html.split(f'<h2 id="{criterion}">')[1].split("<h2")[0]
+    row = next(r for r in re.findall(r"<tr[^>]*>(.*?)</tr>", section, re.S) if call_title in r)
+    return [re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+
+
+def test_a_score_a_rater_did_not_give_is_not_shown_as_agreement(sample_site):
+    # The sample: Marco joined the Lakeside Foods call late and gave no quantified-pain score.
+    html = (sample_site / "calibration" / "2026-q3-discovery-round-one" / "index.html"
+            ).read_text(encoding="utf-8")
+    assert _matrix_row(html, "quantified-pain", "Lakeside Foods") == [
+        "Lakeside Foods, discovery with the VP Finance", "3", "–", "not scored by all"]
+    # Where both scored, the verdict is unchanged.
+    assert _matrix_row(html, "multi-threaded", "Lakeside Foods")[1:] == ["1", "1", "agree"]
+    assert _matrix_row(html, "quantified-pain", "Orbit Logistics")[1:] == ["3", "3", "agree"]
+
+
+def test_missing_scores_stay_out_of_the_agreement_figures():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from helpers import EPOCH, REPO
+
+    run = subprocess.run([sys.executable, "-m", "generator.cli", "calibrate", "--format", "json"],
+                         cwd=REPO, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+                         capture_output=True, text=True)
+    figures = {c["id"]: c for c in json.loads(run.stdout)["criteria"]}["quantified-pain"]
+    # Dana and Marco both scored five calls: 4/4, 2/3, 3/3, 5/4, 1/2. Lakeside (3/-) is no pair.
+    assert (figures["calls"], figures["pairs"], figures["exact"], figures["within_one"]) == (
+        6, 5, 0.4, 1.0)
+    complete = np.array([[3, 1, 2, 4, 0], [3, 2, 2, 3, 1]], dtype=float)  # levels 1-5 as 0-4
+    assert figures["alpha"] == pytest.approx(
+        reference.alpha(reliability_data=complete, level_of_measurement="ordinal"), abs=1e-4)
+
+
+def test_a_split_with_a_missing_score_says_so():
+    from generator.analysis.calibration import Split
+    from generator.model import CalibrationCall
+
+    call = CalibrationCall("c", "A call", {})  # the verdict reads only the scores
+    assert Split(call, (("a", "2"), ("b", "2"), ("c", None)), 0, 0).verdict == \
+        "agree, not scored by all"
+    assert Split(call, (("a", "1"), ("b", "3"), ("c", None)), 2, 1).verdict == \
+        "split by 2, not scored by all"
+    assert Split(call, (("a", None), ("b", None)), 0, 0).verdict == "not scored"
+    assert Split(call, (("a", "yes"), ("b", "yes")), 0, 0).verdict == "agree"

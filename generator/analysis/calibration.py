@@ -31,6 +31,23 @@ class Split:
     def split(self) -> bool:
         return self.disagreeing > 0
 
+    @property
+    def scored(self) -> int:
+        return sum(level is not None for _, level in self.scores)
+
+    @property
+    def complete(self) -> bool:
+        """Every rater scored the call; only then is "agree" a claim about all of them."""
+        return self.scored == len(self.scores)
+
+    @property
+    def verdict(self) -> str:
+        """How the scores compare, never claiming agreement for a rater who gave none."""
+        if self.scored < 2:
+            return "not scored" if self.scored == 0 else "not scored by all"
+        found = f"split by {self.spread}" if self.split else "agree"
+        return found if self.complete else f"{found}, not scored by all"
+
 
 @dataclass(frozen=True)
 class CriterionAgreement:
@@ -143,7 +160,8 @@ def report_data(session: CalibrationSession, results: tuple[CriterionAgreement, 
             "alpha": share(r.alpha), "alpha_metric": r.metric, "judged_on": r.measure,
             "status": r.status,
             "splits": [{"call": s.call.id, "title": s.call.title,
-                        "scores": {rater: level for rater, level in s.scores}}
+                        "scores": {rater: level for rater, level in s.scores},
+                        "verdict": s.verdict}
                        for s in (r.splits if not r.calibrated else ())],
         } for r in results],
         "needs_calibration": [r.criterion.id for r in results if not r.calibrated],
@@ -181,7 +199,8 @@ def report_text(session: CalibrationSession, results: tuple[CriterionAgreement, 
         for split in r.splits[:splits_shown]:
             scores = ", ".join(f"{visible(session.rater_name(rater))} {level or '-'}"
                                for rater, level in split.scores)
-            lines.append(f"  {visible(split.call.id)} ({visible(split.call.title)}): {scores}")
+            lines.append(f"  {visible(split.call.id)} ({visible(split.call.title)}): {scores}; "
+                         f"{split.verdict}")
         moments = [m for m in session.moments if m.criterion == r.criterion.id]
         for moment in moments:
             lines.append(f"  split at {visible(moment.call)}: {visible(moment.split)}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,6 +52,21 @@ def front_matter_text(text: str) -> Markup:
     return Markup(json.dumps(str(escape(text)), ensure_ascii=False))
 
 
+# A speaker's turn in an example dialogue: `Rep: "..."` after the previous turn's
+# closing quote. YAML's folded `>-` joins an author's lines, so turns are found again here.
+_NEXT_TURN = re.compile(r"""(?<=["\u201d])\s+"""  # after a closing quote,
+                        r"""(?=[A-Z][\w'\u2019.-]*(?: [A-Z][\w'\u2019.-]*){0,2}: )""")  # a name:
+
+
+def dialogue_lines(text: str) -> list[str]:
+    """An example's lines: the author's own line breaks, and one line per speaker's turn.
+
+    Plain strings: the template escapes each and joins them with <br>.
+    """
+    return [turn.strip() for line in text.splitlines() if line.strip()
+            for turn in _NEXT_TURN.split(line)]
+
+
 class HeadingIds:
     """A page's heading ids, made as Python-Markdown's toc extension makes them
     (a slug of the text, then _1, _2 ... on repeats), so anchors stay the same."""
@@ -87,6 +103,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["front_matter"] = front_matter_text
     env.filters["time"] = format_time
+    env.filters["dialogue_lines"] = dialogue_lines
     labels = env.get_template("fragments/labels.j2").module
     env.globals.update({name: getattr(labels, name) for name in dir(labels)
                         if not name.startswith("_")})
