@@ -96,31 +96,14 @@ def loss_reasons_by_quarter(library: Library, titles: dict[str, str]) -> Chart:
     return Chart("Why we lost, by quarter of interview", tuple(spans), tuple(rows))
 
 
-SIDES = ("win", "loss")  # coaching needs both: what worked and what did not
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """One term's stories by outcome, and the sides it lacks (its coverage gap)."""
-
-    term: str
-    title: str
-    counts: dict[str, int]  # outcome -> stories
-
-    @property
-    def missing(self) -> tuple[str, ...]:
-        """The sides with no story: the table marks these cells, the gap list names them."""
-        return tuple(side for side in SIDES if not self.counts[side])
-
-
-def coverage(library: Library, vocabulary: str) -> list[Coverage]:
-    """Every term's stories by outcome, in taxonomy order."""
+def coverage(library: Library, vocabulary: str) -> list[tuple[str, str, dict[str, int]]]:
+    """(term id, title, outcome -> count) for every term, in taxonomy order."""
     table = []
     for term in library.taxonomy.terms[vocabulary]:
         counts = dict.fromkeys(OUTCOMES, 0)
         for story in library.stories_by(vocabulary, term.id):
             counts[story.outcome] += 1
-        table.append(Coverage(term.id, term.title, counts))
+        table.append((term.id, term.title, counts))
     return table
 
 
@@ -135,36 +118,32 @@ class Gap:
     hint: str  # what story would close it
 
 
-def _side_gap(vocabulary: str, row: Coverage, hint: str) -> Gap:
-    wins, losses = row.counts["win"], row.counts["loss"]
-    missing = " or ".join(row.missing)
-    return Gap(vocabulary, row.term, row.title,
-               f"has no {missing} story ({wins} win{'s' * (wins != 1)}, "
-               f"{losses} loss{'es' * (losses != 1)})",
-               f"coaching needs both sides: add a {missing} story {hint}")
-
-
 def gaps(library: Library, today: date, options: InsightOptions) -> list[Gap]:
-    """The gaps, from the same coverage rows whose empty cells the insights table marks."""
     found = []
-    for row in coverage(library, "skills"):
-        if not row.counts["win"] and not row.counts["loss"]:
-            found.append(Gap("skills", row.term, row.title, "has no story at all",
+    for term in library.taxonomy.terms["skills"]:
+        stories = library.stories_by("skills", term.id)
+        wins = sum(s.outcome == "win" for s in stories)
+        losses = sum(s.outcome == "loss" for s in stories)
+        if not stories:
+            found.append(Gap("skills", term.id, term.title, "has no story at all",
                              "add a win and a loss where this skill decided the deal"))
-        elif row.missing:
-            found.append(_side_gap("skills", row, "tagged with this skill"))
+        elif not wins or not losses:
+            missing = "win" if not wins else "loss"
+            found.append(Gap("skills", term.id, term.title,
+                             f"has no {missing} story ({wins} win{'s' * (wins != 1)}, "
+                             f"{losses} loss{'es' * (losses != 1)})",
+                             f"coaching needs both sides: add a {missing} story tagged with "
+                             "this skill"))
     since = months_before(today, options.competitor_months)
-    for row in coverage(library, "competitors"):
-        stories = library.stories_by("competitors", row.term)
+    for term in library.taxonomy.terms["competitors"]:
+        stories = library.stories_by("competitors", term.id)
         if not any(s.interviewed >= since for s in stories):
             last = (f"the newest is from {stories[0].interviewed.isoformat()}" if stories
                     else "there is none")
-            found.append(Gap("competitors", row.term, row.title,
+            found.append(Gap("competitors", term.id, term.title,
                              f"has no story from the last {options.competitor_months} months "
                              f"({last})",
                              "interview a buyer from a recent deal against this competitor"))
-        if (row.counts["win"] or row.counts["loss"]) and row.missing:
-            found.append(_side_gap("competitors", row, "against this competitor"))
     for term in library.taxonomy.terms["objections"]:
         stories = library.stories_by("objections", term.id)
         if stories and all(s.outcome == "loss" for s in stories):

@@ -20,8 +20,8 @@ from ..source import read_markdown, read_yaml
 # The findings this module reports (listed by `playbook codes`).
 CODES = (
     Code("insights.gap", "warning",
-         "a coverage gap: a skill or a competitor without a win or a loss story, a "
-         "competitor without a recent story, an objection found only in losses"),
+         "a coverage gap: a skill without a win or a loss story, a competitor without a "
+         "recent story, an objection found only in losses"),
     Code("insights.stale", "warning", "a story interviewed longer ago than "
                                       "'stale_after_months' (default 18)"),
 )
