@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
+from generator.build import Settings, run
 from generator.load import load_library
 from generator.options import InsightOptions
 from helpers import STORY, TODAY
@@ -89,3 +92,51 @@ def test_the_insights_page_has_coverage_charts_and_data_tables(sample_site):
     assert "ERP native AP module" in html
     home = (sample_site / "index.html").read_text(encoding="utf-8")
     assert 'href="insights/"' in home
+
+
+class _MarkedCells(HTMLParser):
+    """(row's link, column) of every coverage cell marked as a gap."""
+
+    COLUMNS = ("win", "loss", "no-decision")
+
+    def __init__(self):
+        super().__init__()
+        self.marked: set[tuple[str, str]] = set()
+        self.row = ""
+        self.column = -1
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "tr":
+            self.row, self.column = "", -1
+        elif tag == "a" and not self.row and self.column == -1:
+            self.row = (found.get("href") or "").strip("./")
+        elif tag == "td" and self.row:
+            self.column += 1
+            if self.column < 3 and "pb-coverage__empty" in (found.get("class") or ""):
+                self.marked.add((self.row, self.COLUMNS[self.column]))
+
+
+def _marked(html: str) -> set[tuple[str, str]]:
+    parser = _MarkedCells()
+    parser.feed(html.split("pb-coverage", 1)[1] if "pb-coverage" in html else "")
+    return parser.marked
+
+
+def test_the_coverage_table_marks_exactly_the_gaps_it_lists(library):
+    # Ten losses (as above): discovery lacks a win, stakeholder-engagement both; Globex
+    # has losses only, which is no gap for a competitor (it needs a recent story), so
+    # its empty win cell is not marked.
+    _stories(library, 9)
+    built = run(Settings(library.content, today=TODAY, check_audio=False))
+    page = next(f.text for f in built.files if f.path == "insights.md")
+    assert _marked(page) == {("skills/discovery", "win"),
+                             ("skills/stakeholder-engagement", "win"),
+                             ("skills/stakeholder-engagement", "loss")}
+    assert "Discovery</a> (skill) has no win story" in page
+
+
+def test_the_samples_insights_say_no_gaps_and_mark_no_cell(sample_site):
+    html = (sample_site / "insights" / "index.html").read_text(encoding="utf-8")
+    assert "No gaps:" in html
+    assert _marked(html) == set()

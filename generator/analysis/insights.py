@@ -116,6 +116,9 @@ class Gap:
     title: str
     message: str  # what is missing
     hint: str  # what story would close it
+    # The outcomes the term has no story for, when that is the gap: the coverage
+    # table marks those cells, so table and list say the same.
+    missing: tuple[str, ...] = ()
 
 
 def gaps(library: Library, today: date, options: InsightOptions) -> list[Gap]:
@@ -126,14 +129,15 @@ def gaps(library: Library, today: date, options: InsightOptions) -> list[Gap]:
         losses = sum(s.outcome == "loss" for s in stories)
         if not stories:
             found.append(Gap("skills", term.id, term.title, "has no story at all",
-                             "add a win and a loss where this skill decided the deal"))
+                             "add a win and a loss where this skill decided the deal",
+                             ("win", "loss")))
         elif not wins or not losses:
             missing = "win" if not wins else "loss"
             found.append(Gap("skills", term.id, term.title,
                              f"has no {missing} story ({wins} win{'s' * (wins != 1)}, "
                              f"{losses} loss{'es' * (losses != 1)})",
                              f"coaching needs both sides: add a {missing} story tagged with "
-                             "this skill"))
+                             "this skill", (missing,)))
     since = months_before(today, options.competitor_months)
     for term in library.taxonomy.terms["competitors"]:
         stories = library.stories_by("competitors", term.id)

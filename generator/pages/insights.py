@@ -22,12 +22,16 @@ LOSS_REASON_TITLES = {"qualification": "Qualification", "execution": "Execution"
 
 def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
     library, options = renderer.library, renderer.options
+    found = gaps(library, today, options)
+    reported = len(library.stories) >= options.gaps_from_stories
     yield renderer.page(
         "insights.md.j2", "insights.md", in_nav=True, reads_stories=True,
         counts=outcome_counts(library.stories),
         skills=coverage(library, "skills"), competitors=coverage(library, "competitors"),
         objections_chart=layout(objections_by_quarter(library)),
         reasons_chart=layout(loss_reasons_by_quarter(library, LOSS_REASON_TITLES)),
-        gaps=gaps(library, today, options),
-        gaps_reported=len(library.stories) >= options.gaps_from_stories,
+        gaps=found, gaps_reported=reported,
+        # The coverage cells to mark: exactly the gaps listed below the table.
+        gap_cells={(gap.vocabulary, gap.term, outcome) for gap in found if reported
+                   for outcome in gap.missing},
         stale=stale_stories(library, today, options), options=options, today=today)
