@@ -16,6 +16,7 @@ import pytest
 from generator.cli import main
 from generator.timecode import format_time, parse_time
 from helpers import CRITERION, EPOCH, STORY
+from helpers import SESSION as BASE_SESSION
 
 STORY_PATH = "content/stories/acme.md"
 CRITERION_PATH = "content/criteria/security-early.md"
@@ -185,19 +186,8 @@ def test_new_criterion_writes_a_weight_validate_accepts(library, monkeypatch, ca
 
 # -- portable ids ------------------------------------------------------------------------------
 
-SESSION = """\
-date: 2026-05-20
-raters:
-  dana: Dana Whitfield
-  marco: Marco Ruiz
-criteria: [security-early]
-calls:
-  - id: acme-discovery
-    title: Acme, discovery
-    scores:
-      dana: {security-early: 3}
-      marco: {security-early: 2}
-"""
+# The shared session with its first call only.
+SESSION = BASE_SESSION.split("  - id: beta-demo")[0]
 MOMENT = """\
 moments:
   - call: acme-discovery
