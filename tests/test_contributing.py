@@ -49,6 +49,9 @@ def fill_story(path: Path) -> None:
                   flags=re.M)
     text = re.sub(r"^takeaway:.*$", "takeaway: Send the security packet in week one.", text,
                   flags=re.M)
+    # The narrative's placeholder sentences, each replaced with the author's own.
+    text = re.sub(r"^(## .*\n\n).*$", r"\1Our own account of this part of the deal.", text,
+                  flags=re.M)
     path.write_text(text, encoding="utf-8")
 
 
@@ -73,7 +76,9 @@ def test_new_story_from_flags_only_validates_once_its_placeholders_are_filled(li
     # Unfilled, the check points at each placeholder line.
     unfilled = problems_in(library.root, rel)
     assert {(p["code"], p["field"]) for p in unfilled} == {
-        ("field.required", "quote"), ("field.required", "takeaway")}
+        ("field.required", "quote"), ("field.required", "takeaway"),
+        ("scaffold.placeholder", "body")}
+    assert sum(p["code"] == "scaffold.placeholder" for p in unfilled) == 3  # one a section
     assert all(p["line"] > 1 for p in unfilled)
     fill_story(written)
     assert problems_in(library.root, rel) == []
@@ -181,6 +186,8 @@ def test_new_criterion_from_flags_validates_once_filled(library):
         text = re.sub(rf"^{key}:.*$", f"{key}: {value}", text, flags=re.M)
     for level in ("1", "2", "3"):
         text = re.sub(rf"^  {level}:$", f"  {level}: Level {level} behaviour.", text, flags=re.M)
+    text = text.replace("Coaching notes: how to coach it, the usual failure, a drill.",
+                        "Ask who signs before the demo.")
     path.write_text(text)
     assert problems_in(library.root, rel) == []
 

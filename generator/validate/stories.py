@@ -24,6 +24,7 @@ from .fields import (
     check_text,
     suggestion,
 )
+from .placeholders import check_placeholders
 from .redirects import RedirectClaim, read_redirects
 
 # The findings this module reports (listed by `playbook codes`).
@@ -156,6 +157,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
                    "add the context, what happened and what the buyer said",
                    code="story.no-narrative")
     check.failed |= add_body_problems(problems, source, render_body)
+    check_placeholders(check)
 
     if check.failed:
         return None, problems
