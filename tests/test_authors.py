@@ -4,10 +4,17 @@ and its placeholder text never reaches the site (issue 20, "A preview that shows
 from __future__ import annotations
 
 import io
+import os
+import subprocess
 import sys
+import time
+from pathlib import Path
+
+from test_browser import browser  # noqa: F401  (fixture)
+from test_serve import edit, free_port, wait_for
 
 from generator.cli import main
-from helpers import EPOCH, STORY, Library, validate_json
+from helpers import EPOCH, STORY, Library, copy_of_the_sample, validate_json
 
 
 class Terminal(io.StringIO):
@@ -204,3 +211,95 @@ def test_a_new_story_lists_each_placeholder_until_replaced(library, monkeypatch,
         text = text.replace(placeholder, "Our own account of the deal.")
     path.write_text(text)
     assert placeholder_findings(library) == []
+
+
+# -- serve: a content error shows in the browser, and the page recovers on the fix ------------
+
+SERVED_STORY = "globex-security-review-came-too-late"
+SHOTS = Path(os.environ.get("PLAYBOOK_SHOTS", "/tmp/shots-authors"))
+
+
+def _start_serve(root: Path, port: int, log: Path) -> subprocess.Popen:
+    env = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1",
+           "PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin"}
+    with log.open("w") as out:
+        return subprocess.Popen(
+            [str(Path(sys.executable).parent / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=root, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+
+
+def test_serve_shows_a_content_error_over_the_page_and_recovers_on_the_fix(
+        tmp_path, browser):  # noqa: F811  (fixture)
+    from playwright.sync_api import expect
+
+    root = copy_of_the_sample(tmp_path / "repo")
+    story = root / f"content/stories/{SERVED_STORY}.md"
+    good = story.read_text(encoding="utf-8")
+    # Broken from the start: no build has worked yet, so the page is serve's 404.
+    edit(story, r"^interviewed: .*$", 'interviewed: "<b>2026-13-45</b>"')
+    port, log = free_port(), tmp_path / "serve.log"
+    server = _start_serve(root, port, log)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    overlay = page.locator("#pb-serve-problems")
+    heading = page.locator("h1").first
+    try:
+        # Before the fix, a first build with an error ended `mkdocs serve` at once.
+        wait_for(lambda: "Serving on" in log.read_text() or server.poll() is not None, log)
+        assert server.poll() is None, log.read_text()
+        page.goto(f"http://127.0.0.1:{port}/stories/{SERVED_STORY}/")
+        expect(overlay).to_be_visible(timeout=10_000)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "serve-error-first-build-1280.png"))
+        text = overlay.inner_text()
+        assert "The content has 1 error; nothing new was built" in text
+        assert "No build has worked yet." in text
+        # The problem as validate prints it, the content's text shown as text.
+        assert f"content/stories/{SERVED_STORY}.md:5 error [interviewed]" in text
+        assert ("expected 'interviewed' to be a date as YYYY-MM-DD; found the text "
+                "'<b>2026-13-45</b>' (date.invalid)") in text
+        assert "hint: write the interview date like 2026-03-14" in text
+        assert overlay.locator("b").count() == 0
+        # The fix: the page becomes the story by itself (the 404 has no live reload).
+        story.write_text(good, encoding="utf-8")
+        expect(heading).to_contain_text("The security lead heard about us in week nine",
+                                     timeout=60_000)  # the first good build is a cold one
+        expect(overlay).to_have_count(0)
+
+        # How long this machine takes to show any save, for the error's time limit.
+        started = time.monotonic()
+        edit(story, r"^title: .*$", "title: Week nine was too late")
+        expect(heading).to_contain_text("Week nine was too late", timeout=30_000)
+        a_save = time.monotonic() - started
+
+        started = time.monotonic()
+        edit(story, r"^interviewed: .*$", "interviewed: 2026-02-30")
+        expect(overlay).to_be_visible(timeout=30_000)
+        an_error = time.monotonic() - started
+        text = overlay.inner_text()
+        assert "The page behind this is from the last build that worked." in text
+        assert (f"content/stories/{SERVED_STORY}.md:5 error [interviewed]" in text
+                and "(date.invalid)" in text), text
+        # Within a couple of seconds; on a loaded machine, no slower than a save that works.
+        assert an_error < max(3.0, a_save + 1.0), (an_error, a_save)
+        print(f"an error shown {an_error:.1f}s after its save; a good save {a_save:.1f}s")
+        page.screenshot(path=str(SHOTS / "serve-error-1280.png"))
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / "serve-error-390.png"))
+
+        edit(story, r"^interviewed: .*$", "interviewed: 2025-06-17")
+        expect(overlay).to_have_count(0, timeout=30_000)
+        expect(heading).to_contain_text("Week nine was too late")
+    finally:
+        page.close()
+        server.terminate()
+        server.wait(timeout=30)
+    printed = log.read_text()
+    assert "Traceback" not in printed
+    assert "The server will appear stuck" not in printed  # MkDocs' words for a hung reload
+    assert f"content/stories/{SERVED_STORY}.md:5: error [interviewed]" in printed
+
+
+def test_a_built_site_carries_no_serve_script(sample_site):
+    for page in ("index.html", "404.html", f"stories/{SERVED_STORY}/index.html"):
+        assert "playbook-serve" not in (sample_site / page).read_text(encoding="utf-8"), page
+    assert not (sample_site / "playbook-serve").exists()
