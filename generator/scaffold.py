@@ -1,11 +1,14 @@
 """`playbook new story|criterion`: start a content file that the check accepts once filled.
 
 Each field comes from a flag, or, when stdin is a terminal, from a prompt that
-offers the taxonomy's choices and accepts aliases. Without a terminal a missing
-field fails at once with the flags to pass, so a script never hangs. What only
-the author can write (the quote, the takeaway, the narrative) is left empty
-with a comment saying what goes there: `playbook validate` points at each
-empty field until it is filled.
+offers the taxonomy's choices and takes a term's id, alias or title in any
+case; a typed answer that cannot be taken is explained and asked again, so the
+answers before it are kept (a bad flag fails at once). End of input or Ctrl-C
+at a prompt stops it, writing nothing. Without a terminal a missing field
+fails at once with the flags to pass, so a script never hangs. What only the
+author can write is left empty with a comment (the quote, the takeaway) or
+as a placeholder sentence (the narrative, from validate/placeholders.py):
+`playbook validate` points at each until it is replaced.
 """
 
 from __future__ import annotations
@@ -181,7 +184,8 @@ class Answers:
             return checked(raw or "")
         options = self.options(field)
         if options:
-            self.say(f"{field.question}. Choices: {', '.join(options)}")
+            how = " (an id, alias or title)" if field.vocabulary else ""
+            self.say(f"{field.question}. Choices{how}: {', '.join(options)}")
         hint = " (optional: Enter to skip)" if not field.required else \
             (f" [{default}]" if default else "")
         if field.multiple:
