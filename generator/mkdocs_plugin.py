@@ -118,14 +118,18 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         serve_problems), over the last good build's pages, or none yet."""
         for problem in failing:
             (log.error if problem.is_error else log.warning)(format_text(problem))
-        log.error("playbook: the content has problems (%s); the browser shows them over the "
-                  "last good build until a save fixes them", summary(self.build.problems))
+        log.error("playbook: the content has problems (%s); the browser shows them over %s "
+                  "until a save fixes them", summary(self.build.problems),
+                  "the last good build" if self.last_good else "every page")
         self._add(files, File.generated(
             config, serve_problems.PROBLEMS_PATH,
             content=serve_problems.report(failing, self.last_good is not None)))
         if self.last_good is None:
             self.kept.attach(Path(config.site_dir))
             self.kept.still_written((), ())  # nothing good to keep: no stale story pages
+            if config.nav:  # no warning for each generated page the nav names
+                config.nav = serve_problems.nav_of_files(
+                    config.nav, lambda path: files.get_file_from_path(path) is not None)
             return files
         return self._add_generated(files, config, self.last_good, rebuilt=False)
 

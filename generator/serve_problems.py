@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,3 +56,20 @@ def inject(page: str, tag: str) -> str:
     """`page` with `tag` before its closing </body> (at the end when it has none)."""
     at = page.rfind("</body>")
     return page + tag if at < 0 else page[:at] + tag + page[at:]
+
+
+def nav_of_files(nav: list, exists: Callable[[str], bool]) -> list:
+    """mkdocs.yml's nav without the entries for pages that do not exist (links to
+    other sites stay), and without sections left empty: what a build that has
+    only the hand-written pages can show."""
+    kept: list = []
+    for item in nav:
+        title, target = next(iter(item.items())) if isinstance(item, dict) else (None, item)
+        if isinstance(target, list):
+            target = nav_of_files(target, exists)
+            if not target:
+                continue
+        elif not isinstance(target, str) or not ("://" in target or exists(target)):
+            continue
+        kept.append(target if title is None else {title: target})
+    return kept

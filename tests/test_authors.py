@@ -14,7 +14,7 @@ from test_browser import browser  # noqa: F401  (fixture)
 from test_serve import edit, free_port, wait_for
 
 from generator.cli import main
-from helpers import EPOCH, STORY, Library, copy_of_the_sample, validate_json
+from helpers import EPOCH, REPO, STORY, Library, copy_of_the_sample, validate_json
 
 
 class Terminal(io.StringIO):
@@ -82,11 +82,9 @@ def test_a_term_is_taken_by_its_title_id_or_alias_in_any_case(library, monkeypat
 
 def test_the_issue_example_chief_financial_officer_is_the_cfo(monkeypatch, capsys, tmp_path):
     # The sample's cfo has the alias chief-financial-officer; typed as words it is taken.
-    import shutil
-
-    from helpers import REPO
     library = Library(tmp_path)
-    shutil.copytree(REPO / "content", library.content)
+    library.write("taxonomy.yml", (REPO / "content/taxonomy.yml").read_text(encoding="utf-8"))
+    (library.content / "stories").mkdir()
     code, err = new_on_terminal(library, monkeypatch, capsys, "story", [
         *WIN, "2026-03-14", "chief financial officer", "security-review", "discovery",
         "", "", ""])
@@ -281,7 +279,6 @@ def test_serve_shows_a_content_error_over_the_page_and_recovers_on_the_fix(
                 and "(date.invalid)" in text), text
         # Within a couple of seconds; on a loaded machine, no slower than a save that works.
         assert an_error < max(3.0, a_save + 1.0), (an_error, a_save)
-        print(f"an error shown {an_error:.1f}s after its save; a good save {a_save:.1f}s")
         page.screenshot(path=str(SHOTS / "serve-error-1280.png"))
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(SHOTS / "serve-error-390.png"))
@@ -297,6 +294,19 @@ def test_serve_shows_a_content_error_over_the_page_and_recovers_on_the_fix(
     assert "Traceback" not in printed
     assert "The server will appear stuck" not in printed  # MkDocs' words for a hung reload
     assert f"content/stories/{SERVED_STORY}.md:5: error [interviewed]" in printed
+    # Before any good build, the nav's generated pages are left out, not each warned about.
+    assert "in the 'nav' configuration" not in printed
+
+
+def test_before_any_good_build_the_nav_keeps_only_pages_that_exist():
+    from generator.serve_problems import nav_of_files
+
+    nav = [{"Home": "index.md"}, {"Skills": [{"Overview": "skills/index.md"}]},
+           {"Guides": [{"Contributing": "contributing.md"}, "skills/x.md"]},
+           {"Elsewhere": "https://example.com/"}, "plain.md"]
+    assert nav_of_files(nav, {"contributing.md", "plain.md"}.__contains__) == [
+        {"Guides": [{"Contributing": "contributing.md"}]},
+        {"Elsewhere": "https://example.com/"}, "plain.md"]
 
 
 def test_a_built_site_carries_no_serve_script(sample_site):
