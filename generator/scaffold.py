@@ -85,7 +85,7 @@ def term_names(taxonomy: Taxonomy, vocabulary: str) -> dict[str, str | None]:
 
     Ids and aliases come first (the taxonomy keeps them unique); a title takes
     a key only when no id or alias has it, and a key two titles share is None
-    (ambiguous: the author is asked to choose)."""
+    (ambiguous, so not taken: the author types the id from the choices shown)."""
     names: dict[str, str | None] = {}
     terms = taxonomy.terms.get(vocabulary, ())
     for term in terms:
