@@ -85,7 +85,7 @@ def test_validate_fails_on_gaps_only_with_strict(library):
 def test_the_insights_page_has_coverage_charts_and_data_tables(sample_site):
     html = (sample_site / "insights" / "index.html").read_text(encoding="utf-8")
     article = html.split("<article")[1].split("</article>")[0]
-    assert article.count('<svg viewBox="0 0 360') == 2 and "<script" not in article
+    assert article.count('<svg viewBox="0 0 340') == 2 and "<script" not in article
     assert "<title id=\"chart-objections-title\">Objections raised, by quarter of interview" \
         in html
     assert html.count("<caption>") == 2  # each chart's figures as a table
