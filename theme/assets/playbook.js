@@ -401,12 +401,10 @@
     }
     if (window.matchMedia && window.matchMedia(PHONE).matches) filters.open = false;
     form.addEventListener("change", count);
-    form.addEventListener("reset", function () { setTimeout(count); });
     var status = form.querySelector("[data-finder-count]");
     if (status && "MutationObserver" in window) {
       new MutationObserver(count).observe(status, { childList: true, characterData: true, subtree: true });
     }
-    window.addEventListener("popstate", function () { setTimeout(count); });
     count();
   }
 
