@@ -85,7 +85,7 @@ def test_validate_fails_on_gaps_only_with_strict(library):
 def test_the_insights_page_has_coverage_charts_and_data_tables(sample_site):
     html = (sample_site / "insights" / "index.html").read_text(encoding="utf-8")
     article = html.split("<article")[1].split("</article>")[0]
-    assert article.count('<svg viewBox="0 0 360') == 2 and "<script" not in article
+    assert article.count('<svg viewBox="0 0 340') == 2 and "<script" not in article
     assert "<title id=\"chart-objections-title\">Objections raised, by quarter of interview" \
         in html
     assert html.count("<caption>") == 2  # each chart's figures as a table
@@ -140,3 +140,27 @@ def test_the_samples_insights_say_no_gaps_and_mark_no_cell(sample_site):
     html = (sample_site / "insights" / "index.html").read_text(encoding="utf-8")
     assert "No gaps:" in html
     assert _marked(html) == set()
+
+
+def test_a_charts_series_title_sits_on_its_own_line_above_its_bars():
+    """Titles never share a line with bars, so a long title cannot squeeze them on a phone."""
+    from generator.analysis.insights import Chart, Series, layout
+
+    chart = Chart("Objections", ((2026, 1), (2026, 2), (2026, 3), (2026, 4)),
+                  (Series("price", "Implementation effort", (2, 1, 0, 0)),
+                   Series("security", "Security", (0, 0, 0, 1))))
+    shape = layout(chart)
+    assert shape.width == 340
+    first, second = shape.rows
+    # 340 units in four columns of 85, each bar 3 units in from its column's edges.
+    assert [(bar.x, bar.width) for bar in first.bars] == [(3, 79), (88, 79), (173, 79), (258, 79)]
+    # The title's baseline at 13, the tallest bar (2 of 2) from 32 down to 54, its count
+    # at 29: between the title and the bar; the row's base line at 54.5.
+    assert first.title_y == 13
+    assert (first.bars[0].y, first.bars[0].height, first.bars[0].count_y) == (32, 22, 29)
+    assert (first.bars[1].y, first.bars[1].height) == (43, 11)
+    assert first.base_y == 54.5
+    # The next row starts 62 units down; the quarters' axis is under the last row.
+    assert (second.y, second.title_y, second.base_y) == (62, 75, 116.5)
+    assert shape.axis == ((42.5, "Q1 26"), (127.5, "Q2 26"), (212.5, "Q3 26"), (297.5, "Q4 26"))
+    assert shape.axis_y > second.base_y + 12 and shape.height >= shape.axis_y

@@ -167,11 +167,17 @@ def stale_stories(library: Library, today: date, options: InsightOptions) -> tup
 
 # -- chart geometry: the SVG templates only draw what this lays out ----------------
 
-CHART_WIDTH = 360  # viewBox units; readable without scaling on a 390 px phone
-LABEL_WIDTH = 118
-ROW_HEIGHT = 34
+# Small multiples in a column: each series' title on its own line, its bars
+# below at the chart's full width, so a long title never squeezes the bars and
+# 13-unit titles and 12-unit figures stay 12 px or larger on a 390 px phone
+# (where the chart is drawn about 358 px wide: a little above 1:1).
+CHART_WIDTH = 340  # viewBox units
+TITLE_SIZE = 13  # font sizes in viewBox units; playbook.css sets the same
+FIGURE_SIZE = 12
+COUNT_SPACE = 15  # above the tallest bar, for its count
 BAR_SPACE = 22  # tallest bar
-AXIS_HEIGHT = 18
+ROW_HEIGHT = TITLE_SIZE + 4 + COUNT_SPACE + BAR_SPACE + 8
+AXIS_HEIGHT = FIGURE_SIZE + 6
 
 
 @dataclass(frozen=True)
@@ -183,6 +189,11 @@ class Bar:
     count: int
     quarter: str
 
+    @property
+    def count_y(self) -> float:
+        """The baseline of the bar's count, just above the bar."""
+        return round(self.y - 3, 2)
+
 
 @dataclass(frozen=True)
 class ChartRow:
@@ -190,6 +201,15 @@ class ChartRow:
     total: int
     y: float  # top of the row
     bars: tuple[Bar, ...]
+
+    @property
+    def title_y(self) -> float:
+        return self.y + TITLE_SIZE
+
+    @property
+    def base_y(self) -> float:
+        """Where every bar of the row stands (a half unit: a crisp 1-unit line)."""
+        return self.y + TITLE_SIZE + 4 + COUNT_SPACE + BAR_SPACE + 0.5
 
 
 @dataclass(frozen=True)
@@ -205,20 +225,19 @@ class ChartLayout:
 def layout(chart: Chart) -> ChartLayout:
     """Small multiples: one row of bars per series, one bar per quarter."""
     columns = max(len(chart.quarters), 1)
-    column = (CHART_WIDTH - LABEL_WIDTH) / columns
+    column = CHART_WIDTH / columns
     peak = max(chart.peak, 1)
     rows = []
     for index, series in enumerate(chart.series):
         top = index * ROW_HEIGHT
+        bars_top = top + TITLE_SIZE + 4 + COUNT_SPACE
         bars = []
         for q, count in enumerate(series.counts):
             height = round(BAR_SPACE * count / peak, 2) if count else 0.0
-            bars.append(Bar(round(LABEL_WIDTH + q * column + 3, 2),
-                            round(top + 6 + BAR_SPACE - height, 2), round(column - 6, 2),
-                            height, count, chart.labels[q]))
+            bars.append(Bar(round(q * column + 3, 2), round(bars_top + BAR_SPACE - height, 2),
+                            round(column - 6, 2), height, count, chart.labels[q]))
         rows.append(ChartRow(series.title, series.total, top, tuple(bars)))
-    axis_y = len(rows) * ROW_HEIGHT + 12
-    axis = tuple((round(LABEL_WIDTH + (q + 0.5) * column, 2), label)
-                 for q, label in enumerate(chart.labels))
-    return ChartLayout(chart, CHART_WIDTH, int(axis_y + AXIS_HEIGHT - 6), tuple(rows), axis,
-                       axis_y)
+    axis_y = len(rows) * ROW_HEIGHT + FIGURE_SIZE - 2
+    axis = tuple((round((q + 0.5) * column, 2), label) for q, label in enumerate(chart.labels))
+    return ChartLayout(chart, CHART_WIDTH, len(rows) * ROW_HEIGHT + AXIS_HEIGHT - 4, tuple(rows),
+                       axis, axis_y)

@@ -383,6 +383,49 @@
   }
   // ---- end of story finder ------------------------------------------------
 
+  // ---- Finder on phones: folded filters, "Copy link to this view" (issue 20) ----
+  // On a phone the filter boxes fold behind one "Filters (N)" summary (N: the
+  // filters set), so the first result is in the first screen; elsewhere, and
+  // without this script, they stay open. The count follows the selects
+  // whenever the form changes or the finder shows a new count (a filter set
+  // from the URL, a suggestion or "Clear all").
+  var PHONE = "(max-width: 44.9375em)";
+  function setupFinderFilters(form) {
+    var filters = form.querySelector("[data-finder-filters]");
+    if (!filters) return;
+    var shown = filters.querySelector("[data-finder-filter-count]");
+    var selects = Array.prototype.slice.call(filters.querySelectorAll("select[name]"));
+    function count() {
+      var set = selects.filter(function (select) { return select.value; }).length;
+      shown.textContent = "(" + set + ")";
+    }
+    if (window.matchMedia && window.matchMedia(PHONE).matches) filters.open = false;
+    form.addEventListener("change", count);
+    var status = form.querySelector("[data-finder-count]");
+    if (status && "MutationObserver" in window) {
+      new MutationObserver(count).observe(status, { childList: true, characterData: true, subtree: true });
+    }
+    count();
+  }
+
+  // The finder's address holds its words and filters (writeQuery keeps it so).
+  function setupFinderCopy(form) {
+    var button = form.querySelector("[data-finder-copy]");
+    if (!button || !navigator.clipboard) return; // stays hidden: the address bar has the link
+    var label = button.textContent;
+    var timer = null;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(window.location.href).then(function () {
+        button.textContent = "Copied";
+        button.setAttribute("data-copied", "");
+        clearTimeout(timer);
+        timer = setTimeout(function () { button.textContent = label; button.removeAttribute("data-copied"); }, 2000);
+      });
+    });
+  }
+  // ---- end of finder on phones ------------------------------------------------
+
   // "Copy link" copies the story's permanent URL (without query or fragment).
   function setupPermalink(link) {
     link.addEventListener("click", function (event) {
@@ -443,26 +486,139 @@
     holder.hidden = false;
   }
 
+  // ---- Ramp gates and progress shared by link (issue 20) ------------------
+  // A phase's gate opens only once every item of the phase is ticked; unticking
+  // an item closes it again. "Send progress to my manager" is a link whose
+  // ?progress= holds the ticked items' codes (generator/pages/ramp.py's
+  // share_code: six base64url characters from each item's id, so a link made
+  // before the ramp changed never ticks another item). A page opened from such
+  // a link shows those ticks read-only and never reads or writes this
+  // browser's own ticks.
+  var PROGRESS_FORMAT = "1";
+  var CODE_LENGTH = 6;
+
+  // The ticks a link carries: null without ?progress=, {codes: null} if damaged.
+  function sharedProgress() {
+    var params = new URLSearchParams(window.location.search);
+    var value = params.get("progress");
+    if (value === null) return null;
+    var date = params.get("as-of") || "";
+    var shared = { codes: null, date: /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : "" };
+    var match = /^([0-9]+)\.([A-Za-z0-9_-]*)$/.exec(value);
+    if (!match || match[1] !== PROGRESS_FORMAT || match[2].length % CODE_LENGTH) return shared;
+    shared.codes = {};
+    for (var at = 0; at < match[2].length; at += CODE_LENGTH) shared.codes[match[2].substr(at, CODE_LENGTH)] = true;
+    return shared;
+  }
+
+  function progressLink(boxes) {
+    var codes = boxes.filter(function (box) { return box.checked; })
+      .map(function (box) { return box.getAttribute("data-ramp-code"); }).join("");
+    var now = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var params = new URLSearchParams({
+      progress: PROGRESS_FORMAT + "." + codes,
+      "as-of": now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()),
+    });
+    return window.location.origin + window.location.pathname + "?" + params.toString();
+  }
+
+  function showSharedBanner(banner, shared, boxes) {
+    if (!banner) return;
+    var known = {};
+    boxes.forEach(function (box) { known[box.getAttribute("data-ramp-code")] = true; });
+    var head = el("p", "pb-ramp-shared__head");
+    head.appendChild(el("strong", null, "Progress shared by link, read-only"));
+    head.appendChild(document.createTextNode(shared.date ? " (as of " + shared.date + ")." : "."));
+    banner.appendChild(head);
+    var text;
+    if (shared.codes === null) {
+      text = "This link is damaged or was made by a newer version of the playbook, so no tick is shown. Ask for a new link.";
+    } else {
+      var gone = Object.keys(shared.codes).filter(function (code) { return !known[code]; }).length;
+      text = "These are the ticks of whoever sent the link; your own ticks on this ramp are not shown or changed." +
+        (gone ? " " + gone + (gone === 1 ? " tick is for an item" : " ticks are for items") + " no longer in this ramp." : "");
+    }
+    banner.appendChild(el("p", null, text));
+    var own = el("a", null, "Open my own progress");
+    own.href = window.location.pathname;
+    var back = el("p");
+    back.appendChild(own);
+    banner.appendChild(back);
+    banner.hidden = false;
+  }
+
+  // Close a gate whose phase has items left, and say how many; true if one closed.
+  function updateGate(phase, shared) {
+    var gate = phase.querySelector("[data-ramp-gate]");
+    if (!gate) return false;
+    var items = Array.prototype.filter.call(phase.querySelectorAll("[data-ramp-item]"),
+                                            function (box) { return box !== gate; });
+    var left = items.filter(function (box) { return !box.checked; }).length;
+    var closed = false;
+    if (left && gate.checked) {
+      gate.checked = false;
+      closed = true;
+    }
+    gate.disabled = Boolean(shared) || left > 0;
+    var reason = phase.querySelector("[data-ramp-gate-reason]");
+    if (reason) {
+      reason.hidden = !left;
+      reason.textContent = left ? "Opens when every item of this phase is ticked: " + left + " of " +
+        items.length + " to go." : "";
+    }
+    return closed;
+  }
+
   function setupRamp() {
     var phases = Array.prototype.slice.call(document.querySelectorAll("[data-ramp-phase]"));
     if (!phases.length) return;
+    var shared = sharedProgress();
     var all = [];
+    var shareLink = document.querySelector("[data-ramp-share]");
+    var shareStatus = document.querySelector("[data-ramp-share-status]");
     function update() {
       phases.forEach(function (phase) {
+        var gate = phase.querySelector("[data-ramp-gate]");
+        if (updateGate(phase, shared) && !shared) writeTick(rampKey(gate), false);
         showProgress(phase.querySelector("[data-ramp-progress]"),
                      Array.prototype.slice.call(phase.querySelectorAll("[data-ramp-item]")));
       });
       showProgress(document.querySelector("[data-ramp-overall]"), all);
+      if (shareLink && !shared) shareLink.href = progressLink(all);
     }
     phases.forEach(function (phase) {
       Array.prototype.forEach.call(phase.querySelectorAll("[data-ramp-item]"), function (box) {
-        box.checked = readTick(rampKey(box));
-        box.addEventListener("change", function () { writeTick(rampKey(box), box.checked); update(); });
+        if (shared) {
+          box.checked = Boolean(shared.codes && shared.codes[box.getAttribute("data-ramp-code")]);
+          box.disabled = true;
+        } else {
+          box.checked = readTick(rampKey(box));
+          box.addEventListener("change", function () {
+            writeTick(rampKey(box), box.checked);
+            if (shareStatus) shareStatus.textContent = "";
+            update();
+          });
+        }
         all.push(box);
       });
     });
+    if (shared) {
+      document.documentElement.setAttribute("data-ramp-read-only", "");
+      showSharedBanner(document.querySelector("[data-ramp-shared-banner]"), shared, all);
+    } else if (shareLink) {
+      shareLink.closest("[data-ramp-share-row]").hidden = false;
+      shareLink.addEventListener("click", function (event) {
+        if (!navigator.clipboard) return; // the link itself: its address is the one to send
+        event.preventDefault();
+        navigator.clipboard.writeText(shareLink.href).then(function () {
+          shareStatus.textContent = "Link copied: paste it into a message to your manager. It opens your ticks read-only.";
+        });
+      });
+    }
     update();
   }
+  // ---- end of ramp gates and shared progress --------------------------------
 
   // One clip at a time: starting a clip pauses any other playing on the page.
   function pauseOtherClips(event) {
@@ -482,6 +638,7 @@
     Array.prototype.forEach.call(document.querySelectorAll(".pb-speed"), setupSpeed);
     var form = document.querySelector("[data-finder]");
     if (form) setupFinder(form);
+    if (form) { setupFinderFilters(form); setupFinderCopy(form); }
     var headerSearch = document.querySelector(".md-search__input");
     if (headerSearch) setupHeaderSearch(headerSearch);
     Array.prototype.forEach.call(document.querySelectorAll("[data-copy-permalink]"), setupPermalink);
