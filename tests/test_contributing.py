@@ -257,8 +257,9 @@ def test_the_feed_parses_newest_first_with_quotes_and_facets(sample_site):
     feed = ET.parse(sample_site / "feed.xml").getroot()
     assert feed.tag == f"{ATOM}feed"
     entries = feed.findall(f"{ATOM}entry")
-    stories = load_library(REPO / "content").library.stories
-    newest = max(stories, key=lambda s: (s.interviewed, s.id))
+    # Newest added first (each file's first commit; its interview without git history).
+    stories = load_library(REPO / "content", history=True).library.stories
+    newest = max(stories, key=lambda s: (s.added, s.interviewed, [-ord(c) for c in s.id]))
     first = entries[0]
     assert first.findtext(f"{ATOM}title") == newest.title
     assert first.findtext(f"{ATOM}summary") == newest.quote
