@@ -362,6 +362,10 @@ def test_the_workflows_check_pull_requests_and_deploy_main():
     assert {"actions/configure-pages", "actions/upload-pages-artifact",
             "actions/deploy-pages"} <= used
     assert deploy[True]["schedule"]  # YAML 1.1 reads the key 'on' as true
+    # The feed dates stories by their first commit: the deploy needs the whole history.
+    checkout = next(step for step in deploy_steps
+                    if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
     for steps in (pull_steps, deploy_steps):
         assert any(step.get("with", {}).get("cache") == "pip" for step in steps)
         assert any(step.get("with", {}).get("path") == ".cache/playbook" for step in steps)

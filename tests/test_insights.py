@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html.parser import HTMLParser
 
 from generator.build import Settings, run
@@ -188,3 +189,14 @@ def test_a_real_library_with_an_old_story_still_warns_a_year_from_now(library):
            "interviewed 2026-03-14, more than 18 months before the newest story " \
            "(2027-12-01; before 2026-06-01) (insights.stale)" in result.stdout
     assert "this-week.md:5: warning" not in result.stdout
+
+
+def test_the_insights_page_lists_stale_stories_against_the_newest_one(library):
+    library.story(STORY.replace("interviewed: 2026-03-14", "interviewed: 2024-08-30"), "old.md")
+    built = run(Settings(library.content, today=date(2027, 6, 1), check_audio=False))
+    page = next(f.text for f in built.files if f.path == "insights.md")
+    # The newest story is 2026-03-14, so only old.md (more than 18 months before it) is stale.
+    assert "Stories interviewed more than 18 months before the newest story (2026-03-14)" \
+        in page
+    stale = page.split("Stale stories", 1)[1]
+    assert "interviewed 2024-08-30" in stale and "interviewed 2026-03-14" not in stale
