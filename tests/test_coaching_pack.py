@@ -197,3 +197,22 @@ def test_with_site_url_each_clip_prints_its_url_and_a_qr_code_of_it(library):
     assert page.count('<svg viewBox="0 0 ') == 2 and page.count("<path ") == 2
     # No QR code can be decoded here: no decoder is installed offline, and comparing
     # segno's matrix with segno's would not be a check. The printed URL is the check.
+
+
+def test_a_hostile_or_overlong_site_url_is_printed_as_text_without_breaking_the_build(library):
+    from generator.build import Settings, run
+    from helpers import TODAY
+
+    def pack(site_url: str) -> str:
+        built = run(Settings.at(library.content, today=TODAY, check_audio=False,
+                                site_url=site_url))
+        return next(f.text for f in built.files if f.path == "skills/discovery/coach.md")
+
+    hostile = pack('https://example.com/"><script>alert(1)</script>')
+    assert "<script>" not in hostile
+    assert "example.com/&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;/stories/globex-soc2/" \
+        in hostile
+    # Too long for any QR code: the URL is still printed, without a code.
+    long = pack("https://example.com/" + "a" * 3000)
+    assert '<span class="pb-pack-url">example.com/' + "a" * 3000 in long
+    assert "<svg" not in long.split('class="pb-pack-stories"')[1]

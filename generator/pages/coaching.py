@@ -51,12 +51,15 @@ def clip_address(story: Story, site_url: str) -> ClipAddress:
     if not site_url:
         return ClipAddress(path)
     url = site_url.rstrip("/") + "/" + path
+    shown = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.IGNORECASE)
+    try:
+        code = segno.make(url, error="m", micro=False)
+    except segno.DataOverflowError:  # a site_url of thousands of characters: no code
+        return ClipAddress(shown, url)
     # The SVG holds only path data segno computes from the bits; the URL goes into
     # the page as escaped text, never through segno's own title or description.
-    svg = segno.make(url, error="m", micro=False).svg_inline(
-        scale=1, omitsize=True, svgclass="pb-qr__code", lineclass=None)
-    return ClipAddress(re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.IGNORECASE), url,
-                       Markup(svg))
+    svg = code.svg_inline(scale=1, omitsize=True, svgclass="pb-qr__code", lineclass=None)
+    return ClipAddress(shown, url, Markup(svg))
 
 
 def _words(text: str) -> str:
