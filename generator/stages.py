@@ -13,6 +13,7 @@ STAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("problems", "model", "vocabularies", "options", "numbers", "timecode", "urls", "atomic_dir",
       "stages")),
     ("files", "read files safely and parse front matter", ("source",)),
+    ("history", "when each story file was first committed, from one git log", ("history",)),
     ("validate", "each document checked on its own", ("validate", "markdown_render", "privacy")),
     ("library", "the linked library: indexes, related stories", ("library", "links")),
     ("analysis", "figures from the linked library", ("analysis",)),

@@ -264,8 +264,9 @@ def test_the_feed_parses_newest_first_with_quotes_and_facets(sample_site):
     feed = ET.parse(sample_site / "feed.xml").getroot()
     assert feed.tag == f"{ATOM}feed"
     entries = feed.findall(f"{ATOM}entry")
-    stories = load_library(REPO / "content").library.stories
-    newest = max(stories, key=lambda s: (s.interviewed, s.id))
+    # Newest added first (each file's first commit; its interview without git history).
+    stories = load_library(REPO / "content", history=True).library.stories
+    newest = max(stories, key=lambda s: (s.added, s.interviewed, [-ord(c) for c in s.id]))
     first = entries[0]
     assert first.findtext(f"{ATOM}title") == newest.title
     assert first.findtext(f"{ATOM}summary") == newest.quote
@@ -368,6 +369,10 @@ def test_the_workflows_check_pull_requests_and_deploy_main():
     assert {"actions/configure-pages", "actions/upload-pages-artifact",
             "actions/deploy-pages"} <= used
     assert deploy[True]["schedule"]  # YAML 1.1 reads the key 'on' as true
+    # The feed dates stories by their first commit: the deploy needs the whole history.
+    checkout = next(step for step in deploy_steps
+                    if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
     for steps in (pull_steps, deploy_steps):
         assert any(step.get("with", {}).get("cache") == "pip" for step in steps)
         assert any(step.get("with", {}).get("path") == ".cache/playbook" for step in steps)

@@ -26,6 +26,14 @@ def months_before(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+def measured_from(library: Library, today: date) -> date:
+    """The day staleness and competitor recency are measured from: the newest story's
+    interview. Warnings reach an author when a story is added, and that story moves
+    the day forward, so an active library is measured from about today while a
+    library nobody adds to (the sample) never ages into warnings."""
+    return max((story.interviewed for story in library.stories), default=today)
+
+
 def quarter_of(day: date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
@@ -138,15 +146,15 @@ def gaps(library: Library, today: date, options: InsightOptions) -> list[Gap]:
                              f"{losses} loss{'es' * (losses != 1)})",
                              f"coaching needs both sides: add a {missing} story tagged with "
                              "this skill", (missing,)))
-    since = months_before(today, options.competitor_months)
+    since = months_before(measured_from(library, today), options.competitor_months)
     for term in library.taxonomy.terms["competitors"]:
         stories = library.stories_by("competitors", term.id)
         if not any(s.interviewed >= since for s in stories):
             last = (f"the newest is from {stories[0].interviewed.isoformat()}" if stories
                     else "there is none")
             found.append(Gap("competitors", term.id, term.title,
-                             f"has no story from the last {options.competitor_months} months "
-                             f"({last})",
+                             f"has no story from the {options.competitor_months} months "
+                             f"before the newest story ({last})",
                              "interview a buyer from a recent deal against this competitor"))
     for term in library.taxonomy.terms["objections"]:
         stories = library.stories_by("objections", term.id)
@@ -159,8 +167,9 @@ def gaps(library: Library, today: date, options: InsightOptions) -> list[Gap]:
 
 
 def stale_stories(library: Library, today: date, options: InsightOptions) -> tuple[Story, ...]:
-    """Stories interviewed more than `stale_after_months` ago, oldest first."""
-    cutoff = months_before(today, options.stale_after_months)
+    """Stories interviewed more than `stale_after_months` before the newest story,
+    oldest first."""
+    cutoff = months_before(measured_from(library, today), options.stale_after_months)
     return tuple(reversed(newest_first([s for s in library.stories
                                         if s.interviewed < cutoff])))
 
