@@ -126,7 +126,7 @@ def tab(served_sample):
 
 
 def find(tab, query: str) -> list[str]:
-    """Open the finder with `query` (words, or a whole query string); the stories shown, in order."""
+    """Open the finder with `query` (words, or a query string); the stories shown, in order."""
     page, base = tab
     page.goto(base + "stories/?" + (query if "=" in query else urlencode({"q": query})))
     return shown(page)
@@ -172,7 +172,8 @@ def test_lost_to_globex_on_security_sets_two_filters_and_shows_the_words_searche
     assert page.input_value("select[name=competitor]") == ""
 
     page.get_by_role("button", name="Remove Competitor: Globex (“globex”)").click()
-    page.wait_for_function("new URLSearchParams(location.search).get('q') === 'lost to on security'")
+    page.wait_for_function(
+        "new URLSearchParams(location.search).get('q') === 'lost to on security'")
     # Every loss that says "security", whoever the competitor was.
     assert sorted(shown(page)) == ["globex-security-review-came-too-late",
                                    "globex-trust-package-before-we-asked",
@@ -264,9 +265,10 @@ def test_a_query_is_read_as_filters_and_words(tab, text, filters, terms, stopped
     page.goto(base + "stories/")
     page.wait_for_selector(READY)
     read = page.evaluate("""async (text) => {
-        const data = await PlaybookQuery.load(document.querySelector('[data-finder]').dataset.siteRoot);
-        const read = PlaybookQuery.parse(text, data, {});
-        return [read.filters.map(f => [f.param, f.value]), read.terms.map(t => t.term), read.stopped];
+        const root = document.querySelector('[data-finder]').dataset.siteRoot;
+        const read = PlaybookQuery.parse(text, await PlaybookQuery.load(root), {});
+        return [read.filters.map(f => [f.param, f.value]), read.terms.map(t => t.term),
+                read.stopped];
     }""", text)
     assert read == [filters, terms, stopped]
 

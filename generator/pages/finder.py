@@ -20,6 +20,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import date
+from typing import cast
 
 from ..library import Library, newest_first
 from ..model import OUTCOME_WORDS, Story
@@ -49,7 +50,7 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
                         stories=newest[:SHOWN], total=len(newest),
                         counts=outcome_counts(newest), page_size=SHOWN,
                         query_terms=QUERY_TERMS, query_words=QUERY_WORDS)
-    outcome_titles = renderer.env.globals["outcomes"]
+    outcome_titles = cast(Mapping[str, str], renderer.env.globals["outcomes"])  # labels.j2
     yield GeneratedFile(QUERY_TERMS, _json(query_terms(renderer.library, outcome_titles)))
     yield GeneratedFile(QUERY_WORDS, _json({"words": indexed_words(renderer.library)}))
 
@@ -87,16 +88,16 @@ def query_terms(library: Library, outcome_titles: Mapping[str, str]) -> dict:
                                      "values": values}
     owners.pop((), None)
     holding: dict[str, list[tuple[str, ...]]] = defaultdict(list)  # word -> names with it
-    for name in owners:
-        for word in set(name):
-            holding[word].append(name)
+    for phrase in owners:
+        for word in set(phrase):
+            holding[word].append(phrase)
     names = {}
-    for name, named in owners.items():
+    for phrase, named in owners.items():
         if len(named) == 1 and not any(
-                named != owners[longer] and len(longer) > len(name) and _inside(name, longer)
-                for longer in holding[name[0]]):
+                named != owners[longer] and len(longer) > len(phrase) and _inside(phrase, longer)
+                for longer in holding[phrase[0]]):
             (owner,) = named
-            names[" ".join(name)] = list(owner)
+            names[" ".join(phrase)] = list(owner)
     # An outcome's words also stand for each other in a story's text: "lost" finds "loss".
     same_words = {outcome: sorted(" ".join(words(w)) for w in OUTCOME_WORDS.get(outcome, ()))
                   for outcome in outcome_titles}
