@@ -223,7 +223,7 @@ def test_the_empty_state_suggests_a_filter_to_drop(tab):
     page, _ = tab
     assert find(tab, "q=bakery&competitor=globex") == []
     empty = page.inner_text("[data-finder-empty]")
-    assert "Drop Competitor: Globex: 1 story" in empty
+    assert "Drop Competitor: Globex (1 story)" in empty
     page.get_by_role("link", name="Competitor: Globex").click()
     page.wait_for_function("location.search === '?q=bakery'")
     page.wait_for_selector("[data-finder-list][data-finder-ready]")

@@ -382,7 +382,7 @@
         var filter = drop.filter;
         item.appendChild(filter.explicit ? stateLink(filterName(filter), q.trim(), filter.param)
                                          : stateLink(filterName(filter), withoutSpans(q, filter.spans)));
-        item.appendChild(document.createTextNode(": " + drop.count + (drop.count === 1 ? " story" : " stories")));
+        item.appendChild(document.createTextNode(" (" + drop.count + (drop.count === 1 ? " story)" : " stories)")));
         suggestions.appendChild(item);
       });
       if (!suggestions.firstChild && finding.terms.length) suggestions.appendChild(el("li", null, "Try other words."));
