@@ -63,7 +63,7 @@
 
   // Query reading (words that name filters, typos, stop words) lives in
   // playbook-query.js, loaded before this file.
-  var editDistance = window.PlaybookQuery.editDistance;
+  function editDistance(a, b) { return window.PlaybookQuery.editDistance(a, b); }
 
   // A filter value from the URL: a term id, or an alias or title of one.
   function resolveOption(select, value) {
