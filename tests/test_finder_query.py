@@ -160,6 +160,17 @@ def test_a_misspelt_word_finds_the_stories_and_says_so(tab):
     assert page.input_value("input[name=q]") == "secuirty"  # the words stay as typed
 
 
+def test_a_misspelt_name_becomes_its_filter(tab):
+    page, _ = tab
+    found = find(tab, "lsot to globx")
+    assert chips(page) == ["Outcome: Loss ×", "Competitor: Globex ×"]  # in the order typed
+    assert "Showing results for lost (you typed lsot), globex (you typed globx)" in notes(page)
+    # The Globex losses; no other story says "globex" and "lost" or "loss".
+    assert sorted(found) == ["globex-card-bundle-erased-ap-fee",
+                             "globex-security-review-came-too-late",
+                             "globex-trust-package-before-we-asked"]
+
+
 def test_lost_to_globex_on_security_sets_two_filters_and_shows_the_words_searched(tab):
     page, _ = tab
     found = find(tab, "lost to globex on security")

@@ -87,7 +87,9 @@
     if (!owner || set[owner[0]]) return null;
     var filter = data.filters[owner[0]];
     return { param: owner[0], value: owner[1], label: filter.label,
-             title: filter.values[owner[1]] || owner[1] };
+             title: filter.values[owner[1]] || owner[1],
+             // The words that also count in a story's text: every word of an outcome ("lost", "loss").
+             text: owner[0] === "outcome" && data.outcome_words[owner[1]] ? data.outcome_words[owner[1]] : [name] };
   }
 
   // The query read as filters and the words left to search. A word or phrase
@@ -117,9 +119,6 @@
         else {
           match.filter.typed = typed;
           match.filter.spans = [span];
-          // Its words in a story's text count too: every word of an outcome ("lost", "loss").
-          match.filter.text = match.filter.param === "outcome" && data.outcome_words[match.filter.value] ?
-            data.outcome_words[match.filter.value] : [match.run.map(function (p) { return p.words.join(" "); }).join(" ")];
           filters.push(match.filter);
         }
         i += match.run.length;
@@ -227,15 +226,29 @@
         });
       }).then(function (hits) { term.hits = hits; });
     });
-    var filterSearches = parsed.filters.map(function (filter) {
+    var filterSearch = function (filter) {
       var tagged = {};
       Object.keys(set).forEach(function (k) { tagged[k] = set[k]; });
       tagged[filter.param] = filter.value;
       return Promise.all([find(null, tagged)].concat(filter.text.map(function (w) { return find(w); })))
         .then(function (found) { filter.tagged = found[0]; filter.hits = union(found); });
-    });
+    };
 
-    return Promise.all(termSearches.concat(filterSearches)).then(function () {
+    return Promise.all(termSearches.concat(parsed.filters.map(filterSearch))).then(function () {
+      // A corrected word may name a filter: "globx" is the competitor Globex.
+      var made = [];
+      parsed.terms.slice().forEach(function (term) {
+        var filter = term.used && named(term.used, data, set);
+        if (!filter || parsed.filters.some(function (f) { return f.param === filter.param && f.value === filter.value; })) return;
+        filter.typed = term.typed;
+        filter.spans = [[term.start, term.end]];
+        parsed.terms.splice(parsed.terms.indexOf(term), 1);
+        parsed.filters.push(filter);
+        made.push(filter);
+      });
+      parsed.filters.sort(function (a, b) { return a.spans[0][0] - b.spans[0][0]; });  // as typed
+      return Promise.all(made.map(filterSearch));
+    }).then(function () {
       var searched = parsed.terms.map(function (t) { return t.used || t.term; }).join(" ");
       return pagefind.search(searched || null, searched ? { filters: every } : { filters: every, sort: { date: "desc" } });
     }).then(function (base) {
