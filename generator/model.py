@@ -9,6 +9,11 @@ from datetime import UTC, date, datetime, time
 from .vocabularies import vocabulary
 
 OUTCOMES = ("win", "loss", "no-decision")
+# The words a manager types for each outcome ("lost to Globex"): the story
+# finder reads any of them as that outcome, and as the same words in a story's text.
+OUTCOME_WORDS = {"win": ("win", "wins", "won", "winning"),
+                 "loss": ("loss", "losses", "lost", "lose", "losing"),
+                 "no-decision": ("no decision", "no decisions", "undecided")}
 LOSS_REASONS = ("qualification", "execution", "competition")
 SCALES = ("binary", "3", "5")
 GROW_STEPS = ("goal", "reality", "options", "will")

@@ -6,11 +6,12 @@
   // ---- Story finder (generator/pages/finder.py) ---------------------------
   // Words and facet filters live in the URL (?q=security+review&outcome=loss
   // &competitor=globex), so a view can be pasted into a 1:1 note. The query
-  // runs against the Pagefind index (generator/search_index.py): every word
-  // must match, "quoted phrases" match as phrases (a quote without its pair
-  // is punctuation: see queryTerms), results are ranked by
-  // relevance with words and newest first without. Content reaches the page
-  // only as text nodes: never innerHTML.
+  // runs against the Pagefind index (generator/search_index.py), read and
+  // ranked by playbook-query.js: words that name a filter ("lost", "Globex")
+  // become filters, the rest must match ("quoted phrases" as phrases),
+  // results are ranked by relevance with words and newest first without.
+  // The URL keeps the words as typed. Content reaches the page only as text
+  // nodes: never innerHTML.
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -60,41 +61,9 @@
     return node;
   }
 
-  // The query as the finder searches it: a list of words and "quoted phrases".
-  // Quotes pair up from the left; a quote left without its pair is punctuation
-  // (a space), so it can neither hide the words after it nor glue two words
-  // together. Pieces without a letter or digit are punctuation, not words.
-  function queryTerms(query) {
-    var parts = String(query).split('"');
-    if (parts.length % 2 === 0) {  // an odd number of quotes: the last has no pair
-      var rest = parts.pop();
-      parts[parts.length - 1] += " " + rest;
-    }
-    var isWord = function (piece) { return /[\p{L}\p{N}]/u.test(piece); };
-    var terms = [];
-    parts.forEach(function (part, index) {
-      var words = part.split(/\s+/).filter(isWord);
-      if (index % 2 === 0) terms = terms.concat(words);  // outside quotes
-      else if (words.length > 1) terms.push('"' + words.join(" ") + '"');
-      else terms = terms.concat(words);
-    });
-    return terms;
-  }
-
-  function editDistance(a, b) {
-    var row = [];
-    for (var j = 0; j <= b.length; j++) row.push(j);
-    for (var i = 1; i <= a.length; i++) {
-      var previous = row[0];
-      row[0] = i;
-      for (j = 1; j <= b.length; j++) {
-        var kept = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-        previous = kept;
-      }
-    }
-    return row[b.length];
-  }
+  // Query reading (words that name filters, typos, stop words) lives in
+  // playbook-query.js, loaded before this file.
+  function editDistance(a, b) { return window.PlaybookQuery.editDistance(a, b); }
 
   // A filter value from the URL: a term id, or an alias or title of one.
   function resolveOption(select, value) {
@@ -147,11 +116,18 @@
     var loading = false;
     if (submit) submit.hidden = true;
 
+    // Without the query data (an old bundle, a failed request) words are
+    // still searched; they only name no filters.
+    var noNames = { filters: { outcome: { values: outcomeTitles } }, names: {}, outcome_words: {} };
+    var loadWords = window.PlaybookQuery.wordsLoader(form.getAttribute("data-site-root"));
     function load() {
       if (!engine) {
-        engine = import(bundleUrl).then(function (pagefind) {
-          return pagefind.options({ baseUrl: siteRoot, excerptLength: 24 }).then(function () { return pagefind; });
-        });
+        engine = Promise.all([
+          import(bundleUrl).then(function (pagefind) {
+            return pagefind.options({ baseUrl: siteRoot, excerptLength: 24 }).then(function () { return pagefind; });
+          }),
+          window.PlaybookQuery.load(form.getAttribute("data-site-root")).catch(function () { return noNames; })
+        ]);
       }
       return engine;
     }
@@ -222,8 +198,8 @@
       head.appendChild(title);
       item.appendChild(head);
       if (meta.quote) item.appendChild(el("p", "pb-card__quote", meta.quote));
-      if (input.value.trim()) {
-        var excerpt = ownExcerpt(data, queryTerms(input.value).join(" "));
+      if (highlight) {
+        var excerpt = ownExcerpt(data, highlight);
         if (excerpt) item.appendChild(excerpt);
       }
       var facts = [];
@@ -255,35 +231,30 @@
       }, function () { loading = false; });
     }
 
+    var highlight = "";  // the words a card's excerpt marks
+    var queryNotes = form.querySelector("[data-query-notes]");
+    var suggestions = document.querySelector("[data-query-suggestions]");
+
     function run() {
       var mine = ++generation;
-      var terms = queryTerms(input.value);
-      var words = terms.join(" ");
-      var filters = {};
-      selects.forEach(function (select) { if (select.value) filters[select.name] = select.value; });
-      if (!Object.keys(filters).length) filters.outcome = { any: Object.keys(outcomeTitles) };
+      var set = {};
+      selects.forEach(function (select) { if (select.value) set[select.name] = select.value; });
       list.removeAttribute("data-finder-ready");
       form.setAttribute("aria-busy", "true");
-      return load().then(function (pagefind) {
-        var searches = [pagefind.search(words || null, words ? { filters: filters } : { filters: filters, sort: { date: "desc" } })];
-        // Pagefind leaves out a word that matches nothing at all, so each word
-        // and phrase of a longer query is also searched alone: a story is
-        // listed only if every one of them finds it.
-        if (terms.length > 1) terms.forEach(function (term) { searches.push(pagefind.search(term)); });
-        return Promise.all(searches);
-      }).then(function (found) {
-        var search = found && found[0];
-        if (mine !== generation || !search) return;
-        results = search.results;
-        found.slice(1).forEach(function (alone) {
-          var ids = {};
-          alone.results.forEach(function (r) { ids[r.id] = true; });
-          results = results.filter(function (r) { return ids[r.id]; });
-        });
+      return load().then(function (loaded) {
+        return window.PlaybookQuery.search(loaded[0], input.value, loaded[1], set, loadWords);
+      }).then(function (finding) {
+        if (mine !== generation || !finding) return;
+        results = finding.results;
+        highlight = finding.terms.map(function (t) { return t.used || t.term; })
+          .concat(finding.filters.map(function (f) { return f.typed; })).join(" ");
         shown = 0;
         list.replaceChildren();
+        var words = finding.terms.length > 0;
         count.textContent = (results.length === total ? total + " stories" : results.length + " of " + total + " stories") +
-          (words ? ", best match first" : ", newest first");
+          (finding.mode === "most" ? ", most words first" : words ? ", best match first" : ", newest first");
+        showQueryNotes(finding);
+        showSuggestions(finding);
         empty.hidden = results.length !== 0;
         more.hidden = true;
         return showMore();
@@ -295,6 +266,129 @@
         form.removeAttribute("aria-busy");
       });
     }
+
+    // ---- Queries in a manager's words (playbook-query.js) ----------------
+    // What the finder read from the words: the filters they name, as chips
+    // that remove their words; the words searched; corrected typos; and,
+    // when no story holds every word, that the list is ranked by how many.
+    function quoted(text) { return "\u201c" + text.replace(/^"|"$/g, "") + "\u201d"; }
+
+    function withoutSpans(text, spans) {
+      spans.slice().sort(function (a, b) { return b[0] - a[0]; }).forEach(function (span) {
+        text = text.slice(0, span[0]) + text.slice(span[1]);
+      });
+      return text.replace(/\s+/g, " ").trim();
+    }
+
+    function urlWith(q, dropParam) {
+      var params = new URLSearchParams();
+      if (q) params.set("q", q);
+      selects.forEach(function (select) { if (select.value && select.name !== dropParam) params.set(select.name, select.value); });
+      var query = params.toString();
+      return window.location.pathname + (query ? "?" + query : "");
+    }
+
+    // A link that puts the finder in another state at once (and works as a plain link).
+    function stateLink(text, q, dropParam) {
+      var link = el("a", null, text);
+      link.href = urlWith(q, dropParam);
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        input.value = q;
+        if (dropParam) form.querySelector("select[name=" + dropParam + "]").value = "";
+        notices.replaceChildren();
+        changed();
+      });
+      return link;
+    }
+
+    function filterName(filter) { return filter.label + ": " + filter.title; }
+
+    function showQueryNotes(finding) {
+      queryNotes.replaceChildren();
+      var line = function (className) { var p = el("p", className); queryNotes.appendChild(p); return p; };
+      if (finding.filters.length) {
+        var chips = line("pb-query__chips");
+        chips.appendChild(document.createTextNode("Filters from your words: "));
+        finding.filters.forEach(function (filter) {
+          var chip = el("button", "pb-chip");
+          chip.type = "button";
+          chip.setAttribute("data-query-chip", filter.param);
+          chip.setAttribute("aria-label", "Remove " + filterName(filter) + " (" + quoted(filter.typed) + ")");
+          chip.title = "From " + quoted(filter.typed) + "; remove it";
+          chip.appendChild(document.createTextNode(filterName(filter) + " "));
+          var cross = el("span", "pb-chip__remove", "\u00d7");
+          cross.setAttribute("aria-hidden", "true");
+          chip.appendChild(cross);
+          chip.addEventListener("click", function () {
+            input.value = withoutSpans(input.value, filter.spans);
+            changed();
+            input.focus();
+          });
+          chips.appendChild(chip);
+          chips.appendChild(document.createTextNode(" "));
+        });
+      }
+      if (finding.terms.length && (finding.filters.length || finding.stopped.length)) {
+        var searching = line("pb-query__words");
+        searching.appendChild(document.createTextNode("Searching for: "));
+        searching.appendChild(el("strong", null, finding.terms.map(function (t) { return t.used || t.term; }).join(" ")));
+        if (finding.stopped.length) searching.appendChild(document.createTextNode(" (left out: " + finding.stopped.join(", ") + ")"));
+      }
+      if (finding.corrections.length) {
+        var fixed = line("pb-query__fixed");
+        fixed.appendChild(document.createTextNode("Showing results for "));
+        finding.corrections.forEach(function (c, index) {
+          if (index) fixed.appendChild(document.createTextNode(", "));
+          fixed.appendChild(el("strong", null, c.used));
+          fixed.appendChild(document.createTextNode(" (you typed " + c.typed + ")"));
+        });
+      }
+      if (finding.mode === "most") {
+        var items = finding.terms.map(function (t) { return quoted(t.used || t.term); })
+          .concat(finding.filters.map(function (f) { return quoted(f.typed); }));
+        var most = line("pb-query__most");
+        most.textContent = "No story holds all of " + items.join(", ") + ": these hold the most of them, most first" +
+          (finding.missing.length ? "; none holds " + finding.missing.map(function (t) { return quoted(t.typed); }).join(" or ") : "") + ".";
+      } else if (finding.mode === "all" && finding.filters.length && finding.tagged < finding.results.length) {
+        var rest = finding.results.length - finding.tagged;
+        var tags = finding.filters.map(function (f) { return f.title; }).join(" and ");
+        var said = finding.filters.map(function (f) { return quoted(f.typed); }).join(" or ");
+        line("pb-query__tagged").textContent = finding.tagged ?
+          "Stories tagged " + tags + " first (" + finding.tagged + "), then " + rest + " more that " +
+            (rest === 1 ? "says " : "say ") + said + " instead." :
+          "No story tagged " + tags + " holds the other words; " + (rest === 1 ? "this one says " : "these say ") +
+            said + " instead.";
+      }
+      queryNotes.hidden = !queryNotes.firstChild;
+    }
+
+    // The empty state: words near the ones no story holds, and what dropping one filter finds.
+    function showSuggestions(finding) {
+      suggestions.replaceChildren();
+      var q = input.value;
+      finding.suggestions.forEach(function (s) {
+        var item = el("li", null, "Did you mean ");
+        s.words.forEach(function (word, index) {
+          if (index) item.appendChild(document.createTextNode(" or "));
+          var term = finding.terms.filter(function (t) { return t.typed === s.typed; })[0];
+          item.appendChild(stateLink(word, term ? q.slice(0, term.start) + word + q.slice(term.end) : q));
+        });
+        item.appendChild(document.createTextNode(" for " + quoted(s.typed) + "?"));
+        suggestions.appendChild(item);
+      });
+      finding.drops.forEach(function (drop) {
+        var item = el("li", null, "Drop ");
+        var filter = drop.filter;
+        item.appendChild(filter.explicit ? stateLink(filterName(filter), q.trim(), filter.param)
+                                         : stateLink(filterName(filter), withoutSpans(q, filter.spans)));
+        item.appendChild(document.createTextNode(" (" + drop.count + (drop.count === 1 ? " story)" : " stories)")));
+        suggestions.appendChild(item);
+      });
+      if (!suggestions.firstChild && finding.terms.length) suggestions.appendChild(el("li", null, "Try other words."));
+      suggestions.hidden = !suggestions.firstChild;
+    }
+    // ---- end of queries in a manager's words -----------------------------
 
     var timer = null;
     function changed() {
