@@ -181,6 +181,8 @@ def test_lost_to_globex_on_security_sets_two_filters_and_shows_the_words_searche
     # The URL keeps the words; the boxes stay for filters picked by hand.
     assert parse_qs(urlsplit(page.url).query) == {"q": ["lost to globex on security"]}
     assert page.input_value("select[name=competitor]") == ""
+    # The folded filters' summary counts the two read from the words.
+    assert page.inner_text("[data-finder-filters] summary").strip() == "Filters (2)"
 
     page.get_by_role("button", name="Remove Competitor: Globex (“globex”)").click()
     page.wait_for_function(
@@ -190,6 +192,7 @@ def test_lost_to_globex_on_security_sets_two_filters_and_shows_the_words_searche
                                    "globex-trust-package-before-we-asked",
                                    "infosec-veto-after-verbal-yes"]
     assert chips(page) == ["Outcome: Loss ×"]
+    assert page.inner_text("[data-finder-filters] summary").strip() == "Filters (1)"
 
 
 def test_lost_finds_what_loss_finds_tagged_losses_first(tab):

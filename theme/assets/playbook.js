@@ -489,15 +489,19 @@
     if (!filters) return;
     var shown = filters.querySelector("[data-finder-filter-count]");
     var selects = Array.prototype.slice.call(filters.querySelectorAll("select[name]"));
+    // Filters picked in a box and those read from the words (chips) alike.
     function count() {
-      var set = selects.filter(function (select) { return select.value; }).length;
+      var set = selects.filter(function (select) { return select.value; }).length +
+        form.querySelectorAll("[data-query-chip]").length;
       shown.textContent = "(" + set + ")";
     }
     if (window.matchMedia && window.matchMedia(PHONE).matches) filters.open = false;
     form.addEventListener("change", count);
     var status = form.querySelector("[data-finder-count]");
     if (status && "MutationObserver" in window) {
-      new MutationObserver(count).observe(status, { childList: true, characterData: true, subtree: true });
+      [status, form.querySelector("[data-query-notes]")].forEach(function (watched) {
+        if (watched) new MutationObserver(count).observe(watched, { childList: true, characterData: true, subtree: true });
+      });
     }
     count();
   }
