@@ -25,7 +25,8 @@ STAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("index", "the finder's Pagefind index of the story pages", ("search_index",)),
     ("build", "the pipeline: settings in, checked library and files out", ("build",)),
     ("edges", "the commands, MkDocs and other builders",
-     ("cli", "scaffold", "mkdocs_plugin", "mkdocs_pages", "zensical_edge", "serve_problems")),
+     ("cli", "scaffold", "clip_cut", "mkdocs_plugin", "mkdocs_pages", "zensical_edge",
+      "serve_problems")),
 )
 
 
