@@ -80,3 +80,26 @@ def test_the_samples_own_recordings_stay_plain_files_so_a_clone_builds_without_g
     new = subprocess.run(["git", "check-attr", "filter", "--", "content/audio/new.m4a"],
                          cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert new.strip() == "content/audio/new.m4a: filter: lfs"
+
+
+def test_every_workflow_fetches_the_lfs_recordings_through_a_cache_before_it_builds():
+    """A build whose recordings did not change downloads none from LFS: the objects come
+    from the Actions cache, keyed on their ids, and `git lfs pull` fetches only the rest."""
+    import yaml
+
+    for name in ("pull-request.yml", "deploy.yml", "latest-releases.yml"):
+        workflow = yaml.safe_load((REPO / ".github" / "workflows" / name).read_text())
+        for job in workflow["jobs"].values():
+            steps = job["steps"]
+            runs = [step.get("run", "") for step in steps]
+            if not any("make " in run for run in runs):
+                continue  # the deploy job only publishes
+            cache = next(i for i, step in enumerate(steps)
+                         if step.get("with", {}).get("path") == ".git/lfs")
+            pull = next(i for i, run in enumerate(runs) if "lfs pull" in run)
+            make = next(i for i, run in enumerate(runs) if "make " in run)
+            assert cache < pull < make, name
+            assert "lfs-ids" in steps[cache]["with"]["key"], name
+            checkout = next(step for step in steps
+                            if step.get("uses", "").startswith("actions/checkout@"))
+            assert not checkout.get("with", {}).get("lfs"), name  # all at once, uncached
