@@ -263,3 +263,15 @@ def test_a_malformed_provenance_is_a_located_error(library, case):
     problems = [p for p in library.load().problems if p.path == path]
     assert [(p.line, p.field, p.code) for p in problems] == [
         (line, field, "clip.provenance-invalid")]
+
+
+def test_the_guides_example_clip_cut_from_a_recording_is_accepted(library):
+    guide = (Path(__file__).parent.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    example = guide.split("## A complete example", 1)[1].split("```yaml\n", 1)[1]
+    example = example.split("```", 1)[0]
+    # Fields only (no decoding): the excerpt need only be there.
+    (library.content / "audio" / "northwind-per-seat-math-lost-the-cfo-1.m4a").write_bytes(b"")
+    path = library.story(example, "northwind-per-seat-math-lost-the-cfo.md")
+    # The sample taxonomy here lacks some of its terms; its clip must raise nothing.
+    assert [p for p in library.load().problems
+            if p.path == path and p.field.startswith("clips")] == []
