@@ -13,7 +13,16 @@ from pathlib import Path
 import pytest
 
 from generator.audio import AudioCache, find_ffmpeg
-from helpers import EPOCH, STORY, build, decode_as_is, make_repo, validate_json
+from helpers import (
+    EPOCH,
+    STORY,
+    build,
+    decode_as_is,
+    launch_chromium,
+    make_repo,
+    serve_under_project_path,
+    validate_json,
+)
 
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
 
@@ -95,6 +104,32 @@ def test_a_45_minute_recording_becomes_a_small_excerpt_that_validates_builds_and
     assert abs(len(decode_as_is(published)) / 1000 - 75.0) < 0.2
     page = (tmp_path / "site" / "stories" / "globex-soc2" / "index.html").read_text()
     assert 'src="clip-2.mp3"' in page
+    assert _plays_in_chromium(tmp_path / "site", tmp_path / "www", "globex-soc2", 2) > 0
+
+
+def _plays_in_chromium(site: Path, www: Path, story: str, number: int) -> float:
+    """Play a story's clip in Chromium, muted; the seconds it got through."""
+    from playwright.sync_api import sync_playwright
+
+    www.mkdir()
+    base, server = serve_under_project_path(site, www)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page()
+            page.goto(f"{base}stories/{story}/#clip-{number}")
+            audio = page.locator(f"#clip-{number} audio")
+            duration = audio.evaluate(
+                "a => new Promise(done => { a.preload = 'metadata'; a.addEventListener("
+                "'loadedmetadata', () => done(a.duration), {once: true}); a.load(); })")
+            assert abs(duration - 75.0) < 0.2
+            played = audio.evaluate(
+                "a => { a.muted = true; return a.play().then(() => new Promise(done => "
+                "setTimeout(() => done(a.currentTime), 600))); }")
+            browser.close()
+    finally:
+        server.shutdown()
+    return played
 
 
 def test_a_cut_of_the_moment_a_clip_plays_updates_that_clip_and_keeps_its_transcript(
