@@ -372,6 +372,9 @@ def cmd_audio_cut(args: argparse.Namespace) -> int:
         excerpt = cut(ffmpeg, source, start, end, stem)
     except AudioError as error:
         return refuse(error.message)
+    except OSError as error:
+        return refuse(f"cannot write the excerpt into {args.content}/audio/: "
+                      f"{error.strerror or error}")
     entry = clip_cut.ClipEntry(
         excerpt.path.relative_to(content / "audio").as_posix(), start - excerpt.offset,
         min(end - excerpt.offset, excerpt.seconds), recording.name, source.sha256, start, end,
@@ -381,7 +384,13 @@ def cmd_audio_cut(args: argparse.Namespace) -> int:
     edited = clip_cut.with_clip(text, index, entry)
     problems = []
     if edited is not None:
-        clip_cut.write_text(story, edited)
+        try:
+            clip_cut.write_text(story, edited)
+        except OSError as error:
+            print(visible(f"playbook audio cut: cannot write {rel}: {error.strerror or error}"),
+                  file=sys.stderr)
+            edited = None
+    if edited is not None:
         problems = clip_cut.new_problems(content, rel, before, entry)
         if problems:
             clip_cut.write_text(story, text)  # put back as the author left it
