@@ -34,6 +34,7 @@ def ffmpeg(*args: str) -> None:
 def video(path: Path, seconds: int = 8, audio: bool = True) -> Path:
     """A small real video (a colour and, if `audio`, a tone), as a call recorder exports."""
     codecs = {".mp4": ["-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"],
+              ".mov": ["-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac"],
               ".webm": ["-c:v", "libvpx", "-deadline", "realtime", "-c:a", "libopus"]}
     sources = ["-f", "lavfi", "-i", f"color=c=blue:s=64x48:r=5:d={seconds}"]
     if audio:
@@ -175,6 +176,9 @@ HOSTILE_CUTS = {
                   "'notes.mp3' is not audio or video that ffmpeg can read"),
     "not a recording's name": (("--recording", "notes.txt", "--from", "0:01", "--to", "0:05"),
                                "'notes.txt' is not a recording: expected one of .wav"),
+    "a clip the story lacks": (("--from", "0:01", "--to", "0:05", "--clip", "3"),
+                               "--clip 3: content/stories/globex-soc2.md has 1 clip(s); "
+                               "leave --clip out to add one"),
     "a video without sound": (("--recording", "silent.mp4", "--from", "0:01", "--to", "0:05"),
                               "the video 'silent.mp4' has no audio track"),
 }
@@ -198,8 +202,8 @@ def test_a_cut_it_cannot_make_is_one_line_exit_2_and_writes_nothing(library, tmp
     before = story.read_bytes()
     result = cut(root, recording, *[part for pair in options.items() for part in pair])
     assert result.returncode == 2
-    assert result.stderr.splitlines() == [f"playbook audio cut: {message}"] or (
-        len(result.stderr.splitlines()) == 1 and message in result.stderr), result.stderr
+    [line] = result.stderr.splitlines()  # one line, naming the command
+    assert line.startswith("playbook audio cut: ") and message in line, line
     assert story.read_bytes() == before
     assert sorted(p.name for p in (library.content / "audio").iterdir()) == ["interview.wav"]
 
@@ -241,7 +245,7 @@ def _with_clip(library, src: str, extra: str = "") -> str:
         "    transcript: By the time your packet arrived we were done.\n" + extra))
 
 
-@pytest.mark.parametrize("name", ["call.mp4", "call.webm"])
+@pytest.mark.parametrize("name", ["call.mp4", "call.mov", "call.webm"])
 def test_a_video_with_an_audio_track_is_a_recording(library, tmp_path, name):
     video(library.content / "audio" / name)
     path = _with_clip(library, name)
