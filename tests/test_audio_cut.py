@@ -105,6 +105,10 @@ def test_a_45_minute_recording_becomes_a_small_excerpt_that_validates_builds_and
     assert abs(len(decode_as_is(published)) / 1000 - 75.0) < 0.2
     page = (tmp_path / "site" / "stories" / "globex-soc2" / "index.html").read_text()
     assert 'src="clip-2.mp3"' in page
+    # The page tells where the moment is in the interview, not in the excerpt.
+    assert "4:05&ndash;5:20 of the interview" in page
+    assert "0:01&ndash;0:07 of the interview" in page  # clip 1, cut from the whole recording
+    assert "0:02&ndash;1:17" not in page
     assert _plays_in_chromium(tmp_path / "site", tmp_path / "www", "globex-soc2", 2) > 0
 
 

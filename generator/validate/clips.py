@@ -203,8 +203,9 @@ def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[
                         "swap the two values, or correct the one that is wrong",
                         code="clip.end-before-start")
             ok = False
+        interview: tuple[float, float] | None = None
         if "cut_from" in spec:
-            _check_cut_from(check, spec["cut_from"], (*at, "cut_from"))
+            interview = _check_cut_from(check, spec["cut_from"], (*at, "cut_from"))
         if ok:  # src, start and end are usable, whatever else is wrong
             specs.append(ClipSpec(check.source, index, src, start, end))
         transcript = spec.get("transcript")
@@ -216,19 +217,24 @@ def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[
                         code="field.required")
             ok = False
         if ok and isinstance(transcript, str):
-            clips.append(Clip(src, start, end, transcript.strip()))
+            clips.append(Clip(src, start, end, transcript.strip(),
+                              interview_start=interview[0] if interview else None,
+                              interview_end=interview[1] if interview else None))
     return tuple(clips), specs
 
 
-def _check_cut_from(check: Checker, value: object, at: FieldPath) -> None:
+def _check_cut_from(check: Checker, value: object,
+                    at: FieldPath) -> tuple[float, float] | None:
     """An excerpt's provenance: the whole recording's file name and SHA-256, and where
-    in it the clip's moment was (as `playbook audio cut` writes them)."""
+    in it the clip's moment was (as `playbook audio cut` writes them). Returns those
+    times when all of it is valid."""
     example = ("written by `playbook audio cut`, e.g. 'cut_from: {recording: interview.mp4, "
                "sha256: <64 hex digits>, start: \"4:05\", end: \"5:20\"}'")
     if not isinstance(value, dict):
         check.error(at, f"expected 'cut_from' to hold recording, sha256, start and end; "
                         f"found {describe(value)}", example, code="clip.provenance-invalid")
-        return
+        return None
+    faults = len(check.problems)
     check.unknown_keys(value, CUT_FROM_KEYS, at, "cut_from")
     name = value.get("recording")
     if (not isinstance(name, str) or not name.strip() or _CONTROL.search(name)
@@ -260,3 +266,6 @@ def _check_cut_from(check: Checker, value: object, at: FieldPath) -> None:
                     f"and end {format_time(end)}",
                     "swap the two values, or correct the one that is wrong",
                     code="clip.end-before-start")
+    if len(check.problems) > faults or start is None or end is None:
+        return None
+    return start, end
