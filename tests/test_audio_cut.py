@@ -318,3 +318,36 @@ def test_the_guides_example_clip_cut_from_a_recording_is_accepted(library):
     # The sample taxonomy here lacks some of its terms; its clip must raise nothing.
     assert [p for p in library.load().problems
             if p.path == path and p.field.startswith("clips")] == []
+
+
+def _onset(path: Path, after: float = 0.0) -> float:
+    """Seconds until the first 5 ms louder than -40 dBFS, from `after` on."""
+    segment = decode_as_is(path)
+    for at in range(int(after * 1000), len(segment), 5):
+        if segment[at:at + 5].dBFS > -40:
+            return at / 1000
+    raise AssertionError("no sound found")
+
+
+def test_a_copied_excerpt_starts_where_the_clip_says(library, tmp_path):
+    """Stream copy cuts on frames, not samples: a beep 4 minutes into a recording whose
+    bitrate changes (no index to seek by) is where the new clip's start puts it."""
+    root = make_repo(library)
+    pieces = []
+    for name, source, bitrate in (("quiet", "anullsrc=r=22050:cl=mono:d=60", "32k"),
+                                  ("beep", "sine=f=1000:r=22050:d=1,apad=whole_dur=60",
+                                   "128k")):
+        piece = tmp_path / f"{name}.mp3"
+        ffmpeg("-f", "lavfi", "-i", source, "-ac", "1", "-b:a", bitrate, "-write_xing", "0",
+               "-id3v2_version", "0", "-f", "mp3", str(piece))
+        pieces.append(piece.read_bytes())
+    recording = tmp_path / "interview.mp3"
+    recording.write_bytes(pieces[0] * 4 + pieces[1] + pieces[0] * 2)  # MP3 frames join
+    beep = _onset(recording, after=200)
+    assert 240 <= beep < 240.5  # 4 minutes, and the pieces' encoder padding
+    result = cut(root, str(recording), "--from", "4:00", "--to", "5:10",
+                 "--story", "globex-soc2")
+    assert result.returncode == 0, result.stderr
+    excerpt = library.content / "audio" / "globex-soc2-2.mp3"
+    assert "start: \"0:02\"" in (library.content / "stories" / "globex-soc2.md").read_text()
+    assert abs((_onset(excerpt) - 2.0) - (beep - 240.0)) < 0.03
