@@ -367,7 +367,7 @@ def cmd_audio_cut(args: argparse.Namespace) -> int:
         return refuse(f"cannot read {getattr(error, 'filename', None) or args.story}: {error}")
 
     try:
-        own = _clip_src(text, index)
+        own = clip_cut.clip_src(text, index)
         stem = clip_cut.excerpt_stem(content, args.story, index + 1, own)
         excerpt = cut(ffmpeg, source, start, end, stem)
     except AudioError as error:
@@ -414,24 +414,6 @@ def cmd_audio_cut(args: argparse.Namespace) -> int:
         print("now write what the buyer says in the clip as its 'transcript' in the story, "
               "then run `playbook validate`")
     return 0
-
-
-def _clip_src(text: str, index: int) -> str | None:
-    """The src of the story's clip `index`, if it has one."""
-    import yaml
-
-    from .clip_cut import front_matter
-
-    found = front_matter(text)
-    try:
-        data = yaml.safe_load(found.yaml) if found else None
-    except yaml.YAMLError:
-        return None
-    clips = data.get("clips") if isinstance(data, dict) else None
-    if isinstance(clips, list) and 0 <= index < len(clips) and isinstance(clips[index], dict):
-        src = clips[index].get("src")
-        return src if isinstance(src, str) else None
-    return None
 
 
 PUBLIC_HELP = ("a public build: leave out stories marked 'confidential: true', with their "

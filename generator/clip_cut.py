@@ -17,14 +17,13 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from .audio.cut import Excerpt, Source
 from .load import build_date, load_library
 from .source import size_text
-from .timecode import format_time
+from .timecode import format_time, parse_time
 from .validate.fields import suggestion
 from .validate.placeholders import CLIP_TRANSCRIPT
 
@@ -139,19 +138,32 @@ def _block(lines: list[str], newline: str) -> str:
     return "".join(line + newline for line in lines)
 
 
-def clip_count(text: str) -> int | None:
-    """How many clips the story's front matter lists (None if it cannot be read)."""
+def _read(text: str) -> dict | None:
+    """The story's front matter as data, or None when it cannot be read."""
     found = front_matter(text)
-    if found is None:
-        return None
     try:
-        data = yaml.safe_load(found.yaml)
+        data = yaml.safe_load(found.yaml) if found else None
     except yaml.YAMLError:
         return None
-    if not isinstance(data, dict):
+    return data if isinstance(data, dict) else None
+
+
+def clip_count(text: str) -> int | None:
+    """How many clips the story's front matter lists (None if it cannot be read)."""
+    data = _read(text)
+    if data is None:
         return None
     clips = data.get("clips")
     return len(clips) if isinstance(clips, list) else 0 if clips is None else None
+
+
+def clip_src(text: str, index: int) -> str | None:
+    """The src of the story's clip `index` (0-based), if it has one."""
+    clips = (_read(text) or {}).get("clips")
+    if isinstance(clips, list) and 0 <= index < len(clips) and isinstance(clips[index], dict):
+        src = clips[index].get("src")
+        return src if isinstance(src, str) else None
+    return None
 
 
 def with_clip(text: str, index: int, entry: ClipEntry) -> str | None:
@@ -259,15 +271,8 @@ def _updated_clip(fm: str, clip: yaml.Node, entry: ClipEntry,
 
 def _reads_as(new_text: str, old_text: str, index: int, entry: ClipEntry) -> bool:
     """Whether the edited front matter reads as the old one with just this clip set."""
-    def data(text: str) -> Any:
-        found = front_matter(text)
-        try:
-            return yaml.safe_load(found.yaml) if found else None
-        except yaml.YAMLError:
-            return None
-
-    old, new = data(old_text), data(new_text)
-    if not isinstance(old, dict) or not isinstance(new, dict):
+    old, new = _read(old_text), _read(new_text)
+    if old is None or new is None:
         return False
     old_clips = list(old.pop("clips", None) or [])
     new_clips = list(new.pop("clips", None) or [])
@@ -302,16 +307,9 @@ def matching_clip(text: str, content: Path, source: Source, start: float,
                   end: float) -> int | None:
     """The clip (0-based) that already shows this moment of this recording, if any:
     cut from it before (same SHA-256) or playing it whole, at times that overlap."""
-    found = front_matter(text)
-    try:
-        data = yaml.safe_load(found.yaml) if found else None
-    except yaml.YAMLError:
-        return None
-    clips = data.get("clips") if isinstance(data, dict) else None
+    clips = (_read(text) or {}).get("clips")
     if not isinstance(clips, list):
         return None
-    from .timecode import parse_time
-
     for index, clip in enumerate(clips):
         if not isinstance(clip, dict):
             continue
