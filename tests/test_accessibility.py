@@ -9,6 +9,7 @@ built site (the session's `sample_site`) and one browser serve the whole module.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -139,6 +140,36 @@ def test_axe_finds_no_serious_violation(tabs, site_url, kind, scheme):
     violations = blocking(Axe().run(page).response["violations"])
     if violations:
         pytest.fail(report(violations, f"{scheme} {kind} /{PAGES[kind]}"), pytrace=False)
+
+
+LANDMARK = re.compile(r'^\s*- (banner|complementary|contentinfo|form|main|navigation|region|search)'
+                      r'(?: "(.*)")?:?$')
+
+
+def landmarks(page) -> list[tuple[str, str]]:
+    """Every landmark on the page as (role, accessible name), from Chromium's accessibility tree."""
+    found = []
+    for line in page.locator("body").aria_snapshot().splitlines():
+        match = LANDMARK.match(line)
+        if match:
+            found.append((match[1], match[2] or ""))
+    return found
+
+
+@pytest.mark.parametrize("kind", ["finder", "404", "home"])
+def test_landmarks_of_a_role_have_different_names(tabs, site_url, kind):
+    page = tabs["light"]
+    open_page(page, site_url, PAGES[kind])
+    found = landmarks(page)
+    assert ("main", "") in found
+    duplicates = sorted({landmark for landmark in found if found.count(landmark) > 1})
+    assert duplicates == [], f"{kind}: two landmarks share a role and a name: {duplicates}"
+
+
+def test_the_finder_is_a_search_landmark_named_story_finder(tabs, site_url):
+    page = tabs["light"]
+    open_page(page, site_url, PAGES["finder"])
+    assert ("search", "Story finder") in landmarks(page)
 
 
 def test_only_serious_and_critical_violations_and_duplicate_landmarks_fail():
