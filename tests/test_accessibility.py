@@ -172,6 +172,132 @@ def test_the_finder_is_a_search_landmark_named_story_finder(tabs, site_url):
     assert ("search", "Story finder") in landmarks(page)
 
 
+# -- Keyboard: reach each control with Tab, see where focus is, act with Space or Enter --
+
+FOCUS_RING = """() => {
+  const element = document.activeElement, style = getComputedStyle(element);
+  return {outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+          colour: style.outlineColor, page: getComputedStyle(document.body).backgroundColor};
+}"""
+
+
+def _channels(css: str) -> tuple[float, ...]:
+    values = [float(v) for v in re.findall(r"[\d.]+", css)]
+    return tuple(values[:3]) + ((values[3],) if len(values) > 3 else (1.0,))
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2.2's contrast ratio of two CSS rgb()/rgba() colours, the first drawn on the second."""
+    *back, _ = _channels(background)
+    *fore, alpha = _channels(foreground)
+    fore = [f * alpha + b * (1 - alpha) for f, b in zip(fore, back, strict=True)]
+
+    def luminance(rgb) -> float:
+        linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4
+                  for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(fore), luminance(back)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_contrast_matches_wcags_worked_values():
+    assert round(contrast("rgb(0, 0, 0)", "rgb(255, 255, 255)"), 2) == 21.0
+    assert round(contrast("rgb(118, 118, 118)", "rgb(255, 255, 255)"), 2) == 4.54
+    # Material's grey text, black at 54% on white, is #757575: 4.61:1.
+    assert round(contrast("rgba(0, 0, 0, 0.54)", "rgb(255, 255, 255)"), 2) == 4.59
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Skip to the content as a keyboard user does, then Tab until `selector` has focus."""
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className").startswith("md-skip")
+    page.keyboard.press("Enter")
+    tab_on(page, selector, limit)
+
+
+def tab_on(page, selector: str, limit: int = 10) -> None:
+    """Tab from where the focus is until `selector` has it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    pytest.fail(f"{limit} presses of Tab never reached {selector} on {page.url}")
+
+
+def wait_for_query(page, query: str) -> None:
+    page.wait_for_function("query => window.location.search === query", arg=query)
+
+
+def assert_focus_visible(page, what: str) -> None:
+    ring = page.evaluate(FOCUS_RING)
+    assert ring["outline"] == "solid" and ring["width"] >= 2, f"{what}: no focus ring: {ring}"
+    assert contrast(ring["colour"], ring["page"]) >= 3, f"{what}: a faint focus ring: {ring}"
+
+
+@pytest.fixture(params=list(SCHEMES))
+def keyboard_page(request, browser):
+    """A fresh page (nothing ticked in its storage) in each colour scheme."""
+    context = browser.new_context(color_scheme=request.param)
+    yield context.new_page()
+    context.close()
+
+
+def test_the_finder_works_from_the_keyboard(keyboard_page, site_url):
+    page = keyboard_page
+    open_page(page, site_url, "stories/?")
+    tab_to(page, "input[name=q]")
+    assert_focus_visible(page, "the finder's words box")
+    page.keyboard.type("security review")
+    wait_for_query(page, "?q=security+review")
+    page.wait_for_selector("[data-finder-list][data-finder-ready]")
+    assert page.locator("[data-finder-count]").inner_text().endswith(", best match first")
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "outcome"
+    assert_focus_visible(page, "the outcome filter")
+    page.keyboard.press("ArrowDown")  # the first outcome after "Any outcome"
+    wait_for_query(page, "?q=security+review&outcome=win")
+    page.wait_for_selector("[data-finder-list][data-finder-ready]")
+
+    tab_on(page, "[data-finder-list] .pb-card__title", limit=30)  # past the other filters
+    title = page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/stories/*/")
+    assert page.locator("h1").inner_text().rstrip("\u00b6").strip() == title
+
+
+def test_the_clip_player_and_its_speeds_work_from_the_keyboard(keyboard_page, site_url):
+    page = keyboard_page
+    open_page(page, site_url, "stories/globex-security-review-came-too-late/")
+    tab_to(page, "#clip-1 audio")
+    assert_focus_visible(page, "the clip's player")
+    audio = page.locator("#clip-1 audio")
+
+    tab_on(page, "#clip-1 button[data-speed='1.25']")  # past the player's own controls
+    assert_focus_visible(page, "the 1.25x speed button")
+    page.keyboard.press("Enter")
+    assert audio.evaluate("a => a.playbackRate") == 1.25
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    assert audio.evaluate("a => a.playbackRate") == 1.5
+    assert page.locator("#clip-1 button[aria-pressed=true]").all_inner_texts() == ["1.5\u00d7"]
+
+
+def test_the_ramp_checkboxes_work_from_the_keyboard(keyboard_page, site_url):
+    page = keyboard_page
+    open_page(page, site_url, "ramp/new-account-executive/")
+    overall = page.locator("[data-ramp-overall] [data-ramp-count]")
+    assert re.search(r"\b0 of 31\b", overall.inner_text())
+    tab_to(page, ".pb-tick")
+    assert_focus_visible(page, "a ramp checkbox")
+    page.keyboard.press("Space")
+    assert page.evaluate("document.activeElement.checked") is True
+    assert re.search(r"\b1 of 31\b", overall.inner_text())
+    page.keyboard.press("Space")
+    assert re.search(r"\b0 of 31\b", overall.inner_text())
+
+
 def test_only_serious_and_critical_violations_and_duplicate_landmarks_fail():
     def violation(rule: str, impact: str) -> dict:
         return {"id": rule, "impact": impact, "help": "", "nodes": [{"target": ["main p"]}]}
