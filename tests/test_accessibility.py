@@ -298,6 +298,19 @@ def test_the_ramp_checkboxes_work_from_the_keyboard(keyboard_page, site_url):
     assert re.search(r"\b0 of 31\b", overall.inner_text())
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_finders_boxes_and_their_example_words_stand_out(tabs, site_url, scheme):
+    page = tabs[scheme]
+    open_page(page, site_url, "stories/")
+    box = page.locator("input[name=q]").evaluate("""box => ({
+        example: getComputedStyle(box, "::placeholder").color,
+        edge: getComputedStyle(box).borderTopColor,
+        inside: getComputedStyle(box).backgroundColor,
+        page: getComputedStyle(document.body).backgroundColor})""")
+    assert contrast(box["example"], box["inside"]) >= 4.5, box  # text: WCAG 1.4.3
+    assert contrast(box["edge"], box["page"]) >= 3, box  # a control's edge: WCAG 1.4.11
+
+
 def test_only_serious_and_critical_violations_and_duplicate_landmarks_fail():
     def violation(rule: str, impact: str) -> dict:
         return {"id": rule, "impact": impact, "help": "", "nodes": [{"target": ["main p"]}]}
