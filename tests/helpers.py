@@ -331,3 +331,43 @@ def serve_under_project_path(site: Path, tmp: Path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/playbook/", server
+
+
+# -- axe-core in Chromium (tests/test_accessibility.py, tests/test_zensical.py) --------
+
+# TEMPORARY, delete when branch `onesearch` is merged: it replaces Material's
+# header search dialog (div.md-search, role=dialog without a name) with the
+# playbook's own Pagefind search box. Only this rule on only this element is let off.
+MATERIAL_SEARCH_DIALOG = ("aria-dialog-name", ".md-search")
+
+
+def blocking_violations(violations: list[dict]) -> list[dict]:
+    """The axe violations a page must not have: serious or critical, and landmark-unique."""
+    found = []
+    for violation in violations:
+        if violation["impact"] not in ("serious", "critical") \
+                and violation["id"] != "landmark-unique":
+            continue
+        nodes = [node for node in violation["nodes"]
+                 if (violation["id"], node["target"][-1]) != MATERIAL_SEARCH_DIALOG]
+        if nodes:
+            found.append({**violation, "nodes": nodes})
+    return found
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core (bundled with axe-playwright-python, nothing fetched) on the page as it is."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return blocking_violations(Axe().run(page).response["violations"])
+
+
+def axe_report(violations: list[dict], where: str) -> str:
+    """Each violation's rule, impact and help, then each element's selector and what failed."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{where}: {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    {' > '.join(node['target'])}: {summary}")
+    return "\n".join(lines)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import launch_chromium
+from helpers import axe_report, axe_violations, blocking_violations, launch_chromium
 
 # One page of each type in the sample playbook. The finder is checked with
 # results on screen, and with a notice whose "did you mean" link is live.
@@ -40,12 +40,6 @@ PAGES = {
     "404": "no/such/page/",
 }
 SCHEMES = {"light": "default", "dark": "slate"}  # emulated preference: Material's scheme
-
-# TEMPORARY, delete when branch `onesearch` is merged: it replaces Material's
-# header search dialog (div.md-search, role=dialog without a name) with the
-# playbook's own Pagefind search box. Only this rule on only this element is let off.
-MATERIAL_SEARCH_DIALOG = ("aria-dialog-name", ".md-search")
-
 
 class _PagesHandler(SimpleHTTPRequestHandler):
     """Serves the site like GitHub Pages: a missing path gets the site's 404.html."""
@@ -105,41 +99,15 @@ def open_page(page, url: str, path: str) -> None:
     page.wait_for_load_state("load")
 
 
-def blocking(violations: list[dict]) -> list[dict]:
-    """The violations the site must not have: serious or critical, and landmark-unique."""
-    found = []
-    for violation in violations:
-        if violation["impact"] not in ("serious", "critical") \
-                and violation["id"] != "landmark-unique":
-            continue
-        nodes = [node for node in violation["nodes"]
-                 if (violation["id"], node["target"][-1]) != MATERIAL_SEARCH_DIALOG]
-        if nodes:
-            found.append({**violation, "nodes": nodes})
-    return found
-
-
-def report(violations: list[dict], where: str) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"{where}: {violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"]:
-            summary = " ".join(node.get("failureSummary", "").split())
-            lines.append(f"    {' > '.join(node['target'])}: {summary}")
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("kind", PAGES)
 def test_axe_finds_no_serious_violation(tabs, site_url, kind, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
     page = tabs[scheme]
     open_page(page, site_url, PAGES[kind])
     assert page.locator("body").get_attribute("data-md-color-scheme") == SCHEMES[scheme]
-    violations = blocking(Axe().run(page).response["violations"])
+    violations = axe_violations(page)
     if violations:
-        pytest.fail(report(violations, f"{scheme} {kind} /{PAGES[kind]}"), pytrace=False)
+        pytest.fail(axe_report(violations, f"{scheme} {kind} /{PAGES[kind]}"), pytrace=False)
 
 
 LANDMARK = re.compile(r'^\s*- (banner|complementary|contentinfo|form|main|navigation|region|search)'
@@ -318,5 +286,5 @@ def test_only_serious_and_critical_violations_and_duplicate_landmarks_fail():
     found = [violation("color-contrast", "serious"), violation("button-name", "critical"),
              violation("landmark-unique", "moderate"), violation("region", "moderate"),
              violation("heading-order", "minor")]
-    assert [v["id"] for v in blocking(found)] == ["color-contrast", "button-name",
+    assert [v["id"] for v in blocking_violations(found)] == ["color-contrast", "button-name",
                                                   "landmark-unique"]
