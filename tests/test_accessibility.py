@@ -83,9 +83,20 @@ def browser():
 
 @pytest.fixture(scope="module")
 def tabs(browser):
-    """One page per colour scheme, reused for every page of the site."""
+    """One page per colour scheme at 1280 px, reused for every page of the site."""
     contexts = {scheme: browser.new_context(color_scheme=scheme, viewport={"width": 1280,
                                                                           "height": 800})
+                for scheme in SCHEMES}
+    yield {scheme: context.new_page() for scheme, context in contexts.items()}
+    for context in contexts.values():
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def phone_tabs(browser):
+    """The same on a 390 x 844 phone, where Material's navigation is a drawer."""
+    contexts = {scheme: browser.new_context(color_scheme=scheme, is_mobile=True, has_touch=True,
+                                            viewport={"width": 390, "height": 844})
                 for scheme in SCHEMES}
     yield {scheme: context.new_page() for scheme, context in contexts.items()}
     for context in contexts.values():
@@ -108,6 +119,17 @@ def test_axe_finds_no_serious_violation(tabs, site_url, kind, scheme):
     violations = axe_violations(page)
     if violations:
         pytest.fail(axe_report(violations, f"{scheme} {kind} /{PAGES[kind]}"), pytrace=False)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("kind", ["home", "story", "finder", "ramp", "insights"])
+def test_axe_finds_no_serious_violation_on_a_phone(phone_tabs, site_url, kind, scheme):
+    page = phone_tabs[scheme]
+    open_page(page, site_url, PAGES[kind])
+    violations = axe_violations(page)
+    if violations:
+        pytest.fail(axe_report(violations, f"phone {scheme} {kind} /{PAGES[kind]}"),
+                    pytrace=False)
 
 
 LANDMARK = re.compile(r'^\s*- (banner|complementary|contentinfo|form|main|navigation|region|search)'

@@ -472,7 +472,25 @@
     });
   }
 
+  // ---- Accessibility (issue 20): names for Material's section navigation ----
+  // With navigation.indexes, each section's sub-navigation <nav> is labelled by
+  // its expand toggle, which holds only an icon: on a phone, where the drawer
+  // shows them, the sections are nameless navigation landmarks, all alike (axe's
+  // landmark-unique). The toggle takes its section's title as its name, which
+  // names the <nav> too. Material finds the <nav> by that aria-labelledby, so it stays.
+  function nameSectionNavigation() {
+    Array.prototype.forEach.call(document.querySelectorAll("nav[aria-labelledby]"), function (nav) {
+      var toggle = document.getElementById(nav.getAttribute("aria-labelledby"));
+      if (!toggle || toggle.textContent.trim() || toggle.hasAttribute("aria-label")) return;
+      var section = toggle.parentNode.querySelector("a");
+      var title = section && section.textContent.trim();
+      if (title) toggle.setAttribute("aria-label", title);
+    });
+  }
+  // ---- end of accessibility -------------------------------------------------
+
   function ready() {
+    nameSectionNavigation();
     setupRamp();
     document.addEventListener("play", pauseOtherClips, true); // "play" does not bubble
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
