@@ -301,6 +301,78 @@ def test_the_finders_boxes_and_their_example_words_stand_out(tabs, site_url, sch
     assert contrast(box["edge"], box["page"]) >= 3, box  # a control's edge: WCAG 1.4.11
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("kind, button", [("home", "Find a story"),
+                                          ("home", "Subscribe to new stories (Atom feed)"),
+                                          ("404", "Search stories")])
+def test_a_button_reads_at_4_5_to_1_at_rest_and_with_focus(tabs, site_url, scheme, kind,
+                                                           button):
+    page = tabs[scheme]
+    open_page(page, site_url, PAGES[kind])
+    page.add_style_tag(content="* { transition: none !important; }")  # read settled colours
+    control = page.locator("article").get_by_role(
+        "link" if kind == "home" else "button", name=button, exact=True)
+    colours = "e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]"
+    at_rest = control.evaluate(colours)
+    control.focus()
+    focused = control.evaluate(colours)
+    page_colour = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    for text, fill in (at_rest, focused):
+        background = page_colour if fill == "rgba(0, 0, 0, 0)" else fill
+        assert contrast(text, background) >= 4.5, {"at rest": at_rest, "focused": focused}
+
+
+# The element's text colour and the backgrounds under it, nearest first, down to
+# the first opaque one (the canvas is white where none is).
+_TEXT_AND_BACKGROUNDS = """element => {
+  const layers = [];
+  for (let at = element; at; at = at.parentElement) {
+    const fill = getComputedStyle(at).backgroundColor;
+    layers.push(fill);
+    if (fill.startsWith("rgb(")) break;
+  }
+  return {text: getComputedStyle(element).color, layers};
+}"""
+
+
+def text_contrast(locator) -> float:
+    found = locator.evaluate(_TEXT_AND_BACKGROUNDS)
+    background = "rgb(255, 255, 255)"
+    for layer in reversed(found["layers"]):
+        *fill, alpha = _channels(layer)
+        *under, _ = _channels(background)
+        mixed = [f * alpha + u * (1 - alpha) for f, u in zip(fill, under, strict=True)]
+        background = "rgb({}, {}, {})".format(*mixed)
+    return contrast(found["text"], background)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("kind, selector", [
+    ("story", ".pb-takeaway .pb-label"),  # "Try next time" on the takeaway's tint: was 4.49:1
+    ("story", "#clip-1 .pb-speed button[aria-pressed=true]"),  # the selected 1x: was 2.38:1
+    ("story", ".pb-clip__meta"),  # the clip's times, grey text
+    ("home", ".pb-start a"),  # a link on the ramp box's tint: was 3.9:1 in the dark
+])
+def test_the_texts_the_audit_named_read_at_4_5_to_1(tabs, site_url, scheme, kind, selector):
+    page = tabs[scheme]
+    open_page(page, site_url, PAGES[kind])
+    assert text_contrast(page.locator(selector).first) >= 4.5
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("kind, selector", [
+    ("home", ".pb-muted a"),  # "Library insights" in grey text: was 1.48:1 to it, no underline
+    ("story", ".pb-clip__meta a"),  # "Clip 1" in the clip's grey line
+    ("facet term", ".pb-takeaways a"),  # the story after a takeaway on a competitor page
+    ("404", ".pb-notfound__links a"),
+])
+def test_a_link_in_running_text_is_underlined(tabs, site_url, scheme, kind, selector):
+    page = tabs[scheme]
+    open_page(page, site_url, PAGES[kind])
+    link = page.locator(selector).first
+    assert "underline" in link.evaluate("a => getComputedStyle(a).textDecorationLine")
+
+
 def test_only_serious_and_critical_violations_and_duplicate_landmarks_fail():
     def violation(rule: str, impact: str) -> dict:
         return {"id": rule, "impact": impact, "help": "", "nodes": [{"target": ["main p"]}]}
