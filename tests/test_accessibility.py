@@ -162,6 +162,21 @@ def test_the_finder_is_a_search_landmark_named_story_finder(tabs, site_url):
     assert ("search", "Story finder") in landmarks(page)
 
 
+def test_each_ramp_checkbox_is_named_by_its_kind_and_what_it_is(tabs, site_url):
+    page = tabs["light"]
+    open_page(page, site_url, PAGES["ramp"])
+    boxes = page.locator("article").get_by_role("checkbox")
+    names = [line.strip().removeprefix("- ").strip("'") for line in
+             page.locator("article").aria_snapshot().splitlines() if 'checkbox "' in line]
+    assert len(names) == boxes.count() == 31
+    assert names[:3] == ['checkbox "Skill Discovery"',
+                         'checkbox "Criterion Quantifies the cost of the current AP process"',
+                         'checkbox "Criterion Surfaces the security review in the first two calls"']
+    assert 'checkbox "Listen The security lead heard about us in week nine"' in names
+    assert 'checkbox "Gate: Learn"' in names
+    assert len(set(names)) == len(names)  # never "Skill", "Skill", ... for a screen reader
+
+
 # -- Keyboard: reach each control with Tab, see where focus is, act with Space or Enter --
 
 FOCUS_RING = """() => {
