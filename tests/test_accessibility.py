@@ -122,7 +122,7 @@ def test_axe_finds_no_serious_violation(tabs, site_url, kind, scheme):
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("kind", ["home", "story", "finder", "ramp", "insights"])
+@pytest.mark.parametrize("kind", ["home", "story", "finder", "ramp", "insights", "guide"])
 def test_axe_finds_no_serious_violation_on_a_phone(phone_tabs, site_url, kind, scheme):
     page = phone_tabs[scheme]
     open_page(page, site_url, PAGES[kind])

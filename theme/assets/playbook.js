@@ -487,10 +487,21 @@
       if (title) toggle.setAttribute("aria-label", title);
     });
   }
+
+  // Material lets the keyboard reach (and so scroll) a code block wider than the
+  // page, except on a touch screen; a phone or tablet can have a keyboard too.
+  function focusableWideCode() {
+    Array.prototype.forEach.call(document.querySelectorAll("pre > code"), function (code) {
+      if (!code.hasAttribute("tabindex") && code.scrollWidth > code.clientWidth) {
+        code.setAttribute("tabindex", "0");
+      }
+    });
+  }
   // ---- end of accessibility -------------------------------------------------
 
   function ready() {
     nameSectionNavigation();
+    focusableWideCode();
     setupRamp();
     document.addEventListener("play", pauseOtherClips, true); // "play" does not bubble
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
