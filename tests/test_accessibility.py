@@ -304,6 +304,35 @@ def test_the_ramp_checkboxes_work_from_the_keyboard(keyboard_page, site_url):
     assert re.search(r"\b0 of 31\b", overall.inner_text())
 
 
+def test_shift_tab_never_leaves_the_focus_under_the_sticky_header(keyboard_page, site_url):
+    page = keyboard_page
+    open_page(page, site_url, PAGES["ramp"])
+    for _ in range(60):
+        page.keyboard.press("Tab")
+    hidden = []
+    for _ in range(40):  # back up the page, as a keyboard user going back does
+        page.keyboard.press("Shift+Tab")
+        focus = page.evaluate("""() => {
+          const element = document.activeElement, box = element.getBoundingClientRect();
+          const header = document.querySelector(".md-header").getBoundingClientRect();
+          return {what: element.id || element.textContent.trim(), bottom: box.bottom,
+                  header: header.bottom};
+        }""")
+        if focus["bottom"] <= focus["header"]:
+            hidden.append(focus)
+    assert hidden == []
+
+
+@pytest.mark.parametrize("path", ["competitors/globex/#stories-6",
+                                  "stories/globex-security-review-came-too-late/#clip-1"])
+def test_a_link_to_a_heading_or_a_clip_still_lands_just_below_the_header(tabs, site_url, path):
+    page = tabs["light"]
+    open_page(page, site_url, path)
+    gap = page.evaluate("""() => document.querySelector(location.hash).getBoundingClientRect().top
+                           - document.querySelector(".md-header").getBoundingClientRect().bottom""")
+    assert 0 < gap <= 32  # Material's own margin (20-24 px), not the focus padding on top
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_the_finders_boxes_and_their_example_words_stand_out(tabs, site_url, scheme):
     page = tabs[scheme]
