@@ -349,3 +349,48 @@ def serve_under_project_path(site: Path, tmp: Path):
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/playbook/", server
+
+
+# -- axe-core in Chromium (tests/test_accessibility.py, tests/test_zensical.py) --------
+
+# TEMPORARY, delete when branch `onesearch` is merged: it replaces Material's
+# header search (div.md-search) with the playbook's own Pagefind search box.
+# Until then these two rules are let off on elements inside it, and only there:
+# its dialog has no name, and on a phone its closed panel keeps scrollable
+# result excerpts that axe still sees.
+MATERIAL_SEARCH_RULES = {"aria-dialog-name", "scrollable-region-focusable"}
+
+
+def blocking_violations(violations: list[dict]) -> list[dict]:
+    """The axe violations a page must not have: serious or critical, and landmark-unique."""
+    return [violation for violation in violations
+            if violation["impact"] in ("serious", "critical")
+            or violation["id"] == "landmark-unique"]
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core (bundled with axe-playwright-python, nothing fetched) on the page as it is."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    def in_material_search(node: dict) -> bool:
+        return page.evaluate("target => !!document.querySelector(target)?.closest('.md-search')",
+                             node["target"][-1])
+
+    found = []
+    for violation in blocking_violations(Axe().run(page).response["violations"]):
+        nodes = [node for node in violation["nodes"]
+                 if violation["id"] not in MATERIAL_SEARCH_RULES or not in_material_search(node)]
+        if nodes:
+            found.append({**violation, "nodes": nodes})
+    return found
+
+
+def axe_report(violations: list[dict], where: str) -> str:
+    """Each violation's rule, impact and help, then each element's selector and what failed."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{where}: {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    {' > '.join(node['target'])}: {summary}")
+    return "\n".join(lines)

@@ -15,7 +15,15 @@ import pytest
 import yaml
 
 from generator.load import load_library
-from helpers import EPOCH, REPO, copy_of_the_sample, launch_chromium, serve_under_project_path
+from helpers import (
+    EPOCH,
+    REPO,
+    axe_report,
+    axe_violations,
+    copy_of_the_sample,
+    launch_chromium,
+    serve_under_project_path,
+)
 
 
 def _pages(site: Path) -> set[str]:
@@ -155,3 +163,31 @@ def test_the_finder_reads_a_managers_words_on_the_zensical_site(zensical_site, t
             assert errors == []
     finally:
         server.shutdown()
+
+
+def test_axe_finds_no_serious_violation_on_the_zensical_site(zensical_site, tmp_path):
+    """Zensical draws its own header and palette: the main page types, light and dark
+    (tests/test_accessibility.py checks every page type of the MkDocs build)."""
+    from playwright.sync_api import sync_playwright
+
+    base, server = serve_under_project_path(zensical_site, tmp_path)
+    failures = []
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            for scheme in ("light", "dark"):
+                page = browser.new_page(color_scheme=scheme)
+                for path in ("", "stories/globex-security-review-came-too-late/",
+                             "stories/?q=security", "ramp/new-account-executive/"):
+                    page.goto(base + path)
+                    if path.startswith("stories/?"):
+                        page.wait_for_selector("[data-finder-list][data-finder-ready]")
+                    violations = axe_violations(page)
+                    if violations:
+                        failures.append(axe_report(violations, f"Zensical {scheme} /{path}"))
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    if failures:
+        pytest.fail("\n".join(failures), pytrace=False)

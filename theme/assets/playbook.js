@@ -726,7 +726,36 @@
     });
   }
 
+  // ---- Accessibility (issue 20): names for Material's section navigation ----
+  // With navigation.indexes, each section's sub-navigation <nav> is labelled by
+  // its expand toggle, which holds only an icon: on a phone, where the drawer
+  // shows them, the sections are nameless navigation landmarks, all alike (axe's
+  // landmark-unique). The toggle takes its section's title as its name, which
+  // names the <nav> too. Material finds the <nav> by that aria-labelledby, so it stays.
+  function nameSectionNavigation() {
+    Array.prototype.forEach.call(document.querySelectorAll("nav[aria-labelledby]"), function (nav) {
+      var toggle = document.getElementById(nav.getAttribute("aria-labelledby"));
+      if (!toggle || toggle.textContent.trim() || toggle.hasAttribute("aria-label")) return;
+      var section = toggle.parentNode.querySelector("a");
+      var title = section && section.textContent.trim();
+      if (title) toggle.setAttribute("aria-label", title);
+    });
+  }
+
+  // Material lets the keyboard reach (and so scroll) a code block wider than the
+  // page, except on a touch screen; a phone or tablet can have a keyboard too.
+  function focusableWideCode() {
+    Array.prototype.forEach.call(document.querySelectorAll("pre > code"), function (code) {
+      if (!code.hasAttribute("tabindex") && code.scrollWidth > code.clientWidth) {
+        code.setAttribute("tabindex", "0");
+      }
+    });
+  }
+  // ---- end of accessibility -------------------------------------------------
+
   function ready() {
+    nameSectionNavigation();
+    focusableWideCode();
     setupRamp();
     document.addEventListener("play", pauseOtherClips, true); // "play" does not bubble
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
