@@ -174,7 +174,8 @@ def test_each_ramp_checkbox_is_named_by_its_kind_and_what_it_is(tabs, site_url):
                          'checkbox "Criterion Quantifies the cost of the current AP process"',
                          'checkbox "Criterion Surfaces the security review in the first two calls"']
     assert 'checkbox "Listen The security lead heard about us in week nine"' in names
-    assert 'checkbox "Gate: Learn"' in names
+    # Closed until its phase's items are ticked, and a screen reader says so.
+    assert 'checkbox "Gate: Learn" [disabled]' in names
     assert len(set(names)) == len(names)  # never "Skill", "Skill", ... for a screen reader
 
 
@@ -257,8 +258,13 @@ def test_the_finder_works_from_the_keyboard(keyboard_page, site_url):
     page.keyboard.type("security review")
     wait_for_query(page, "?q=security+review")
     page.wait_for_selector("[data-finder-list][data-finder-ready]")
-    assert page.locator("[data-finder-count]").inner_text().endswith(", best match first")
+    # The words name a stage, so they became its filter (a chip), not searched words.
+    chips = page.locator("[data-query-chip]").all_inner_texts()
+    assert [" ".join(chip.split()) for chip in chips] == ["Stage: Security review ×"]
 
+    page.keyboard.press("Tab")  # the filters' fold, open on a desktop
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    assert_focus_visible(page, "the filters' fold")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "outcome"
     assert_focus_visible(page, "the outcome filter")
