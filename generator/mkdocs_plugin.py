@@ -125,7 +125,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 HtmlPage(titles.get(record.path), file, config, record)
         self.last_good = self.build
         if self.serving:
-            self.index.start(self.build.files)
+            self.index.start(self.build.files, self.settings.docs_dir)
             self.kept_pages = sum(1 for path in kept if path.endswith(".md"))
             log.info("playbook: rendered %d of %d pages (the rest are unchanged); "
                      "%d story pages kept as written", len(self.build.rendered),
