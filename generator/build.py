@@ -112,9 +112,9 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False,
     Errors always stop generation; with `strict`, warnings do too. Given the
     `previous` run (a serving session), pages whose inputs did not change are
     reused, not rendered again. With `index`, the pages go to the site's
-    search index as they are rendered (and the guides in docs_dir after them), and Pagefind runs in its own process
-    while the caller builds the site: `Build.finder_index.publish(site)` puts
-    it in place, or `.discard()` drops it.
+    search index as they are rendered (the guides in docs_dir after them),
+    and Pagefind runs in its own process while the caller builds the site:
+    `Build.finder_index.publish(site)` puts it in place, or `.discard()` drops it.
     """
     audio = settings.audio_cache() if settings.check_audio or generate else None
     result = load_library(settings.content_dir, settings.today,

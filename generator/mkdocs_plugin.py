@@ -4,7 +4,6 @@ Hooks only: the pipeline is `build.run`, which knows nothing of MkDocs; here
 its settings come from mkdocs.yml and its files become MkDocs files.
 
     plugins:
-      - search
       - playbook:
           content_dir: content   # the library (default: content)
           cache_dir: .cache/playbook
