@@ -128,7 +128,7 @@ def page_document(record: GeneratedFile) -> str | None:
     facets = {vocabulary.folder: vocabulary for vocabulary in vocabularies()}
     vocabulary = facets.get(record.path.split("/", 1)[0])
     return _PAGE_DOCUMENT.format(
-        kind=kind, title=title, body=record.content,
+        kind=kind, title=title, body=_HEADERLINK.sub("", record.content),
         vocabulary=escape(vocabulary.singular.capitalize()) if kind == "topic" and vocabulary
         else "")
 
@@ -142,6 +142,8 @@ def _is_story_page(record: GeneratedFile) -> bool:
         and isinstance(record.content, str)
 
 
+# A heading's permalink (macros.html.j2 `heading`): a pilcrow in no one's words.
+_HEADERLINK = re.compile(r'<a class="headerlink" href="#[^"]*" title="Permanent link">&para;</a>')
 _STORY_PAGE = re.compile(r"stories/(?!index\.md)[^/]+\.md")  # not the finder
 _DOCUMENT = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"></head>'
              '<body>\n{body}<div data-pagefind-body><div hidden data-pagefind-ignore>'

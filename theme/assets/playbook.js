@@ -505,6 +505,11 @@
       else if (input.value.trim()) window.location.href = siteSearchFinderUrl(dialog, input.value.trim());
     });
     dialog.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {  // at once: in a search box the first Escape only clears it
+        event.preventDefault();
+        dialog.close();
+        return;
+      }
       if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
       var stops = [input].concat(links());
       var at = stops.indexOf(document.activeElement);
