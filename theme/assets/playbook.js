@@ -398,7 +398,7 @@
 
   function setupSiteSearch(dialog) {
     var opener = document.querySelector("[data-pb-search-open]");
-    var input = dialog.querySelector("input[name=q]");
+    var input = dialog.querySelector("[data-pb-search-input]");
     var status = dialog.querySelector("[data-pb-search-status]");
     var output = dialog.querySelector("[data-pb-search-results]");
     if (!opener || !input || typeof dialog.showModal !== "function") return;
