@@ -396,7 +396,7 @@ def test_an_internal_build_shows_the_confidential_story_with_its_marker(builds):
 def test_a_public_build_leaves_no_byte_of_the_confidential_story(builds):
     public = builds["public"]
     assert "stories/globex-soc2/index.html" in public  # the public stories are there
-    assert "search/search_index.json" in public and "sitemap.xml" in public
+    assert "pagefind/pagefind-entry.json" in public and "sitemap.xml" in public
     for name, data in public.items():
         lowered = data.lower()
         for secret in DISTINCTIVE:
