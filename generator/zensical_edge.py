@@ -110,6 +110,7 @@ def build_site(config_file: Path, nav: list | None, files: Iterable[GeneratedFil
         settings["nav"] = expand_nav(nav, files)
     # Zensical runs its own search unless told not to; the header's search is
     # the playbook's (theme/partials/playbook-search.html, on Pagefind).
+    # Zensical 0.0.73 still writes its search.json, which no page then loads.
     settings["plugins"] = [*_without_search(settings.get("plugins")),
                            {"search": {"enabled": False}}]
     config.write_text("# Written by `playbook build --builder zensical` from "
