@@ -494,6 +494,8 @@
     dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });
     dialog.querySelector("[data-pb-search-close]").addEventListener("click", function () { dialog.close(); });
     input.addEventListener("input", function () {
+      generation++;  // a search under way is for words no longer there
+      dialog.removeAttribute("data-pb-search-ready");
       clearTimeout(timer);
       timer = setTimeout(run, 120);
     });
