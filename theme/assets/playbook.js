@@ -440,7 +440,7 @@
         }
         output.appendChild(section);
       });
-      status.textContent = total ? total + (total === 1 ? " page matches." : " pages match.")
+      status.textContent = total ? total + (total === 1 ? " result." : " results.")
         : "Nothing matches \u201c" + words + "\u201d. Try fewer words.";
       dialog.setAttribute("data-pb-search-ready", "");
     }
