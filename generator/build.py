@@ -122,7 +122,7 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False,
                           public=settings.public, options=settings.insights,
                           previous=previous.stories_read if previous is not None else None,
                           # A build renders every body for its page: here, once.
-                          render_bodies=generate)
+                          render_bodies=generate, history=generate)
     problems = list(result.problems)
     if settings.docs_dir is not None:
         problems += check_docs(result.library, settings.docs_dir, settings.content_dir,

@@ -253,13 +253,18 @@ def _write_docs_folder(result: Build, out: Path, docs: Path | None) -> str:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from .load import build_date
-    from .scaffold import ScaffoldError
+    from .scaffold import ScaffoldError, Stopped
     from .scaffold import run as scaffold
 
     given = {k: v for k, v in vars(args).items() if k not in ("kind", "content", "func",
                                                                "command")}
     try:
         path = scaffold(args.kind, Path(args.content), given, build_date())
+    except Stopped as stopped:
+        if sys.stdin.isatty():
+            print()  # end the prompt line the author left
+        print(f"playbook new {args.kind}: {stopped}", file=sys.stderr)
+        return stopped.exit_code
     except ScaffoldError as error:
         print(f"playbook new {args.kind}: {error}", file=sys.stderr)
         return 2

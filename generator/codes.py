@@ -24,6 +24,7 @@ from .validate import (
     clips,
     criteria,
     fields,
+    placeholders,
     ramps,
     redirects,
     stories,
@@ -31,7 +32,8 @@ from .validate import (
 )
 
 _MODULES = (source, fields, taxonomy, stories, clips, criteria, recordings, docs,
-            markdown_render, privacy, reach, redirects, calibration, insight_checks, ramps)
+            markdown_render, privacy, reach, redirects, calibration, insight_checks, ramps,
+            placeholders)
 
 
 def all_codes() -> dict[str, Code]:

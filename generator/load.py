@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from .audio import AudioCache
 from .checks.insights import check_insights
 from .checks.reach import check_public_reach
 from .checks.recordings import check_clips, with_durations
+from .history import first_commits
 from .library import Library, link
 from .model import Story, Taxonomy
 from .options import InsightOptions
@@ -101,13 +102,15 @@ def _folder_state(folder: Path) -> tuple:
 def load_library(content_dir: Path, today: date | None = None,
                  audio: AudioCache | None = None, public: bool = False,
                  options: InsightOptions | None = None,
-                 previous: StoryMemo | None = None, render_bodies: bool = True) -> LoadResult:
+                 previous: StoryMemo | None = None, render_bodies: bool = True,
+                 history: bool = False) -> LoadResult:
     """Read, validate and link the library; with `audio`, check clips against recordings.
 
     With the `previous` load's `stories_read`, a story file that has not
     changed is not read and checked again (the cross-file checks still run).
     `render_bodies=False` (`playbook validate`) renders only the story bodies
-    that could hold a link or HTML (see markdown_render.body_findings).
+    that could hold a link or HTML (see markdown_render.body_findings). With
+    `history`, each story gets its file's first commit (for the feed), from git.
     """
     # Not resolved: a content/ that is itself a link must lead inside the repository.
     content_dir = Path(os.path.abspath(content_dir))
@@ -182,6 +185,11 @@ def load_library(content_dir: Path, today: date | None = None,
         found, durations = check_clips(clip_specs, audio_dir, audio)
         problems += found
         stories = with_durations(stories, durations)
+
+    if history:
+        committed = first_commits(content_dir / "stories")
+        stories = [replace(story, committed=committed.get(Path(story.path).name))
+                   for story in stories]
 
     # Ramp playbooks and featured stories name stories and criteria: checked after both.
     ramps, found = read_ramps(content_dir / "ramp", root, taxonomy, stories, story_paths,

@@ -28,7 +28,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
-from . import atomic_dir, search_index
+from . import atomic_dir, search_index, serve_problems
 from .build import DEFAULT_CACHE, Build, Settings, run
 from .mkdocs_pages import (
     CachedFile,
@@ -97,40 +97,75 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         for problem in self.build.warnings:
             log.warning(format_text(problem))
         failing = self.build.problems if config.strict else self.build.errors
+        if failing and self.serving:
+            # A build that raises would hold every browser request (MkDocs waits
+            # for a good build): serve the last good pages, problems laid over them.
+            return self._serve_problems(files, config, failing)
         if failing:  # on_build_error cancels the index
             raise PluginError(
                 "playbook: the content has problems; nothing was built.\n"
                 + "\n".join(format_text(p) for p in failing)
                 + f"\n{summary(self.build.problems)}"
             )
-        clips = sum(1 for f in self.build.files if f.copy_from is not None)
-        log.info("playbook: %d clip%s (%d encoded, the rest from %s; %d recording%s "
-                 "decoded) with ffmpeg %s", clips, "" if clips == 1 else "s",
-                 self.build.clips_encoded, self.settings.cache_dir,
-                 self.build.recordings_decoded, "" if self.build.recordings_decoded == 1 else "s",
-                 self.build.ffmpeg)
+        if self.serving:
+            self._add(files, File.generated(config, serve_problems.PROBLEMS_PATH,
+                                            content=serve_problems.report([], True)))
+        return self._add_generated(files, config, self.build)
+
+    def _serve_problems(self, files: Files, config, failing) -> Files:
+        """serve: the failing problems in the terminal and in the browser (see
+        serve_problems), over the last good build's pages, or none yet."""
+        for problem in failing:
+            (log.error if problem.is_error else log.warning)(format_text(problem))
+        log.error("playbook: the content has problems (%s); the browser shows them over %s "
+                  "until a save fixes them", summary(self.build.problems),
+                  "the last good build" if self.last_good else "every page")
+        self._add(files, File.generated(
+            config, serve_problems.PROBLEMS_PATH,
+            content=serve_problems.report(failing, self.last_good is not None)))
+        if self.last_good is None:
+            self.kept.attach(Path(config.site_dir))
+            self.kept.still_written((), ())  # nothing good to keep: no stale story pages
+            if config.nav:  # no warning for each generated page the nav names
+                config.nav = serve_problems.nav_of_files(
+                    config.nav, lambda path: files.get_file_from_path(path) is not None)
+            return files
+        return self._add_generated(files, config, self.last_good, rebuilt=False)
+
+    def _add_generated(self, files: Files, config, build: Build, rebuilt: bool = True) -> Files:
+        """`build`'s records as MkDocs files; `rebuilt` is False when serve shows
+        the last good build again, whose finder index stands."""
+        if rebuilt:
+            clips = sum(1 for f in build.files if f.copy_from is not None)
+            log.info("playbook: %d clip%s (%d encoded, the rest from %s; %d recording%s "
+                     "decoded) with ffmpeg %s", clips, "" if clips == 1 else "s",
+                     build.clips_encoded, self.settings.cache_dir,
+                     build.recordings_decoded, "" if build.recordings_decoded == 1 else "s",
+                     build.ffmpeg)
         titles = dict(nav_titles(config.nav or []))
         if config.nav:
-            config.nav = expand_nav(config.nav, self.build.files)
+            config.nav = expand_nav(config.nav, build.files)
         kept: set[str] = set()
         if self.serving:
             # Story pages and clips that did not change stay as last written.
-            chrome = chrome_key(config, self.build.files)
+            chrome = chrome_key(config, build.files)
             self.kept.attach(Path(config.site_dir))
-            kept = self.kept.still_written(self.build.files, chrome)
-        for record in self.build.files:
+            kept = self.kept.still_written(build.files, chrome)
+        for record in build.files:
             file = self._mkdocs_file(record, config, kept=record.path in kept)
             if self._add(files, file) and record.is_page and record.path not in kept:
                 HtmlPage(titles.get(record.path), file, config, record)
-        self.last_good = self.build
+        if not rebuilt:
+            return files
+        self.last_good = build
         if self.serving:
-            self.index.start(self.build.files, self.settings.docs_dir)
+            self.index.start(build.files, self.settings.docs_dir)
             self.kept_pages = sum(1 for path in kept if path.endswith(".md"))
             log.info("playbook: rendered %d of %d pages (the rest are unchanged); "
-                     "%d story pages kept as written", len(self.build.rendered),
-                     sum(1 for f in self.build.files if f.is_page), self.kept_pages)
-        log.info("playbook: %d stories, %d criteria", len(self.build.library.stories),
-                 len(self.build.library.criteria))
+                     "%d story pages kept as written", len(build.rendered),
+                     sum(1 for f in build.files if f.is_page), self.kept_pages)
+        log.info("playbook: %d stories, %d criteria", len(build.library.stories),
+                 len(build.library.criteria))
         return files
 
     def _mkdocs_file(self, record: GeneratedFile, config, kept: bool) -> File:
@@ -251,6 +286,20 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             building, self.building = self.building, None
             self.mkdocs_config.site_dir = str(self.site)
             atomic_dir.discard(building)
+
+    # -- serve: every page reads the problems report (serve_problems) ----------------
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        if self.config.enabled and self.serving:
+            return serve_problems.inject(output, serve_problems.script_tag(config.site_url))
+        return output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
+        # 404.html: what serve answers for a page that is not built (yet).
+        if self.config.enabled and self.serving and template_name.endswith(".html"):
+            return serve_problems.inject(output_content,
+                                         serve_problems.script_tag(config.site_url))
+        return output_content
 
     def on_serve(self, server, config, builder):
         if self.config.enabled:

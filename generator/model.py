@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from .vocabularies import vocabulary
 
 OUTCOMES = ("win", "loss", "no-decision")
+# The words a manager types for each outcome ("lost to Globex"): the story
+# finder reads any of them as that outcome, and as the same words in a story's text.
+OUTCOME_WORDS = {"win": ("win", "wins", "won", "winning"),
+                 "loss": ("loss", "losses", "lost", "lose", "losing"),
+                 "no-decision": ("no decision", "no decisions", "undecided")}
 LOSS_REASONS = ("qualification", "execution", "competition")
 SCALES = ("binary", "3", "5")
 GROW_STEPS = ("goal", "reality", "options", "will")
@@ -85,6 +90,16 @@ class Story:
     # Its recordings may be published although a confidential story cuts them too.
     recording_public: bool = False
     redirect_from: tuple[str, ...] = ()  # old ids whose URLs lead here
+    published: date | None = None  # front matter: when the story was added, if given
+    committed: datetime | None = None  # its file's first commit (history.py), in UTC
+
+    @property
+    def added(self) -> datetime:
+        """When the story was added, for the feed: `published`, else its first commit,
+        else (not in git) its interview date."""
+        if self.published is not None:
+            return datetime.combine(self.published, time(), UTC)
+        return self.committed or datetime.combine(self.interviewed, time(), UTC)
 
     def facet(self, name: str) -> tuple[str, ...]:
         """The story's term ids in one vocabulary (by id, field or parameter)."""

@@ -10,8 +10,9 @@ Calibration and insights settings:
           calibration:
             threshold: 85            # % of rater pairs that must agree (default 85)
           insights:
-            stale_after_months: 18   # a story older than this is stale
-            competitor_months: 12    # a competitor without a story this recent is a gap
+            stale_after_months: 18   # a story this much older than the newest is stale
+            competitor_months: 12    # a competitor without a story this close to the newest
+                                     # is a gap (both measured from the newest interview)
             gaps_from_stories: 10    # report coverage gaps once the library has this many
 """
 

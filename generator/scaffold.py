@@ -1,11 +1,14 @@
 """`playbook new story|criterion`: start a content file that the check accepts once filled.
 
 Each field comes from a flag, or, when stdin is a terminal, from a prompt that
-offers the taxonomy's choices and accepts aliases. Without a terminal a missing
-field fails at once with the flags to pass, so a script never hangs. What only
-the author can write (the quote, the takeaway, the narrative) is left empty
-with a comment saying what goes there: `playbook validate` points at each
-empty field until it is filled.
+offers the taxonomy's choices and takes a term's id, alias or title in any
+case; a typed answer that cannot be taken is explained and asked again, so the
+answers before it are kept (a bad flag fails at once). End of input or Ctrl-C
+at a prompt stops it, writing nothing. Without a terminal a missing field
+fails at once with the flags to pass, so a script never hangs. What only the
+author can write is left empty with a comment (the quote, the takeaway) or
+as a placeholder sentence (the narrative, from validate/placeholders.py):
+`playbook validate` points at each until it is replaced.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .model import LOSS_REASONS, OUTCOMES, SCALE_LEVELS, SCALES, Taxonomy
 from .numbers import NumberError
@@ -25,12 +29,21 @@ from .source import read_markdown, read_yaml
 from .validate import RESERVED_IDS, SLUG, check_taxonomy, slugify, suggestion
 from .validate.criteria import WEIGHT
 from .validate.fields import unportable
+from .validate.placeholders import CLIP_TRANSCRIPT, CRITERION_NOTES, STORY_SECTIONS
 
 ID_LENGTH = 60  # long enough for a headline's gist, short enough to paste
 
 
 class ScaffoldError(Exception):
     """Input that cannot make a file; the message says what to do."""
+
+
+class Stopped(ScaffoldError):
+    """The author left the prompts (end of input, Ctrl-C); nothing was written."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,32 @@ def yaml_text(value: str) -> str:
     # A JSON string is a valid YAML double-quoted scalar: colons, quotes and
     # leading dashes in a title stay text.
     return json.dumps(value, ensure_ascii=False)
+
+
+def name_key(name: str) -> str:
+    """How a typed term is compared: case, hyphens and spacing aside, so
+    "Chief financial officer" finds the alias chief-financial-officer."""
+    return " ".join(name.replace("-", " ").replace("_", " ").casefold().split())
+
+
+def term_names(taxonomy: Taxonomy, vocabulary: str) -> dict[str, str | None]:
+    """name_key of every id, alias and title of a vocabulary -> its term id.
+
+    Ids and aliases come first (the taxonomy keeps them unique); a title takes
+    a key only when no id or alias has it, and a key two titles share is None
+    (ambiguous, so not taken: the author types the id from the choices shown)."""
+    names: dict[str, str | None] = {}
+    terms = taxonomy.terms.get(vocabulary, ())
+    for term in terms:
+        for name in (term.id, *term.aliases):
+            names.setdefault(name_key(name), term.id)
+    by_title: dict[str, set[str]] = {}
+    for term in terms:
+        by_title.setdefault(name_key(term.title), set()).add(term.id)
+    for key, ids in sorted(by_title.items()):
+        if key not in names:
+            names[key] = next(iter(ids)) if len(ids) == 1 else None
+    return names
 
 
 def load_taxonomy(content_dir: Path) -> Taxonomy:
@@ -114,10 +153,13 @@ class Answers:
         resolved: list[str] = []
         for value in values:
             if field.vocabulary:
-                found = self.taxonomy.resolve(field.vocabulary, value)
-                names = self.taxonomy.names(field.vocabulary)
+                known = term_names(self.taxonomy, field.vocabulary)
+                found = self.taxonomy.resolve(field.vocabulary, value) or \
+                    known.get(name_key(value))
+                names = sorted(known)
             else:
-                found = value if value in field.choices else None
+                found = next((c for c in field.choices if c.casefold() == value.casefold()),
+                             None)
                 names = list(field.choices)
             if found is None:
                 raise ScaffoldError(
@@ -128,13 +170,22 @@ class Answers:
                 resolved.append(found)
         return resolved if field.multiple else resolved[0]
 
-    def value(self, field: Field, prompting: bool, default: str = ""):
+    def value(self, field: Field, prompting: bool, default: str = "",
+              accept: Callable[[Any], Any] | None = None):
+        """The field's value from its flag or, on a terminal, the prompt; `accept`
+        checks a parsed value further (raising ScaffoldError) and may change it.
+        A typed answer that fails is asked again, keeping the answers before it."""
+        def checked(raw: str):
+            value = self.parse(field, raw)
+            return accept(value) if accept is not None and value is not None else value
+
         raw = self.given.get(field.name)
         if raw is not None or not (self.interactive and prompting):
-            return self.parse(field, raw or "")
+            return checked(raw or "")
         options = self.options(field)
         if options:
-            self.say(f"{field.question}. Choices: {', '.join(options)}")
+            how = " (an id, alias or title)" if field.vocabulary else ""
+            self.say(f"{field.question}. Choices{how}: {', '.join(options)}")
         hint = " (optional: Enter to skip)" if not field.required else \
             (f" [{default}]" if default else "")
         if field.multiple:
@@ -142,14 +193,17 @@ class Answers:
         while True:
             try:
                 answer = self.ask(f"{field.name.replace('_', ' ')}{hint}: ")
-            except EOFError:
-                raise ScaffoldError(f"no answer for {flag(field.name)}; nothing was written") \
+            except EOFError:  # Ctrl-D, or the end of piped answers
+                raise Stopped(f"no answer for {flag(field.name)} (end of input); nothing was "
+                              "written", 1) from None
+            except KeyboardInterrupt:
+                raise Stopped(f"stopped at {flag(field.name)}; nothing was written", 130) \
                     from None
             except UnicodeDecodeError:  # a terminal that is not set to UTF-8
                 self.say(f"  {flag(field.name)} is not UTF-8 text; type it again")
                 continue
             try:
-                return self.parse(field, answer or default)
+                return checked(answer or default)
             except ScaffoldError as error:
                 self.say(f"  {error}")
 
@@ -190,8 +244,8 @@ def _free_path(folder: Path, item_id: str, what: str, claimed: set[str]) -> Path
     if item_id.casefold() in taken or item_id in claimed:
         why = "an old id that redirects to another page" if item_id in claimed else \
             f"already a {what}: {folder.name}/{item_id}.md"
-        raise ScaffoldError(f"the id '{item_id}' is {why}; nothing was written. Choose "
-                            f"another with --id, e.g. --id {item_id}-2")
+        raise ScaffoldError(f"the id '{item_id}' is {why}. Choose another title, or another "
+                            f"id with --id, e.g. --id {item_id}-2")
     return folder / f"{item_id}.md"
 
 
@@ -235,16 +289,24 @@ def _write_exclusive(path: Path, data: bytes) -> None:
 def new_story(content_dir: Path, answers: Answers, today: date, story_id: str | None,
               claimed: set[str]) -> Path:
     answers.check_missing(STORY_FIELDS, "story")
+    folder = content_dir / "stories"
+    # A given --id is checked before any question; an id from the title, with the title.
+    path = _free_path(folder, story_id, "story", claimed) if story_id else None
+
+    def free_title(title: str) -> str:
+        nonlocal path
+        if not story_id:
+            path = _free_path(folder, story_id_from(title), "story", claimed)
+        return title
+
+    accept: dict[str, Callable[[Any], Any]] = {
+        "title": free_title, "interviewed": lambda raw: _date(str(raw), today)}
     prompting = any(f.required and not answers.given.get(f.name) for f in STORY_FIELDS)
     values = {}
     for field in STORY_FIELDS:
         default = today.isoformat() if field.name == "interviewed" else ""
-        values[field.name] = answers.value(field, prompting, default)
-        if field.name == "title":
-            story_id = story_id or story_id_from(str(values["title"]))
-            path = _free_path(content_dir / "stories", story_id, "story", claimed)
-        if field.name == "interviewed":
-            values["interviewed"] = _date(str(values["interviewed"]), today)
+        values[field.name] = answers.value(field, prompting, default, accept.get(field.name))
+    assert path is not None  # the title is required
     if values["outcome"] == "loss":
         answers.check_missing([LOSS_REASON], "story")
         values["loss_reason"] = answers.value(LOSS_REASON, prompting)
@@ -296,34 +358,32 @@ def render_story(values: dict) -> str:
         "--at 4:05 --for 75",
         "#     end: \"5:20\"",
         "#     transcript: >-",
-        "#       What the buyer says in the clip, word for word.",
+        f"#       {CLIP_TRANSCRIPT}",
         "---",
-        "## Context",
-        "",
-        "What the deal was, who was involved, and where it stood.",
-        "",
-        "## What happened",
-        "",
-        "The decisive moment, in order.",
-        "",
-        "## What the buyer said",
-        "",
-        "The buyer's account in their words; name people by role, never by contact details.",
-        "",
     ]
+    for heading, placeholder in STORY_SECTIONS:
+        lines += [f"## {heading}", "", placeholder, ""]
     return "\n".join(lines)
 
 
 def new_criterion(content_dir: Path, answers: Answers, criterion_id: str | None,
                   claimed: set[str]) -> Path:
     answers.check_missing(CRITERION_FIELDS, "criterion")
+    folder = content_dir / "criteria"
+    path = _free_path(folder, criterion_id, "criterion", claimed) if criterion_id else None
+
+    def free_title(title: str) -> str:
+        nonlocal path
+        if not criterion_id:
+            path = _free_path(folder, story_id_from(title), "criterion", claimed)
+        return title
+
     prompting = any(f.required and not answers.given.get(f.name) for f in CRITERION_FIELDS)
     values = {}
     for field in CRITERION_FIELDS:
-        values[field.name] = answers.value(field, prompting)
-        if field.name == "title":
-            criterion_id = criterion_id or story_id_from(str(values["title"]))
-            path = _free_path(content_dir / "criteria", criterion_id, "criterion", claimed)
+        values[field.name] = answers.value(field, prompting,
+                                           accept=free_title if field.name == "title" else None)
+    assert path is not None  # the title is required
     weight = (answers.given.get("weight") or "1").strip()
     try:  # the rule validate applies, so the file written is one it accepts
         WEIGHT.read(weight, text=True)
@@ -345,7 +405,7 @@ def new_criterion(content_dir: Path, answers: Answers, criterion_id: str | None,
     for level in SCALE_LEVELS[values["scale"]]:
         key = f'"{level}"' if values["scale"] == "binary" else level
         lines.append(f"  {key}:")
-    lines += ["---", "Coaching notes: how to coach it, the usual failure, a drill.", ""]
+    lines += ["---", CRITERION_NOTES, ""]
     _write(path, "\n".join(lines))
     return path
 

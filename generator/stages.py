@@ -13,6 +13,7 @@ STAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("problems", "model", "vocabularies", "options", "numbers", "timecode", "urls", "atomic_dir",
       "stages")),
     ("files", "read files safely and parse front matter", ("source",)),
+    ("history", "when each story file was first committed, from one git log", ("history",)),
     ("validate", "each document checked on its own", ("validate", "markdown_render", "privacy")),
     ("library", "the linked library: indexes, related stories", ("library", "links")),
     ("analysis", "figures from the linked library", ("analysis",)),
@@ -25,7 +26,7 @@ STAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("search_index",)),
     ("build", "the pipeline: settings in, checked library and files out", ("build",)),
     ("edges", "the commands, MkDocs and other builders",
-     ("cli", "scaffold", "mkdocs_plugin", "mkdocs_pages", "zensical_edge")),
+     ("cli", "scaffold", "mkdocs_plugin", "mkdocs_pages", "zensical_edge", "serve_problems")),
 )
 
 

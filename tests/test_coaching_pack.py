@@ -119,3 +119,100 @@ def test_starting_a_clip_pauses_the_one_playing(served_sample):
     assert audios.nth(0).evaluate("a => a.paused")
     assert not audios.nth(1).evaluate("a => a.paused")
     page.close()
+
+
+# -- the pack on paper (issue 20): clip addresses, no repeated quote, room for notes --------
+
+def _printed_discovery_pack(served_sample, tmp_path, paper: str = "A4") -> str:
+    from pypdf import PdfReader
+
+    browser, base = served_sample
+    page = browser.new_page()
+    page.goto(base + "skills/discovery/coach/")
+    pdf = tmp_path / f"discovery-{paper}.pdf"
+    page.pdf(path=str(pdf), format=paper)  # without background graphics, as printers default
+    page.close()
+    return "\n".join(p.extract_text() for p in PdfReader(pdf).pages)
+
+
+def test_a_printed_clip_says_where_to_play_it(served_sample, tmp_path):
+    # The sample builds without site_url, so the pack names each clip's path on the site.
+    text = _words(_printed_discovery_pack(served_sample, tmp_path))
+    assert _words("On the playbook's site, open stories/cfo-met-in-week-two/#clip-1") in text
+    assert _words("open stories/globex-security-review-came-too-late/#clip-1") in text
+
+
+def test_a_printed_pack_prints_the_loss_storys_quote_once(served_sample, tmp_path):
+    text = _words(_printed_discovery_pack(served_sample, tmp_path, "Letter"))
+    # The loss story's transcript is its quote word for word: printed once, not twice.
+    quote = _words("Week nine. Finance had already picked a favourite and booked a kickoff "
+                   "date. Then a ninety question questionnaire landed on my desk with a two "
+                   "week deadline, and nobody from Ledgerline had spoken to my team once.")
+    assert text.count(quote) == 1
+    # The win story's transcript says more than its quote, so it stays.
+    assert _words("The rep asked our controller for fifteen minutes with me in the second "
+                  "week.") in text
+
+
+def test_lined_notes_fill_the_rest_of_each_printed_page_and_stay_off_screen(served_sample):
+    browser, base = served_sample
+    # The print page area of A4 with the pack's 12 mm margins: 186 x 273 mm at 96 dpi.
+    page = browser.new_page(viewport={"width": 703, "height": 1032})
+    page.goto(base + "skills/discovery/coach/")
+    assert page.locator(".pb-pack-notes").first.is_hidden()
+    assert page.locator(".pb-pack-clipaddress").first.is_hidden()
+    assert page.locator(".pb-pack-cliplink a").first.is_visible()
+    page.emulate_media(media="print")
+    assert page.locator(".pb-pack-clipaddress").first.is_visible()
+    assert not page.locator(".pb-pack-cliplink a").first.is_visible()  # no dead link on paper
+    pages = page.locator(".pb-pack-page")
+    assert pages.count() == 2
+    for index in range(2):
+        sheet = pages.nth(index).bounding_box()
+        notes = pages.nth(index).locator(".pb-pack-notes").bounding_box()
+        lines = pages.nth(index).locator(".pb-pack-notes__lines span:visible")
+        assert sheet and notes
+        # The notes run from below the content to the foot of the page, ruled throughout.
+        assert 1020 <= sheet["height"] <= 1032, sheet
+        assert abs(notes["y"] + notes["height"] - (sheet["y"] + sheet["height"])) <= 2
+        assert notes["height"] >= 150 and lines.count() >= 5
+    page.close()
+
+
+def test_with_site_url_each_clip_prints_its_url_and_a_qr_code_of_it(library):
+    from generator.build import Settings, run
+    from helpers import TODAY
+
+    library.story(STORY.replace("outcome: loss\nloss_reason: execution\n", "outcome: win\n")
+                  .replace("title: Globex", "title: A win"), "a-win.md")
+    built = run(Settings.at(library.content, today=TODAY, check_audio=False,
+                            site_url="https://org.github.io/playbook"))
+    page = next(f.text for f in built.files if f.path == "skills/discovery/coach.md")
+    for story_id in ("a-win", "globex-soc2"):
+        url = f"https://org.github.io/playbook/stories/{story_id}/#clip-1"
+        assert f'<span class="pb-qr" role="img" aria-label="QR code of {url}">' \
+               f'<svg viewBox="0 0 ' in page
+        assert f'open <span class="pb-pack-url">org.github.io/playbook/stories/{story_id}' \
+               f'/#clip-1</span>' in page
+    assert page.count('<svg viewBox="0 0 ') == 2 and page.count("<path ") == 2
+    # No QR code can be decoded here: no decoder is installed offline, and comparing
+    # segno's matrix with segno's would not be a check. The printed URL is the check.
+
+
+def test_a_hostile_or_overlong_site_url_is_printed_as_text_without_breaking_the_build(library):
+    from generator.build import Settings, run
+    from helpers import TODAY
+
+    def pack(site_url: str) -> str:
+        built = run(Settings.at(library.content, today=TODAY, check_audio=False,
+                                site_url=site_url))
+        return next(f.text for f in built.files if f.path == "skills/discovery/coach.md")
+
+    hostile = pack('https://example.com/"><script>alert(1)</script>')
+    assert "<script>" not in hostile
+    assert "example.com/&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;/stories/globex-soc2/" \
+        in hostile
+    # Too long for any QR code: the URL is still printed, without a code.
+    long = pack("https://example.com/" + "a" * 3000)
+    assert '<span class="pb-pack-url">example.com/' + "a" * 3000 in long
+    assert "<svg" not in long.split('class="pb-pack-stories"')[1]

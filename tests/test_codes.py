@@ -10,7 +10,7 @@ from generator.codes import all_codes
 from helpers import REPO, STORY, build, make_repo, validate_json
 
 CODE_LITERAL = re.compile(r'"((?:file|yaml|frontmatter|id|clip|field|term|taxonomy|date|story|'
-                          r'criterion|markdown|privacy|docs|ramp)\.[a-z-]+)"')
+                          r'criterion|markdown|privacy|docs|ramp|scaffold)\.[a-z-]+)"')
 
 
 def test_every_code_the_generator_reports_is_documented_in_its_module_and_the_guide():

@@ -49,6 +49,9 @@ def fill_story(path: Path) -> None:
                   flags=re.M)
     text = re.sub(r"^takeaway:.*$", "takeaway: Send the security packet in week one.", text,
                   flags=re.M)
+    # The narrative's placeholder sentences, each replaced with the author's own.
+    text = re.sub(r"^(## .*\n\n).*$", r"\1Our own account of this part of the deal.", text,
+                  flags=re.M)
     path.write_text(text, encoding="utf-8")
 
 
@@ -73,7 +76,9 @@ def test_new_story_from_flags_only_validates_once_its_placeholders_are_filled(li
     # Unfilled, the check points at each placeholder line.
     unfilled = problems_in(library.root, rel)
     assert {(p["code"], p["field"]) for p in unfilled} == {
-        ("field.required", "quote"), ("field.required", "takeaway")}
+        ("field.required", "quote"), ("field.required", "takeaway"),
+        ("scaffold.placeholder", "body")}
+    assert sum(p["code"] == "scaffold.placeholder" for p in unfilled) == 3  # one a section
     assert all(p["line"] > 1 for p in unfilled)
     fill_story(written)
     assert problems_in(library.root, rel) == []
@@ -181,6 +186,8 @@ def test_new_criterion_from_flags_validates_once_filled(library):
         text = re.sub(rf"^{key}:.*$", f"{key}: {value}", text, flags=re.M)
     for level in ("1", "2", "3"):
         text = re.sub(rf"^  {level}:$", f"  {level}: Level {level} behaviour.", text, flags=re.M)
+    text = text.replace("Coaching notes: how to coach it, the usual failure, a drill.",
+                        "Ask who signs before the demo.")
     path.write_text(text)
     assert problems_in(library.root, rel) == []
 
@@ -257,8 +264,9 @@ def test_the_feed_parses_newest_first_with_quotes_and_facets(sample_site):
     feed = ET.parse(sample_site / "feed.xml").getroot()
     assert feed.tag == f"{ATOM}feed"
     entries = feed.findall(f"{ATOM}entry")
-    stories = load_library(REPO / "content").library.stories
-    newest = max(stories, key=lambda s: (s.interviewed, s.id))
+    # Newest added first (each file's first commit; its interview without git history).
+    stories = load_library(REPO / "content", history=True).library.stories
+    newest = max(stories, key=lambda s: (s.added, s.interviewed, [-ord(c) for c in s.id]))
     first = entries[0]
     assert first.findtext(f"{ATOM}title") == newest.title
     assert first.findtext(f"{ATOM}summary") == newest.quote
@@ -361,6 +369,10 @@ def test_the_workflows_check_pull_requests_and_deploy_main():
     assert {"actions/configure-pages", "actions/upload-pages-artifact",
             "actions/deploy-pages"} <= used
     assert deploy[True]["schedule"]  # YAML 1.1 reads the key 'on' as true
+    # The feed dates stories by their first commit: the deploy needs the whole history.
+    checkout = next(step for step in deploy_steps
+                    if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
     for steps in (pull_steps, deploy_steps):
         assert any(step.get("with", {}).get("cache") == "pip" for step in steps)
         assert any(step.get("with", {}).get("path") == ".cache/playbook" for step in steps)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from generator.load import load_library
 from generator.pages import render_site
+from generator.pages.ramp import share_code
 from helpers import REPO, STORY, TODAY
 
 RAMP = """\
@@ -184,14 +186,14 @@ def test_ticks_and_phase_progress_survive_a_reload(served_sample):
     assert learn.locator("[data-ramp-progress]").inner_text().startswith(f"0 of {total}")
     boxes.nth(0).check()
     boxes.nth(2).check()
-    learn.locator('[data-ramp-item="learn/gate"]').check()
+    boxes.nth(total - 2).check()  # the last item; the gate after it stays closed
     assert learn.locator("[data-ramp-progress]").inner_text().startswith(f"3 of {total}")
 
     page.reload()
     learn = page.locator('[data-ramp-phase="learn"]')
     boxes = learn.locator("[data-ramp-item]")
     ticked = [boxes.nth(i).is_checked() for i in range(total)]
-    assert ticked[0] and ticked[2] and ticked[-1] and sum(ticked) == 3
+    assert ticked[0] and ticked[2] and ticked[-2] and sum(ticked) == 3
     assert learn.locator("[data-ramp-progress]").inner_text().startswith(f"3 of {total}")
     later = page.locator('[data-ramp-phase="execute-with-support"] [data-ramp-progress]')
     assert later.inner_text().startswith("0 of ")
@@ -209,6 +211,157 @@ def test_ticks_and_phase_progress_survive_a_reload(served_sample):
             "[data-ramp-item]:checked", "els => els.map(e => e.dataset.rampItem)"))
     context.close()
     assert errors == []
+
+
+RAMP_URL = "ramp/new-account-executive/"
+# The sample ramp's first phase: 6 items to study, 3 clips to hear, 1 practice; then its gate.
+LEARN_ITEMS = 10
+
+
+def _ramp_page(browser, base, url=RAMP_URL, **options):
+    context = browser.new_context(**options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(base + url)
+    return context, page, errors
+
+
+def _stored(page) -> dict[str, str]:
+    return page.evaluate("Object.fromEntries(Object.entries(localStorage)"
+                         ".filter(([k]) => k.startsWith('playbook:')))")
+
+
+def test_a_gate_stays_closed_until_every_item_of_its_phase_is_ticked(served_sample):
+    browser, base = served_sample
+    context, page, errors = _ramp_page(browser, base)
+    learn = page.locator('[data-ramp-phase="learn"]')
+    items = learn.locator("[data-ramp-item]:not([data-ramp-gate])")
+    gate = learn.locator('[data-ramp-item="learn/gate"]')
+    reason = learn.locator("[data-ramp-gate-reason]")
+    assert items.count() == LEARN_ITEMS
+    assert gate.is_disabled()
+    assert reason.inner_text() == "Opens when every item of this phase is ticked: 10 of 10 to go."
+    for index in range(LEARN_ITEMS - 1):
+        items.nth(index).check()
+    assert gate.is_disabled()
+    assert reason.inner_text() == "Opens when every item of this phase is ticked: 1 of 10 to go."
+
+    items.nth(LEARN_ITEMS - 1).check()
+    assert gate.is_enabled() and not reason.is_visible()
+    gate.check()
+    assert learn.locator("[data-ramp-progress]").inner_text() == "11 of 11 done in this phase"
+    # The next phase's gate is still closed.
+    assert page.locator('[data-ramp-item="execute-with-support/gate"]').is_disabled()
+
+    # Unticking an item closes the gate again, and forgets its tick.
+    items.nth(3).uncheck()
+    assert gate.is_disabled() and not gate.is_checked()
+    assert reason.inner_text() == "Opens when every item of this phase is ticked: 1 of 10 to go."
+    assert "playbook:ramp:new-account-executive:learn/gate" not in _stored(page)
+    assert learn.locator("[data-ramp-progress]").inner_text() == "9 of 11 done in this phase"
+    page.reload()
+    assert page.locator('[data-ramp-item="learn/gate"]').is_disabled()
+    context.close()
+    assert errors == []
+
+
+def test_a_gate_ticked_before_gates_closed_is_not_shown_passed(served_sample):
+    """A tick kept from before gates closed (or typed into storage) passes no gate."""
+    browser, base = served_sample
+    context, page, errors = _ramp_page(browser, base)
+    page.evaluate("localStorage.setItem('playbook:ramp:new-account-executive:learn/gate', '1')")
+    page.reload()
+    gate = page.locator('[data-ramp-item="learn/gate"]')
+    assert not gate.is_checked() and gate.is_disabled()
+    assert _stored(page) == {}
+    context.close()
+    assert errors == []
+
+
+def test_progress_sent_by_link_opens_read_only_without_touching_the_viewers_ticks(
+        served_sample):
+    browser, base = served_sample
+    # The rep ticks three items and sends the link.
+    rep, page, errors = _ramp_page(browser, base)
+    rep.grant_permissions(["clipboard-read", "clipboard-write"])
+    learn = page.locator('[data-ramp-phase="learn"]')
+    items = learn.locator("[data-ramp-item]:not([data-ramp-gate])")
+    for index in (0, 4, 9):
+        items.nth(index).check()
+    page.get_by_role("link", name="Send progress to my manager").click()
+    page.wait_for_function("document.querySelector('[data-ramp-share-status]').textContent"
+                           ".startsWith('Link copied')")
+    link = page.evaluate("navigator.clipboard.readText()")
+    sent = [items.nth(i).get_attribute("data-ramp-item") for i in (0, 4, 9)]
+    rep.close()
+    assert errors == []
+    assert sent == ["learn/study/skill/discovery",
+                    "learn/study/criterion/acknowledge-before-answering", "learn/practice"]
+    query = parse_qs(urlsplit(link).query)
+    assert urlsplit(link).path == "/playbook/" + RAMP_URL
+    # Compact: a format version, then six characters per ticked item.
+    assert len(query["progress"][0]) == len("1.") + 3 * 6
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", query["as-of"][0])
+
+    # The manager has ticks of their own on this ramp, in their own browser.
+    manager, page, errors = _ramp_page(browser, base)
+    page.locator('[data-ramp-item="learn/listen/cfo-met-in-week-two"]').check()
+    own = _stored(page)
+    assert own == {"playbook:ramp:new-account-executive:learn/listen/cfo-met-in-week-two": "1"}
+    page.goto(link)
+    banner = page.locator("[data-ramp-shared-banner]")
+    assert banner.inner_text().startswith("Progress shared by link, read-only (as of ")
+    ticked = page.eval_on_selector_all("[data-ramp-item]:checked",
+                                       "els => els.map(e => e.dataset.rampItem)")
+    assert ticked == sent
+    assert page.locator("[data-ramp-item]:enabled").count() == 0  # read-only
+    assert page.locator("[data-ramp-overall]").inner_text() == "3 of 31 done in all"
+    assert not page.locator("[data-ramp-share]").is_visible()
+    assert _stored(page) == own
+    # Their own progress is one link away, unchanged.
+    page.get_by_role("link", name="Open my own progress").click()
+    page.wait_for_url("**/" + RAMP_URL)
+    assert page.eval_on_selector_all("[data-ramp-item]:checked",
+                                     "els => els.map(e => e.dataset.rampItem)") \
+        == ["learn/listen/cfo-met-in-week-two"]
+    manager.close()
+    assert errors == []
+
+
+def test_a_progress_link_names_items_by_id_so_a_changed_ramp_ticks_no_other_item(
+        served_sample):
+    browser, base = served_sample
+    # A link made when the ramp had an item it has since lost, and the practice item.
+    removed = share_code("learn/study/story/a-story-since-retired")
+    url = f"{RAMP_URL}?progress=1.{removed}{share_code('learn/practice')}&as-of=2026-11-20"
+    context, page, errors = _ramp_page(browser, base, url)
+    assert page.eval_on_selector_all("[data-ramp-item]:checked",
+                                     "els => els.map(e => e.dataset.rampItem)") \
+        == ["learn/practice"]
+    assert "1 tick is for an item no longer in this ramp." in \
+        page.locator("[data-ramp-shared-banner]").inner_text()
+    context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize("progress", ["2.abcdef", "1.abc", "1.ab$def", "nonsense"])
+def test_a_damaged_progress_link_says_so_and_ticks_nothing(served_sample, progress):
+    browser, base = served_sample
+    context, page, errors = _ramp_page(browser, base, f"{RAMP_URL}?progress={progress}")
+    banner = page.locator("[data-ramp-shared-banner]").inner_text()
+    assert banner.startswith("Progress shared by link, read-only.")
+    assert "This link is damaged or was made by a newer version of the playbook" in banner
+    assert page.locator("[data-ramp-item]:checked").count() == 0
+    assert page.locator("[data-ramp-item]:enabled").count() == 0
+    context.close()
+    assert errors == []
+
+
+def test_an_items_code_in_a_progress_link_never_changes():
+    """Links already sent must keep opening: the code is fixed by the item's key alone."""
+    assert share_code("learn/gate") == "w6reY-"  # base64url(sha256("learn/gate"))[:6]
+    assert share_code("learn/practice") != share_code("do/practice")
 
 
 def test_without_javascript_the_ramp_is_a_plain_checklist(served_sample):

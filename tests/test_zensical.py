@@ -162,3 +162,31 @@ def test_the_header_search_on_the_zensical_site_is_ours_and_works(zensical_site,
             assert errors == []
     finally:
         server.shutdown()
+
+
+def test_the_finder_reads_a_managers_words_on_the_zensical_site(zensical_site, tmp_path):
+    # playbook-query.js and the query files reach the Zensical site too (issue 20).
+    from playwright.sync_api import sync_playwright
+
+    base, server = serve_under_project_path(zensical_site, tmp_path)
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(base + "stories/?q=lost+to+globex+on+secuirty")
+            page.wait_for_selector("[data-finder-list][data-finder-ready]")
+            chips = [" ".join(text.split())
+                     for text in page.locator("[data-query-chip]").all_inner_texts()]
+            assert chips == ["Outcome: Loss ×", "Competitor: Globex ×"]
+            assert "Showing results for security (you typed secuirty)" in page.inner_text(
+                "[data-query-notes]")
+            hrefs = page.locator("[data-finder-list] > li .pb-card__title").evaluate_all(
+                "els => els.map(e => e.href)")
+            assert sorted(href.split("/")[-2] for href in hrefs) == [
+                "globex-security-review-came-too-late", "globex-trust-package-before-we-asked"]
+            browser.close()
+            assert errors == []
+    finally:
+        server.shutdown()

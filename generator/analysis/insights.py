@@ -26,6 +26,14 @@ def months_before(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
+def measured_from(library: Library, today: date) -> date:
+    """The day staleness and competitor recency are measured from: the newest story's
+    interview. Warnings reach an author when a story is added, and that story moves
+    the day forward, so an active library is measured from about today while a
+    library nobody adds to (the sample) never ages into warnings."""
+    return max((story.interviewed for story in library.stories), default=today)
+
+
 def quarter_of(day: date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
@@ -138,15 +146,15 @@ def gaps(library: Library, today: date, options: InsightOptions) -> list[Gap]:
                              f"{losses} loss{'es' * (losses != 1)})",
                              f"coaching needs both sides: add a {missing} story tagged with "
                              "this skill", (missing,)))
-    since = months_before(today, options.competitor_months)
+    since = months_before(measured_from(library, today), options.competitor_months)
     for term in library.taxonomy.terms["competitors"]:
         stories = library.stories_by("competitors", term.id)
         if not any(s.interviewed >= since for s in stories):
             last = (f"the newest is from {stories[0].interviewed.isoformat()}" if stories
                     else "there is none")
             found.append(Gap("competitors", term.id, term.title,
-                             f"has no story from the last {options.competitor_months} months "
-                             f"({last})",
+                             f"has no story from the {options.competitor_months} months "
+                             f"before the newest story ({last})",
                              "interview a buyer from a recent deal against this competitor"))
     for term in library.taxonomy.terms["objections"]:
         stories = library.stories_by("objections", term.id)
@@ -159,19 +167,26 @@ def gaps(library: Library, today: date, options: InsightOptions) -> list[Gap]:
 
 
 def stale_stories(library: Library, today: date, options: InsightOptions) -> tuple[Story, ...]:
-    """Stories interviewed more than `stale_after_months` ago, oldest first."""
-    cutoff = months_before(today, options.stale_after_months)
+    """Stories interviewed more than `stale_after_months` before the newest story,
+    oldest first."""
+    cutoff = months_before(measured_from(library, today), options.stale_after_months)
     return tuple(reversed(newest_first([s for s in library.stories
                                         if s.interviewed < cutoff])))
 
 
 # -- chart geometry: the SVG templates only draw what this lays out ----------------
 
-CHART_WIDTH = 360  # viewBox units; readable without scaling on a 390 px phone
-LABEL_WIDTH = 118
-ROW_HEIGHT = 34
+# Small multiples in a column: each series' title on its own line, its bars
+# below at the chart's full width, so a long title never squeezes the bars and
+# 13-unit titles and 12-unit figures stay 12 px or larger on a 390 px phone
+# (where the chart is drawn about 358 px wide: a little above 1:1).
+CHART_WIDTH = 340  # viewBox units
+TITLE_SIZE = 13  # font sizes in viewBox units; playbook.css sets the same
+FIGURE_SIZE = 12
+COUNT_SPACE = 15  # above the tallest bar, for its count
 BAR_SPACE = 22  # tallest bar
-AXIS_HEIGHT = 18
+ROW_HEIGHT = TITLE_SIZE + 4 + COUNT_SPACE + BAR_SPACE + 8
+AXIS_HEIGHT = FIGURE_SIZE + 6
 
 
 @dataclass(frozen=True)
@@ -183,6 +198,11 @@ class Bar:
     count: int
     quarter: str
 
+    @property
+    def count_y(self) -> float:
+        """The baseline of the bar's count, just above the bar."""
+        return round(self.y - 3, 2)
+
 
 @dataclass(frozen=True)
 class ChartRow:
@@ -190,6 +210,15 @@ class ChartRow:
     total: int
     y: float  # top of the row
     bars: tuple[Bar, ...]
+
+    @property
+    def title_y(self) -> float:
+        return self.y + TITLE_SIZE
+
+    @property
+    def base_y(self) -> float:
+        """Where every bar of the row stands (a half unit: a crisp 1-unit line)."""
+        return self.y + TITLE_SIZE + 4 + COUNT_SPACE + BAR_SPACE + 0.5
 
 
 @dataclass(frozen=True)
@@ -205,20 +234,19 @@ class ChartLayout:
 def layout(chart: Chart) -> ChartLayout:
     """Small multiples: one row of bars per series, one bar per quarter."""
     columns = max(len(chart.quarters), 1)
-    column = (CHART_WIDTH - LABEL_WIDTH) / columns
+    column = CHART_WIDTH / columns
     peak = max(chart.peak, 1)
     rows = []
     for index, series in enumerate(chart.series):
         top = index * ROW_HEIGHT
+        bars_top = top + TITLE_SIZE + 4 + COUNT_SPACE
         bars = []
         for q, count in enumerate(series.counts):
             height = round(BAR_SPACE * count / peak, 2) if count else 0.0
-            bars.append(Bar(round(LABEL_WIDTH + q * column + 3, 2),
-                            round(top + 6 + BAR_SPACE - height, 2), round(column - 6, 2),
-                            height, count, chart.labels[q]))
+            bars.append(Bar(round(q * column + 3, 2), round(bars_top + BAR_SPACE - height, 2),
+                            round(column - 6, 2), height, count, chart.labels[q]))
         rows.append(ChartRow(series.title, series.total, top, tuple(bars)))
-    axis_y = len(rows) * ROW_HEIGHT + 12
-    axis = tuple((round(LABEL_WIDTH + (q + 0.5) * column, 2), label)
-                 for q, label in enumerate(chart.labels))
-    return ChartLayout(chart, CHART_WIDTH, int(axis_y + AXIS_HEIGHT - 6), tuple(rows), axis,
-                       axis_y)
+    axis_y = len(rows) * ROW_HEIGHT + FIGURE_SIZE - 2
+    axis = tuple((round((q + 0.5) * column, 2), label) for q, label in enumerate(chart.labels))
+    return ChartLayout(chart, CHART_WIDTH, len(rows) * ROW_HEIGHT + AXIS_HEIGHT - 4, tuple(rows),
+                       axis, axis_y)

@@ -8,14 +8,19 @@ validation never saw (the site's name). The quote is
 each entry's summary and the story's facets its categories. Links are
 absolute under `site_url` when it is set; otherwise relative to the feed,
 which readers resolve against the feed's own address.
+
+Entries are dated, and ordered newest first, by when the story was added
+(`Story.added`: its `published` field, else its file's first commit, else its
+interview), so a story added today about an older interview is the first entry.
+Ids are URNs of the story id, never its URL: setting or moving `site_url` must
+not make every entry new again for subscribers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
-from ..library import newest_first
 from ..model import Story
 from ..source import HOSTILE_TEXT
 from ..urls import story_url, term_url
@@ -34,8 +39,14 @@ def xml_text(text: str) -> str:
     return HOSTILE_TEXT.sub("\ufffd", text)
 
 
-def _timestamp(day: date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def newest_added_first(stories: tuple[Story, ...]) -> list[Story]:
+    """By when each story was added, newest first; then by interview, then id."""
+    return sorted(stories, key=lambda s: (-s.added.timestamp(), -s.interviewed.toordinal(),
+                                          s.id))
 
 
 def _entry(renderer: Renderer, story: Story, base: str) -> dict:
@@ -44,18 +55,16 @@ def _entry(renderer: Renderer, story: Story, base: str) -> dict:
              scheme=base + term_url(registered.id))
         for registered in vocabularies() for term_id in story.facet(registered.id)
     ]
-    url = base + story_url(story.id)
-    return dict(story=story, url=url, id=url if base else f"urn:playbook:story:{story.id}",
-                updated=_timestamp(story.interviewed), categories=categories)
+    return dict(story=story, url=base + story_url(story.id), id=f"urn:playbook:story:{story.id}",
+                updated=_timestamp(story.added), categories=categories)
 
 
 def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
     base = renderer.site_url.rstrip("/") + "/" if renderer.site_url else ""
-    stories = newest_first(renderer.library.stories)[:LIMIT]
-    # The newest story's date, never the clock: the same library gives the same feed.
-    updated = _timestamp(stories[0].interviewed if stories else today)
+    stories = newest_added_first(renderer.library.stories)[:LIMIT]
+    # The newest entry's date, never the clock: the same library gives the same feed.
+    updated = stories[0].added if stories else datetime.combine(today, datetime.min.time(), UTC)
     text = renderer.env.get_template("pages/feed.xml.j2").render(
-        base=base, site_name=renderer.site_name, updated=updated,
-        feed_id=base + FEED_PATH if base else "urn:playbook:feed",
-        entries=[_entry(renderer, story, base) for story in stories])
+        base=base, site_name=renderer.site_name, updated=_timestamp(updated),
+        feed_id="urn:playbook:feed", entries=[_entry(renderer, story, base) for story in stories])
     yield GeneratedFile(FEED_PATH, xml_text(text))

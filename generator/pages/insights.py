@@ -10,6 +10,7 @@ from ..analysis.insights import (
     gaps,
     layout,
     loss_reasons_by_quarter,
+    measured_from,
     objections_by_quarter,
     stale_stories,
 )
@@ -34,4 +35,5 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
         # The coverage cells to mark: exactly the gaps listed below the table.
         gap_cells={(gap.vocabulary, gap.term, outcome) for gap in found if reported
                    for outcome in gap.missing},
-        stale=stale_stories(library, today, options), options=options, today=today)
+        stale=stale_stories(library, today, options), measured_from=measured_from(library, today),
+        options=options, today=today)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -10,6 +12,15 @@ from ..library import Library
 from ..model import Criterion, Phase, Ramp, Story, Term
 from .files import GeneratedFile
 from .render import Renderer
+
+
+def share_code(key: str) -> str:
+    """Six base64url characters (36 bits of SHA-256) naming an item in a shared progress link.
+
+    Made from the item's key, not its position, so a link made before the ramp
+    changed still ticks the same items; a removed item's code matches nothing.
+    """
+    return base64.urlsafe_b64encode(hashlib.sha256(key.encode("utf-8")).digest()).decode()[:6]
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,7 @@ class Item:
 
     key: str
     kind: str  # "skill", "story", "criterion", "listen" or "practice"
+    code: str  # share_code(key): the item in a progress link
     skill: Term | None = None
     story: Story | None = None
     criterion: Criterion | None = None
@@ -33,6 +45,7 @@ class PhaseView:
     phase: Phase
     items: tuple[Item, ...]
     gate_key: str
+    gate_code: str
     gate: tuple[tuple[Criterion, str, str], ...]  # (criterion, level, that level's anchor)
 
     @property
@@ -47,21 +60,27 @@ def phase_views(library: Library, ramp: Ramp) -> tuple[PhaseView, ...]:
         items: list[Item] = []
         for kind, item_id in phase.study:
             key = f"{phase.key}/study/{kind}/{item_id}"
+            code = share_code(key)
             if kind == "skill":
-                items.append(Item(key, kind, skill=library.taxonomy.term("skills", item_id)))
+                items.append(Item(key, kind, code,
+                                  skill=library.taxonomy.term("skills", item_id)))
             elif kind == "story" and library.has_story(item_id):
-                items.append(Item(key, kind, story=library.story(item_id)))
+                items.append(Item(key, kind, code, story=library.story(item_id)))
             elif kind == "criterion":
-                items.append(Item(key, kind, criterion=library.criterion(item_id)))
-        items += [Item(f"{phase.key}/listen/{story_id}", "listen", story=library.story(story_id))
-                  for story_id in phase.listen if library.has_story(story_id)]
+                items.append(Item(key, kind, code, criterion=library.criterion(item_id)))
+        for story_id in phase.listen:
+            if library.has_story(story_id):
+                key = f"{phase.key}/listen/{story_id}"
+                items.append(Item(key, "listen", share_code(key), story=library.story(story_id)))
         if phase.practice:
-            items.append(Item(f"{phase.key}/practice", "practice", text=phase.practice))
+            key = f"{phase.key}/practice"
+            items.append(Item(key, "practice", share_code(key), text=phase.practice))
         gate = []
         for criterion_id, level in phase.gate_criteria:
             criterion = library.criterion(criterion_id)
             gate.append((criterion, level, dict(criterion.anchors).get(level, "")))
-        views.append(PhaseView(phase, tuple(items), f"{phase.key}/gate", tuple(gate)))
+        gate_key = f"{phase.key}/gate"
+        views.append(PhaseView(phase, tuple(items), gate_key, share_code(gate_key), tuple(gate)))
     return tuple(views)
 
 

@@ -20,6 +20,7 @@ from .fields import (
     check_privacy,
     check_text,
 )
+from .placeholders import check_placeholders
 from .redirects import RedirectClaim, read_redirects
 
 # The findings this module reports (listed by `playbook codes`).
@@ -130,6 +131,7 @@ def check_criterion(source: SourceFile, taxonomy: Taxonomy,
 
     redirect_from = read_redirects(check, "criterion", redirects)
     check.failed |= add_body_problems(problems, source)
+    check_placeholders(check)
     if check.failed:
         return None, problems
     assert title and skill and description and present and absent and scale

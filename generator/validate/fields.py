@@ -33,7 +33,7 @@ CODES = (
     Code("term.type", "error", "a taxonomy reference that is not an id"),
     Code("term.listed-twice", "warning", "a term given twice in one list (an alias counts)"),
     Code("date.invalid", "error", "a date that is not YYYY-MM-DD"),
-    Code("date.future", "error", "an interview date after the build date"),
+    Code("date.future", "error", "an interview, published or session date after the build date"),
     Code("id.not-slug", "error", "a file name or taxonomy id that is not a lowercase slug"),
     Code("id.reserved", "error", "an id the site uses for its own pages ('index')"),
     Code("id.case-collision", "error", "two ids that differ only by case"),
@@ -304,8 +304,11 @@ def case_collisions(paths: list[Path], root: Path, what: str) -> list[Problem]:
     return problems
 
 
-def check_date(check: Checker, key: str, today: date) -> date | None:
-    value = check.get(key, True, "a date as YYYY-MM-DD")
+def check_date(check: Checker, key: str, today: date, required: bool = True,
+               what: str = "the interview date",
+               when: str = "the date the buyer interview took place") -> date | None:
+    """A YYYY-MM-DD date, not after `today`; `what` and `when` word the hints."""
+    value = check.get(key, required, "a date as YYYY-MM-DD")
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -316,16 +319,16 @@ def check_date(check: Checker, key: str, today: date) -> date | None:
         except ValueError:
             check.error(key, f"expected '{key}' to be a date as YYYY-MM-DD; "
                              f"found {describe(value)}",
-                        "write the interview date like 2026-03-14", code="date.invalid")
+                        f"write {what} like 2026-03-14", code="date.invalid")
             return None
     if not isinstance(value, date):
         check.error(key, f"expected '{key}' to be a date as YYYY-MM-DD; found {describe(value)}",
-                    "write the interview date like 2026-03-14", code="date.invalid")
+                    f"write {what} like 2026-03-14", code="date.invalid")
         return None
     if value > today:
         check.error(key, f"'{key}' is {value.isoformat()}, which is in the future "
                          f"(today is {today.isoformat()})",
-                    "use the date the buyer interview took place", code="date.future")
+                    f"use {when}", code="date.future")
         return None
     return value
 

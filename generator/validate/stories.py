@@ -24,6 +24,7 @@ from .fields import (
     check_text,
     suggestion,
 )
+from .placeholders import check_placeholders
 from .redirects import RedirectClaim, read_redirects
 
 # The findings this module reports (listed by `playbook codes`).
@@ -31,6 +32,8 @@ CODES = (
     Code("story.loss-reason-not-loss", "error", "a loss_reason on a story that is not a loss"),
     Code("story.no-narrative", "warning", "a story with nothing below its front matter"),
     Code("story.confidential-type", "error", "'confidential' is not true or false"),
+    Code("story.published-before-interview", "error",
+         "a story 'published' before the interview it tells"),
     Code("criterion.unknown", "error", "a story names a criterion that has no file"),
     Code("criterion.present-and-absent", "error", "a criterion listed as both present and absent"),
 )
@@ -43,7 +46,7 @@ def story_keys() -> tuple[str, ...]:
         _story_keys[:] = [registry, (
             "title", "outcome", "interviewed", *(v.field for v in registry), "criteria",
             "loss_reason", "quote", "takeaway", "clips", "confidential", "recording_public",
-            "redirect_from")]
+            "redirect_from", "published")]
     return _story_keys[1]
 
 
@@ -77,6 +80,15 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
     title = check.text("title", what="the story's headline")
     outcome = check.choice("outcome", OUTCOMES)
     interviewed = check_date(check, "interviewed", today)
+    published = check_date(check, "published", today, required=False,
+                           what="the day the story was added to the playbook",
+                           when="the day the story was added, or remove the line to date it "
+                                "by its file's first commit")
+    if published is not None and interviewed is not None and published < interviewed:
+        check.error("published", f"'published' is {published.isoformat()}, before the "
+                                 f"interview on {interviewed.isoformat()}",
+                    "use the day the story was added to the playbook, on or after the "
+                    "interview, or remove the line", code="story.published-before-interview")
     terms: dict[str, tuple[str, ...]] = {}
     for registered in vocabularies():
         if registered.multiple:
@@ -156,6 +168,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
                    "add the context, what happened and what the buyer said",
                    code="story.no-narrative")
     check.failed |= add_body_problems(problems, source, render_body)
+    check_placeholders(check)
 
     if check.failed:
         return None, problems
@@ -165,5 +178,5 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
         quote=quote, takeaway=takeaway, terms=terms,
         criteria_present=present, criteria_absent=absent, loss_reason=loss_reason,
         clips=clips, body=source.body, confidential=confidential, redirect_from=redirect_from,
-        recording_public=recording_public is True,
+        recording_public=recording_public is True, published=published,
     ), problems

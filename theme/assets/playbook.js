@@ -6,11 +6,12 @@
   // ---- Story finder (generator/pages/finder.py) ---------------------------
   // Words and facet filters live in the URL (?q=security+review&outcome=loss
   // &competitor=globex), so a view can be pasted into a 1:1 note. The query
-  // runs against the Pagefind index (generator/search_index.py): every word
-  // must match, "quoted phrases" match as phrases (a quote without its pair
-  // is punctuation: see queryTerms), results are ranked by
-  // relevance with words and newest first without. Content reaches the page
-  // only as text nodes: never innerHTML.
+  // runs against the Pagefind index (generator/search_index.py), read and
+  // ranked by playbook-query.js: words that name a filter ("lost", "Globex")
+  // become filters, the rest must match ("quoted phrases" as phrases),
+  // results are ranked by relevance with words and newest first without.
+  // The URL keeps the words as typed. Content reaches the page only as text
+  // nodes: never innerHTML.
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -60,41 +61,9 @@
     return node;
   }
 
-  // The query as the finder searches it: a list of words and "quoted phrases".
-  // Quotes pair up from the left; a quote left without its pair is punctuation
-  // (a space), so it can neither hide the words after it nor glue two words
-  // together. Pieces without a letter or digit are punctuation, not words.
-  function queryTerms(query) {
-    var parts = String(query).split('"');
-    if (parts.length % 2 === 0) {  // an odd number of quotes: the last has no pair
-      var rest = parts.pop();
-      parts[parts.length - 1] += " " + rest;
-    }
-    var isWord = function (piece) { return /[\p{L}\p{N}]/u.test(piece); };
-    var terms = [];
-    parts.forEach(function (part, index) {
-      var words = part.split(/\s+/).filter(isWord);
-      if (index % 2 === 0) terms = terms.concat(words);  // outside quotes
-      else if (words.length > 1) terms.push('"' + words.join(" ") + '"');
-      else terms = terms.concat(words);
-    });
-    return terms;
-  }
-
-  function editDistance(a, b) {
-    var row = [];
-    for (var j = 0; j <= b.length; j++) row.push(j);
-    for (var i = 1; i <= a.length; i++) {
-      var previous = row[0];
-      row[0] = i;
-      for (j = 1; j <= b.length; j++) {
-        var kept = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-        previous = kept;
-      }
-    }
-    return row[b.length];
-  }
+  // Query reading (words that name filters, typos, stop words) lives in
+  // playbook-query.js, loaded before this file.
+  function editDistance(a, b) { return window.PlaybookQuery.editDistance(a, b); }
 
   // A filter value from the URL: a term id, or an alias or title of one.
   function resolveOption(select, value) {
@@ -147,11 +116,18 @@
     var loading = false;
     if (submit) submit.hidden = true;
 
+    // Without the query data (an old bundle, a failed request) words are
+    // still searched; they only name no filters.
+    var noNames = { filters: { outcome: { values: outcomeTitles } }, names: {}, outcome_words: {} };
+    var loadWords = window.PlaybookQuery.wordsLoader(form.getAttribute("data-site-root"));
     function load() {
       if (!engine) {
-        engine = import(bundleUrl).then(function (pagefind) {
-          return pagefind.options({ baseUrl: siteRoot, excerptLength: 24 }).then(function () { return pagefind; });
-        });
+        engine = Promise.all([
+          import(bundleUrl).then(function (pagefind) {
+            return pagefind.options({ baseUrl: siteRoot, excerptLength: 24 }).then(function () { return pagefind; });
+          }),
+          window.PlaybookQuery.load(form.getAttribute("data-site-root")).catch(function () { return noNames; })
+        ]);
       }
       return engine;
     }
@@ -222,8 +198,8 @@
       head.appendChild(title);
       item.appendChild(head);
       if (meta.quote) item.appendChild(el("p", "pb-card__quote", meta.quote));
-      if (input.value.trim()) {
-        var excerpt = ownExcerpt(data, queryTerms(input.value).join(" "));
+      if (highlight) {
+        var excerpt = ownExcerpt(data, highlight);
         if (excerpt) item.appendChild(excerpt);
       }
       var facts = [];
@@ -255,35 +231,30 @@
       }, function () { loading = false; });
     }
 
+    var highlight = "";  // the words a card's excerpt marks
+    var queryNotes = form.querySelector("[data-query-notes]");
+    var suggestions = document.querySelector("[data-query-suggestions]");
+
     function run() {
       var mine = ++generation;
-      var terms = queryTerms(input.value);
-      var words = terms.join(" ");
-      var filters = {};
-      selects.forEach(function (select) { if (select.value) filters[select.name] = select.value; });
-      if (!Object.keys(filters).length) filters.outcome = { any: Object.keys(outcomeTitles) };
+      var set = {};
+      selects.forEach(function (select) { if (select.value) set[select.name] = select.value; });
       list.removeAttribute("data-finder-ready");
       form.setAttribute("aria-busy", "true");
-      return load().then(function (pagefind) {
-        var searches = [pagefind.search(words || null, words ? { filters: filters } : { filters: filters, sort: { date: "desc" } })];
-        // Pagefind leaves out a word that matches nothing at all, so each word
-        // and phrase of a longer query is also searched alone: a story is
-        // listed only if every one of them finds it.
-        if (terms.length > 1) terms.forEach(function (term) { searches.push(pagefind.search(term)); });
-        return Promise.all(searches);
-      }).then(function (found) {
-        var search = found && found[0];
-        if (mine !== generation || !search) return;
-        results = search.results;
-        found.slice(1).forEach(function (alone) {
-          var ids = {};
-          alone.results.forEach(function (r) { ids[r.id] = true; });
-          results = results.filter(function (r) { return ids[r.id]; });
-        });
+      return load().then(function (loaded) {
+        return window.PlaybookQuery.search(loaded[0], input.value, loaded[1], set, loadWords);
+      }).then(function (finding) {
+        if (mine !== generation || !finding) return;
+        results = finding.results;
+        highlight = finding.terms.map(function (t) { return t.used || t.term; })
+          .concat(finding.filters.map(function (f) { return f.typed; })).join(" ");
         shown = 0;
         list.replaceChildren();
+        var words = finding.terms.length > 0;
         count.textContent = (results.length === total ? total + " stories" : results.length + " of " + total + " stories") +
-          (words ? ", best match first" : ", newest first");
+          (finding.mode === "most" ? ", most words first" : words ? ", best match first" : ", newest first");
+        showQueryNotes(finding);
+        showSuggestions(finding);
         empty.hidden = results.length !== 0;
         more.hidden = true;
         return showMore();
@@ -295,6 +266,129 @@
         form.removeAttribute("aria-busy");
       });
     }
+
+    // ---- Queries in a manager's words (playbook-query.js) ----------------
+    // What the finder read from the words: the filters they name, as chips
+    // that remove their words; the words searched; corrected typos; and,
+    // when no story holds every word, that the list is ranked by how many.
+    function quoted(text) { return "\u201c" + text.replace(/^"|"$/g, "") + "\u201d"; }
+
+    function withoutSpans(text, spans) {
+      spans.slice().sort(function (a, b) { return b[0] - a[0]; }).forEach(function (span) {
+        text = text.slice(0, span[0]) + text.slice(span[1]);
+      });
+      return text.replace(/\s+/g, " ").trim();
+    }
+
+    function urlWith(q, dropParam) {
+      var params = new URLSearchParams();
+      if (q) params.set("q", q);
+      selects.forEach(function (select) { if (select.value && select.name !== dropParam) params.set(select.name, select.value); });
+      var query = params.toString();
+      return window.location.pathname + (query ? "?" + query : "");
+    }
+
+    // A link that puts the finder in another state at once (and works as a plain link).
+    function stateLink(text, q, dropParam) {
+      var link = el("a", null, text);
+      link.href = urlWith(q, dropParam);
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        input.value = q;
+        if (dropParam) form.querySelector("select[name=" + dropParam + "]").value = "";
+        notices.replaceChildren();
+        changed();
+      });
+      return link;
+    }
+
+    function filterName(filter) { return filter.label + ": " + filter.title; }
+
+    function showQueryNotes(finding) {
+      queryNotes.replaceChildren();
+      var line = function (className) { var p = el("p", className); queryNotes.appendChild(p); return p; };
+      if (finding.filters.length) {
+        var chips = line("pb-query__chips");
+        chips.appendChild(document.createTextNode("Filters from your words: "));
+        finding.filters.forEach(function (filter) {
+          var chip = el("button", "pb-chip");
+          chip.type = "button";
+          chip.setAttribute("data-query-chip", filter.param);
+          chip.setAttribute("aria-label", "Remove " + filterName(filter) + " (" + quoted(filter.typed) + ")");
+          chip.title = "From " + quoted(filter.typed) + "; remove it";
+          chip.appendChild(document.createTextNode(filterName(filter) + " "));
+          var cross = el("span", "pb-chip__remove", "\u00d7");
+          cross.setAttribute("aria-hidden", "true");
+          chip.appendChild(cross);
+          chip.addEventListener("click", function () {
+            input.value = withoutSpans(input.value, filter.spans);
+            changed();
+            input.focus();
+          });
+          chips.appendChild(chip);
+          chips.appendChild(document.createTextNode(" "));
+        });
+      }
+      if (finding.terms.length && (finding.filters.length || finding.stopped.length)) {
+        var searching = line("pb-query__words");
+        searching.appendChild(document.createTextNode("Searching for: "));
+        searching.appendChild(el("strong", null, finding.terms.map(function (t) { return t.used || t.term; }).join(" ")));
+        if (finding.stopped.length) searching.appendChild(document.createTextNode(" (left out: " + finding.stopped.join(", ") + ")"));
+      }
+      if (finding.corrections.length) {
+        var fixed = line("pb-query__fixed");
+        fixed.appendChild(document.createTextNode("Showing results for "));
+        finding.corrections.forEach(function (c, index) {
+          if (index) fixed.appendChild(document.createTextNode(", "));
+          fixed.appendChild(el("strong", null, c.used));
+          fixed.appendChild(document.createTextNode(" (you typed " + c.typed + ")"));
+        });
+      }
+      if (finding.mode === "most") {
+        var items = finding.terms.map(function (t) { return quoted(t.used || t.term); })
+          .concat(finding.filters.map(function (f) { return quoted(f.typed); }));
+        var most = line("pb-query__most");
+        most.textContent = "No story holds all of " + items.join(", ") + ": these hold the most of them, most first" +
+          (finding.missing.length ? "; none holds " + finding.missing.map(function (t) { return quoted(t.typed); }).join(" or ") : "") + ".";
+      } else if (finding.mode === "all" && finding.filters.length && finding.tagged < finding.results.length) {
+        var rest = finding.results.length - finding.tagged;
+        var tags = finding.filters.map(function (f) { return f.title; }).join(" and ");
+        var said = finding.filters.map(function (f) { return quoted(f.typed); }).join(" or ");
+        line("pb-query__tagged").textContent = finding.tagged ?
+          "Stories tagged " + tags + " first (" + finding.tagged + "), then " + rest + " more that " +
+            (rest === 1 ? "says " : "say ") + said + " instead." :
+          "No story tagged " + tags + " holds the other words; " + (rest === 1 ? "this one says " : "these say ") +
+            said + " instead.";
+      }
+      queryNotes.hidden = !queryNotes.firstChild;
+    }
+
+    // The empty state: words near the ones no story holds, and what dropping one filter finds.
+    function showSuggestions(finding) {
+      suggestions.replaceChildren();
+      var q = input.value;
+      finding.suggestions.forEach(function (s) {
+        var item = el("li", null, "Did you mean ");
+        s.words.forEach(function (word, index) {
+          if (index) item.appendChild(document.createTextNode(" or "));
+          var term = finding.terms.filter(function (t) { return t.typed === s.typed; })[0];
+          item.appendChild(stateLink(word, term ? q.slice(0, term.start) + word + q.slice(term.end) : q));
+        });
+        item.appendChild(document.createTextNode(" for " + quoted(s.typed) + "?"));
+        suggestions.appendChild(item);
+      });
+      finding.drops.forEach(function (drop) {
+        var item = el("li", null, "Drop ");
+        var filter = drop.filter;
+        item.appendChild(filter.explicit ? stateLink(filterName(filter), q.trim(), filter.param)
+                                         : stateLink(filterName(filter), withoutSpans(q, filter.spans)));
+        item.appendChild(document.createTextNode(" (" + drop.count + (drop.count === 1 ? " story)" : " stories)")));
+        suggestions.appendChild(item);
+      });
+      if (!suggestions.firstChild && finding.terms.length) suggestions.appendChild(el("li", null, "Try other words."));
+      suggestions.hidden = !suggestions.firstChild;
+    }
+    // ---- end of queries in a manager's words -----------------------------
 
     var timer = null;
     function changed() {
@@ -332,7 +426,7 @@
   // One Pagefind index serves the whole site (generator/search_index.py); each
   // page carries its kind as a filter. Results are grouped by kind, stories
   // first with their outcome, each group capped, and the stories link to the
-  // finder with the words kept. Every word must match, as in the finder.
+  // finder with the words kept; stories are found as the finder finds them.
   // Content reaches the page only as text nodes.
   var SEARCH_GROUPS = [  // kind (search_index.KINDS), heading, how many are shown
     { kind: "story", title: "Stories", shown: 5 },
@@ -350,24 +444,43 @@
     return url.href;
   }
 
-  // Each group's results: one search per kind, less the pages that miss a word
-  // (Pagefind leaves out a word that matches nothing, as the finder notes).
-  function siteSearchGroups(pagefind, query) {
-    var terms = queryTerms(query);
+  // A query's words and "quoted phrases" for the pages that are not stories
+  // (quotes pair up from the left, as in the finder; an unpaired one is a space).
+  function siteSearchTerms(text) {
+    var parts = String(text).split('"');
+    if (parts.length % 2 === 0) parts[parts.length - 2] += " " + parts.pop();
+    var isWord = function (piece) { return /[\p{L}\p{N}]/u.test(piece); };
+    var terms = [];
+    parts.forEach(function (part, index) {
+      var words = part.split(/\s+/).filter(isWord);
+      if (index % 2 === 1 && words.length > 1) terms.push('"' + words.join(" ") + '"');
+      else terms = terms.concat(words);
+    });
+    return terms;
+  }
+
+  // Each group's results. Stories as the finder reads the words (PlaybookQuery:
+  // facet words become filters, typos are corrected, a long query falls back to
+  // the stories holding most of its words), so "See all N" is the finder's N.
+  // Every other kind: one search, less the pages that miss a word (Pagefind
+  // leaves out a word that matches nothing).
+  function siteSearchGroups(pagefind, queryData, loadWords, query) {
+    var terms = siteSearchTerms(query);
     var words = terms.join(" ");
-    var byKind = Promise.all(SEARCH_GROUPS.map(function (group) {
+    var stories = window.PlaybookQuery.search(pagefind, query, queryData, {}, loadWords);
+    var byKind = Promise.all(SEARCH_GROUPS.slice(1).map(function (group) {
       return pagefind.search(words, { filters: { kind: group.kind } });
     }));
     var alone = Promise.all(terms.length > 1 ? terms.map(function (term) { return pagefind.search(term); }) : []);
-    return Promise.all([byKind, alone]).then(function (found) {
-      var sets = found[1].map(function (search) {
+    return Promise.all([stories, byKind, alone]).then(function (found) {
+      var sets = found[2].map(function (search) {
         var ids = {};
         search.results.forEach(function (r) { ids[r.id] = true; });
         return ids;
       });
-      return found[0].map(function (search) {
+      return [found[0].results].concat(found[1].map(function (search) {
         return search.results.filter(function (r) { return sets.every(function (ids) { return ids[r.id]; }); });
-      });
+      }));
     });
   }
 
@@ -401,18 +514,24 @@
     var input = dialog.querySelector("[data-pb-search-input]");
     var status = dialog.querySelector("[data-pb-search-status]");
     var output = dialog.querySelector("[data-pb-search-results]");
-    if (!opener || !input || typeof dialog.showModal !== "function") return;
+    if (!opener || !input || typeof dialog.showModal !== "function" || !window.PlaybookQuery) return;
     var bundleUrl = new URL(dialog.getAttribute("data-pagefind"), window.location.href);
     var siteRoot = new URL("..", bundleUrl).pathname;  // the bundle is <site>/pagefind/
     var engine = null;
     var generation = 0;
     var timer = null;
+    // Without the finder's query data, words are still searched; they name no filters.
+    var noNames = { filters: { outcome: { values: {} } }, names: {}, outcome_words: {} };
+    var loadWords = window.PlaybookQuery.wordsLoader(siteRoot);
 
     function load() {
       if (!engine) {
-        engine = import(bundleUrl.href).then(function (pagefind) {
-          return pagefind.options({ baseUrl: siteRoot }).then(function () { return pagefind; });
-        });
+        engine = Promise.all([
+          import(bundleUrl.href).then(function (pagefind) {
+            return pagefind.options({ baseUrl: siteRoot }).then(function () { return pagefind; });
+          }),
+          window.PlaybookQuery.load(siteRoot).catch(function () { return noNames; })
+        ]);
       }
       return engine;
     }
@@ -449,13 +568,15 @@
       var words = input.value.trim();
       var mine = ++generation;
       dialog.removeAttribute("data-pb-search-ready");
-      if (!queryTerms(words).length) {
+      if (!siteSearchTerms(words).length) {
         output.replaceChildren();
         status.textContent = "";
         return;
       }
       var groups;
-      load().then(function (pagefind) { return siteSearchGroups(pagefind, words); }).then(function (found) {
+      load().then(function (loaded) {
+        return siteSearchGroups(loaded[0], loaded[1], loadWords, words);
+      }).then(function (found) {
         groups = found;
         // The shown results' pages, each group's in rank order.
         return Promise.all(groups.map(function (results, index) {
@@ -533,6 +654,53 @@
 
   // ---- end of story finder ------------------------------------------------
 
+  // ---- Finder on phones: folded filters, "Copy link to this view" (issue 20) ----
+  // On a phone the filter boxes fold behind one "Filters (N)" summary (N: the
+  // filters set), so the first result is in the first screen; elsewhere, and
+  // without this script, they stay open. The count follows the selects
+  // whenever the form changes or the finder shows a new count (a filter set
+  // from the URL, a suggestion or "Clear all").
+  var PHONE = "(max-width: 44.9375em)";
+  function setupFinderFilters(form) {
+    var filters = form.querySelector("[data-finder-filters]");
+    if (!filters) return;
+    var shown = filters.querySelector("[data-finder-filter-count]");
+    var selects = Array.prototype.slice.call(filters.querySelectorAll("select[name]"));
+    // Filters picked in a box and those read from the words (chips) alike.
+    function count() {
+      var set = selects.filter(function (select) { return select.value; }).length +
+        form.querySelectorAll("[data-query-chip]").length;
+      shown.textContent = "(" + set + ")";
+    }
+    if (window.matchMedia && window.matchMedia(PHONE).matches) filters.open = false;
+    form.addEventListener("change", count);
+    var status = form.querySelector("[data-finder-count]");
+    if (status && "MutationObserver" in window) {
+      [status, form.querySelector("[data-query-notes]")].forEach(function (watched) {
+        if (watched) new MutationObserver(count).observe(watched, { childList: true, characterData: true, subtree: true });
+      });
+    }
+    count();
+  }
+
+  // The finder's address holds its words and filters (writeQuery keeps it so).
+  function setupFinderCopy(form) {
+    var button = form.querySelector("[data-finder-copy]");
+    if (!button || !navigator.clipboard) return; // stays hidden: the address bar has the link
+    var label = button.textContent;
+    var timer = null;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(window.location.href).then(function () {
+        button.textContent = "Copied";
+        button.setAttribute("data-copied", "");
+        clearTimeout(timer);
+        timer = setTimeout(function () { button.textContent = label; button.removeAttribute("data-copied"); }, 2000);
+      });
+    });
+  }
+  // ---- end of finder on phones ------------------------------------------------
+
   // "Copy link" copies the story's permanent URL (without query or fragment).
   function setupPermalink(link) {
     link.addEventListener("click", function (event) {
@@ -593,26 +761,139 @@
     holder.hidden = false;
   }
 
+  // ---- Ramp gates and progress shared by link (issue 20) ------------------
+  // A phase's gate opens only once every item of the phase is ticked; unticking
+  // an item closes it again. "Send progress to my manager" is a link whose
+  // ?progress= holds the ticked items' codes (generator/pages/ramp.py's
+  // share_code: six base64url characters from each item's id, so a link made
+  // before the ramp changed never ticks another item). A page opened from such
+  // a link shows those ticks read-only and never reads or writes this
+  // browser's own ticks.
+  var PROGRESS_FORMAT = "1";
+  var CODE_LENGTH = 6;
+
+  // The ticks a link carries: null without ?progress=, {codes: null} if damaged.
+  function sharedProgress() {
+    var params = new URLSearchParams(window.location.search);
+    var value = params.get("progress");
+    if (value === null) return null;
+    var date = params.get("as-of") || "";
+    var shared = { codes: null, date: /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : "" };
+    var match = /^([0-9]+)\.([A-Za-z0-9_-]*)$/.exec(value);
+    if (!match || match[1] !== PROGRESS_FORMAT || match[2].length % CODE_LENGTH) return shared;
+    shared.codes = {};
+    for (var at = 0; at < match[2].length; at += CODE_LENGTH) shared.codes[match[2].substr(at, CODE_LENGTH)] = true;
+    return shared;
+  }
+
+  function progressLink(boxes) {
+    var codes = boxes.filter(function (box) { return box.checked; })
+      .map(function (box) { return box.getAttribute("data-ramp-code"); }).join("");
+    var now = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var params = new URLSearchParams({
+      progress: PROGRESS_FORMAT + "." + codes,
+      "as-of": now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()),
+    });
+    return window.location.origin + window.location.pathname + "?" + params.toString();
+  }
+
+  function showSharedBanner(banner, shared, boxes) {
+    if (!banner) return;
+    var known = {};
+    boxes.forEach(function (box) { known[box.getAttribute("data-ramp-code")] = true; });
+    var head = el("p", "pb-ramp-shared__head");
+    head.appendChild(el("strong", null, "Progress shared by link, read-only"));
+    head.appendChild(document.createTextNode(shared.date ? " (as of " + shared.date + ")." : "."));
+    banner.appendChild(head);
+    var text;
+    if (shared.codes === null) {
+      text = "This link is damaged or was made by a newer version of the playbook, so no tick is shown. Ask for a new link.";
+    } else {
+      var gone = Object.keys(shared.codes).filter(function (code) { return !known[code]; }).length;
+      text = "These are the ticks of whoever sent the link; your own ticks on this ramp are not shown or changed." +
+        (gone ? " " + gone + (gone === 1 ? " tick is for an item" : " ticks are for items") + " no longer in this ramp." : "");
+    }
+    banner.appendChild(el("p", null, text));
+    var own = el("a", null, "Open my own progress");
+    own.href = window.location.pathname;
+    var back = el("p");
+    back.appendChild(own);
+    banner.appendChild(back);
+    banner.hidden = false;
+  }
+
+  // Close a gate whose phase has items left, and say how many; true if one closed.
+  function updateGate(phase, shared) {
+    var gate = phase.querySelector("[data-ramp-gate]");
+    if (!gate) return false;
+    var items = Array.prototype.filter.call(phase.querySelectorAll("[data-ramp-item]"),
+                                            function (box) { return box !== gate; });
+    var left = items.filter(function (box) { return !box.checked; }).length;
+    var closed = false;
+    if (left && gate.checked) {
+      gate.checked = false;
+      closed = true;
+    }
+    gate.disabled = Boolean(shared) || left > 0;
+    var reason = phase.querySelector("[data-ramp-gate-reason]");
+    if (reason) {
+      reason.hidden = !left;
+      reason.textContent = left ? "Opens when every item of this phase is ticked: " + left + " of " +
+        items.length + " to go." : "";
+    }
+    return closed;
+  }
+
   function setupRamp() {
     var phases = Array.prototype.slice.call(document.querySelectorAll("[data-ramp-phase]"));
     if (!phases.length) return;
+    var shared = sharedProgress();
     var all = [];
+    var shareLink = document.querySelector("[data-ramp-share]");
+    var shareStatus = document.querySelector("[data-ramp-share-status]");
     function update() {
       phases.forEach(function (phase) {
+        var gate = phase.querySelector("[data-ramp-gate]");
+        if (updateGate(phase, shared) && !shared) writeTick(rampKey(gate), false);
         showProgress(phase.querySelector("[data-ramp-progress]"),
                      Array.prototype.slice.call(phase.querySelectorAll("[data-ramp-item]")));
       });
       showProgress(document.querySelector("[data-ramp-overall]"), all);
+      if (shareLink && !shared) shareLink.href = progressLink(all);
     }
     phases.forEach(function (phase) {
       Array.prototype.forEach.call(phase.querySelectorAll("[data-ramp-item]"), function (box) {
-        box.checked = readTick(rampKey(box));
-        box.addEventListener("change", function () { writeTick(rampKey(box), box.checked); update(); });
+        if (shared) {
+          box.checked = Boolean(shared.codes && shared.codes[box.getAttribute("data-ramp-code")]);
+          box.disabled = true;
+        } else {
+          box.checked = readTick(rampKey(box));
+          box.addEventListener("change", function () {
+            writeTick(rampKey(box), box.checked);
+            if (shareStatus) shareStatus.textContent = "";
+            update();
+          });
+        }
         all.push(box);
       });
     });
+    if (shared) {
+      document.documentElement.setAttribute("data-ramp-read-only", "");
+      showSharedBanner(document.querySelector("[data-ramp-shared-banner]"), shared, all);
+    } else if (shareLink) {
+      shareLink.closest("[data-ramp-share-row]").hidden = false;
+      shareLink.addEventListener("click", function (event) {
+        if (!navigator.clipboard) return; // the link itself: its address is the one to send
+        event.preventDefault();
+        navigator.clipboard.writeText(shareLink.href).then(function () {
+          shareStatus.textContent = "Link copied: paste it into a message to your manager. It opens your ticks read-only.";
+        });
+      });
+    }
     update();
   }
+  // ---- end of ramp gates and shared progress --------------------------------
 
   // One clip at a time: starting a clip pauses any other playing on the page.
   function pauseOtherClips(event) {
@@ -632,6 +913,7 @@
     Array.prototype.forEach.call(document.querySelectorAll(".pb-speed"), setupSpeed);
     var form = document.querySelector("[data-finder]");
     if (form) setupFinder(form);
+    if (form) { setupFinderFilters(form); setupFinderCopy(form); }
     var siteSearch = document.querySelector("[data-pb-search]");
     if (siteSearch) setupSiteSearch(siteSearch);
     Array.prototype.forEach.call(document.querySelectorAll("[data-copy-permalink]"), setupPermalink);
