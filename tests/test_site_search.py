@@ -230,3 +230,34 @@ def test_the_header_is_materials_with_only_the_search_block_changed():
         upstream[start:end],
         "    {#- playbook: our search, not Material's (the one changed block) -#}\n"
         '    {% include "partials/playbook-search.html" %}\n')
+
+
+def test_a_managers_words_find_the_stories_the_finder_finds(page, base):
+    # "lost" and "globex" become filters (PlaybookQuery, as in the finder).
+    search(page, base, "lost to globex on security")
+    assert sorted(path.split("/")[1] for path in hits(page, "story")) == [
+        "globex-security-review-came-too-late", "globex-trust-package-before-we-asked"]
+    assert [badge for badge in page.locator(
+        ".pb-site-search__group--story .pb-outcome").all_inner_texts()] == ["Loss", "Loss"]
+    page.get_by_role("link", name="See all 2 stories in the finder").click()
+    page.wait_for_url("**/playbook/stories/?q=lost+to+globex+on+security")
+    page.wait_for_selector("[data-finder-list][data-finder-ready]")
+    assert page.inner_text("[data-finder-count]").startswith("2 of 28 stories")
+
+
+def test_a_typo_finds_the_stories_and_says_so(page, base):
+    search(page, base, "secuirty")
+    assert "Showing results for security (you typed secuirty)." in page.inner_text(
+        "[data-pb-search-status]")
+    heading = page.locator(".pb-site-search__group--story .pb-site-search__heading")
+    assert heading.inner_text().lower() == "stories (7)"  # those SECURITY_STORIES says
+    assert hits(page, "criterion")[0] == "criteria/security-early/"  # corrected there too
+
+
+def test_stories_with_only_some_of_the_words_come_after_the_pages_with_all(page, base):
+    search(page, base, "Contributing a story")
+    headings = [text.lower() for text in groups(page)]
+    assert headings[0] == "guides and pages (1)"
+    assert headings[-1].startswith("stories with some of the words")
+    page.keyboard.press("Enter")  # the first result: the guide
+    page.wait_for_url("**/playbook/contributing/")

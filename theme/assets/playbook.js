@@ -465,22 +465,28 @@
   // Every other kind: one search, less the pages that miss a word (Pagefind
   // leaves out a word that matches nothing).
   function siteSearchGroups(pagefind, queryData, loadWords, query) {
-    var terms = siteSearchTerms(query);
-    var words = terms.join(" ");
-    var stories = window.PlaybookQuery.search(pagefind, query, queryData, {}, loadWords);
-    var byKind = Promise.all(SEARCH_GROUPS.slice(1).map(function (group) {
-      return pagefind.search(words, { filters: { kind: group.kind } });
-    }));
-    var alone = Promise.all(terms.length > 1 ? terms.map(function (term) { return pagefind.search(term); }) : []);
-    return Promise.all([stories, byKind, alone]).then(function (found) {
-      var sets = found[2].map(function (search) {
-        var ids = {};
-        search.results.forEach(function (r) { ids[r.id] = true; });
-        return ids;
-      });
-      return [found[0].results].concat(found[1].map(function (search) {
-        return search.results.filter(function (r) { return sets.every(function (ids) { return ids[r.id]; }); });
+    return window.PlaybookQuery.search(pagefind, query, queryData, {}, loadWords).then(function (finding) {
+      // A word the finder corrected ("secuirty") is searched corrected on every page.
+      var fixed = {};
+      finding.corrections.forEach(function (fix) { fixed[fix.typed.toLowerCase()] = fix.used; });
+      var terms = siteSearchTerms(query).map(function (term) { return fixed[term.toLowerCase()] || term; });
+      var words = terms.join(" ");
+      var byKind = Promise.all(SEARCH_GROUPS.slice(1).map(function (group) {
+        return pagefind.search(words, { filters: { kind: group.kind } });
       }));
+      var alone = Promise.all(terms.length > 1 ? terms.map(function (term) { return pagefind.search(term); }) : []);
+      return Promise.all([byKind, alone]).then(function (found) {
+        var sets = found[1].map(function (search) {
+          var ids = {};
+          search.results.forEach(function (r) { ids[r.id] = true; });
+          return ids;
+        });
+        var groups = [finding.results].concat(found[0].map(function (search) {
+          return search.results.filter(function (r) { return sets.every(function (ids) { return ids[r.id]; }); });
+        }));
+        groups.stories = finding;  // corrections, partial matches
+        return groups;
+      });
     });
   }
 
@@ -539,12 +545,20 @@
     function show(groups, pages, words) {
       output.replaceChildren();
       var total = 0;
-      groups.forEach(function (results, index) {
+      var finding = groups.stories || {};
+      // Stories that hold only some of the words (the finder's fallback for a
+      // long query) come after the pages that hold them all.
+      var partial = finding.mode === "most";
+      var order = groups.map(function (_, index) { return index; });
+      if (partial) order.push(order.shift());
+      order.forEach(function (index) {
+        var results = groups[index];
         var group = SEARCH_GROUPS[index];
         total += results.length;
         if (!results.length) return;
         var section = el("section", "pb-site-search__group pb-site-search__group--" + group.kind);
-        var heading = el("h2", "pb-site-search__heading", group.title + " (" + results.length + ")");
+        var title = group.kind === "story" && partial ? "Stories with some of the words" : group.title;
+        var heading = el("h2", "pb-site-search__heading", title + " (" + results.length + ")");
         heading.id = "pb-site-search-" + group.kind;
         section.setAttribute("aria-labelledby", heading.id);
         section.appendChild(heading);
@@ -561,6 +575,9 @@
       });
       status.textContent = total ? total + (total === 1 ? " result." : " results.")
         : "Nothing matches \u201c" + words + "\u201d. Try fewer words.";
+      (finding.corrections || []).forEach(function (fix) {
+        status.textContent += " Showing results for " + fix.used + " (you typed " + fix.typed + ").";
+      });
       dialog.setAttribute("data-pb-search-ready", "");
     }
 
