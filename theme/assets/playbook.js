@@ -546,6 +546,9 @@
       output.replaceChildren();
       var total = 0;
       var finding = groups.stories || {};
+      // Marked in the excerpts: the words searched, less stop words, as the finder marks them.
+      var marked = (finding.terms || []).map(function (t) { return t.used || t.term; })
+        .concat((finding.filters || []).map(function (f) { return f.typed; })).join(" ") || words;
       // Stories that hold only some of the words (the finder's fallback for a
       // long query) come after the pages that hold them all.
       var partial = finding.mode === "most";
@@ -564,7 +567,7 @@
         section.appendChild(heading);
         var list = el("ul", "pb-site-search__list");
         section.appendChild(list);
-        pages[index].forEach(function (data) { list.appendChild(siteSearchHit(group, data, words)); });
+        pages[index].forEach(function (data) { list.appendChild(siteSearchHit(group, data, marked)); });
         if (group.kind === "story") {
           var all = el("a", "pb-site-search__all",
                        "See all " + results.length + (results.length === 1 ? " story" : " stories") + " in the finder \u2192");
