@@ -171,6 +171,8 @@ def test_the_dialog_is_named_and_passes_axe_in_both_schemes(served_sample, schem
     context = browser.new_context(viewport=viewport, color_scheme=scheme)
     page = context.new_page()
     page.goto(base + "skills/")
+    opener = Axe().run(page, context="[data-pb-search-open]")  # in the header's colours
+    assert [v["id"] for v in opener.response["violations"]] == []
     page.get_by_role("button", name="Search").click()  # the button, on a phone too
     dialog = page.get_by_role("dialog", name="Search the playbook")
     assert dialog.is_visible()
