@@ -9,6 +9,7 @@
     playbook serve
     playbook new story|criterion [--title ...]
     playbook audio RECORDING [--at mm:ss --for SECONDS]
+    playbook audio cut RECORDING --from mm:ss --to mm:ss --story ID [--clip N]
 """
 
 from __future__ import annotations
@@ -317,6 +318,104 @@ def cmd_audio(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audio_cut(args: argparse.Namespace) -> int:
+    """Cut the moment into content/audio/ and write the clip into the story."""
+    from . import clip_cut
+    from .audio import find_ffmpeg
+    from .audio.cut import check_moment, cut, inspect
+    from .numbers import NumberError
+    from .problems import visible
+    from .timecode import read_time
+
+    def refuse(message: str) -> int:
+        print(visible(f"playbook audio cut: {message}"), file=sys.stderr)
+        return 2
+
+    times = {}
+    for name in ("from", "to"):
+        raw = getattr(args, name)
+        try:
+            times[name] = read_time(raw)
+        except NumberError as error:
+            return refuse(f"--{name} takes {error.expected}; found '{raw}'")
+    start, end = times["from"], times["to"]
+    content = Path(os.path.abspath(args.content))
+    recording = Path(args.recording)
+    try:
+        story = clip_cut.story_path(content, args.story)
+        rel = story.relative_to(content.parent).as_posix()
+        if end <= start:
+            raise AudioError(f"--to {args.to} is not after --from {getattr(args, 'from')}")
+        ffmpeg = find_ffmpeg()
+        source = inspect(ffmpeg, recording)
+        check_moment(source, start, end)
+        text = story.read_bytes().decode("utf-8")
+        count = clip_cut.clip_count(text)
+        if args.clip is not None:
+            if count is None or not 1 <= args.clip <= count:
+                raise clip_cut.CutError(
+                    f"--clip {args.clip}: {rel} has {count or 0} clip(s); leave --clip out "
+                    "to add one")
+            index = args.clip - 1
+        else:
+            matched = clip_cut.matching_clip(text, content, source, start, end)
+            index = matched if matched is not None else (count or 0)
+        before = clip_cut.story_problems(content, rel)
+    except (clip_cut.CutError, AudioError) as error:
+        return refuse(str(error.message if isinstance(error, AudioError) else error))
+    except (OSError, UnicodeDecodeError) as error:
+        return refuse(f"cannot read {getattr(error, 'filename', None) or args.story}: {error}")
+
+    try:
+        own = clip_cut.clip_src(text, index)
+        stem = clip_cut.excerpt_stem(content, args.story, index + 1, own)
+        excerpt = cut(ffmpeg, source, start, end, stem)
+    except AudioError as error:
+        return refuse(error.message)
+    except OSError as error:
+        return refuse(f"cannot write the excerpt into {args.content}/audio/: "
+                      f"{error.strerror or error}")
+    entry = clip_cut.ClipEntry(
+        excerpt.path.relative_to(content / "audio").as_posix(), start - excerpt.offset,
+        min(end - excerpt.offset, excerpt.seconds), recording.name, source.sha256, start, end,
+        args.transcript)
+    written = f"content/audio/{entry.src}"
+    print(visible(f"wrote {written} ({clip_cut.describe_excerpt(excerpt, source)})"))
+    edited = clip_cut.with_clip(text, index, entry)
+    problems = []
+    if edited is not None:
+        try:
+            clip_cut.write_text(story, edited)
+        except OSError as error:
+            print(visible(f"playbook audio cut: cannot write {rel}: {error.strerror or error}"),
+                  file=sys.stderr)
+            edited = None
+    if edited is not None:
+        problems = clip_cut.new_problems(content, rel, before, entry)
+        if problems:
+            clip_cut.write_text(story, text)  # put back as the author left it
+    if edited is None or problems:
+        why = ("its front matter is laid out in a way this command does not edit" if edited
+               is None else "the edit made it fail validation: " + "; ".join(
+                   f"{p.field}: {p.message}" for p in problems))
+        print(visible(f"playbook audio cut: {rel} was left as it was ({why}); paste this "
+                      f"as clip {index + 1} under 'clips:'"), file=sys.stderr)
+        print("\n".join(clip_cut.entry_lines(entry)))
+        return 1
+    verb = "added" if count is None or index >= count else "updated"
+    print(visible(f"{verb} clip {index + 1} in {rel}: {entry.src} from "
+                  f"{clip_cut.time_text(entry.start)} to {clip_cut.time_text(entry.end)}, cut "
+                  f"from {recording.name} {clip_cut.time_text(start)}-"
+                  f"{clip_cut.time_text(end)}"))
+    if own and own != entry.src:
+        print(visible(f"content/audio/{own} is no longer used by this clip; delete it if no "
+                      "other clip uses it"))
+    if args.transcript is None and verb == "added":
+        print("now write what the buyer says in the clip as its 'transcript' in the story, "
+              "then run `playbook validate`")
+    return 0
+
+
 PUBLIC_HELP = ("a public build: leave out stories marked 'confidential: true', with their "
                "clips, and every list and count they were in (or set PLAYBOOK_PUBLIC=1)")
 
@@ -386,7 +485,9 @@ def parser() -> argparse.ArgumentParser:
             "skills", "objections") else None)
 
     audio = command("audio", "print a recording's length and format, or write a preview "
-                             "of a moment", cmd_audio, content=False)
+                             "of a moment; `playbook audio cut RECORDING --from mm:ss --to "
+                             "mm:ss --story ID` cuts the moment into the story",
+                    cmd_audio, content=False)
     audio.add_argument("recording", help="an interview recording, e.g. content/audio/x.mp3")
     audio.add_argument("--at", help="where the preview starts: mm:ss, h:mm:ss or seconds")
     # Read as text: PREVIEW_SECONDS refuses nan, inf and the like in one line.
@@ -394,6 +495,26 @@ def parser() -> argparse.ArgumentParser:
                        help="the preview's length in seconds, up to 3600 (default: 75)")
     audio.add_argument("--out", help="where to write the preview "
                                      "(default: .cache/playbook/preview/)")
+
+    # `playbook audio cut ...`: main() sends it here, as `audio` takes a recording.
+    cut = commands.add_parser("audio-cut", prog="playbook audio cut",
+                              description="cut the moment out of a whole recording into "
+                                          "content/audio/<story>-<n> and write the clip, with "
+                                          "where it was cut from, into the story")
+    cut.set_defaults(func=cmd_audio_cut)
+    cut.add_argument("--content", default="content",
+                     help="the content folder (default: content)")
+    cut.add_argument("recording", help="the whole recording (audio, or mp4, mov, webm video); "
+                                       "it need not be in the repository")
+    cut.add_argument("--from", required=True, help="where the moment starts: mm:ss, h:mm:ss "
+                                                   "or seconds")
+    cut.add_argument("--to", required=True, help="where it ends")
+    cut.add_argument("--story", required=True, help="the story's id (its file name)")
+    cut.add_argument("--clip", type=int, help="which of the story's clips to replace "
+                                              "(default: the one showing this moment, else "
+                                              "a new one)")
+    cut.add_argument("--transcript", help="what the buyer says in the clip (default: kept, "
+                                          "or a placeholder to replace)")
 
     calibrate = command("calibrate", "inter-rater agreement per criterion of a calibration "
                                      "session (default: the newest)", cmd_calibrate)
@@ -406,7 +527,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:2] == ["audio", "cut"]:
+        given[:2] = ["audio-cut"]
+    args = parser().parse_args(given)
     try:
         return args.func(args)
     except KeyboardInterrupt:

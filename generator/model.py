@@ -67,6 +67,10 @@ class Clip:
     end: float | None
     transcript: str
     duration: float | None = None  # seconds, once the audio stage has measured it
+    # Where the moment is in the whole interview, when `src` is an excerpt cut from it
+    # (the clip's `cut_from`); start and end above are then within the excerpt.
+    interview_start: float | None = None
+    interview_end: float | None = None
 
 
 @dataclass(frozen=True)

@@ -424,6 +424,35 @@ def _size(count: int) -> str:
     return f"{count / (1024 * 1024):.1f} MB" if count >= 1024 * 1024 else f"{count / 1024:.0f} KB"
 
 
+# A file Git LFS stands in for its content when the content was not fetched.
+LFS_POINTER_START = b"version https://git-lfs.github.com/spec/"
+_LFS_POINTER_MAX_BYTES = 1024  # real pointers are about 130 bytes
+_LFS_SIZE = re.compile(rb"^size ([0-9]{1,18})$", re.M)
+
+
+def lfs_pointer_size(path: Path) -> int | None:
+    """The size of the content a Git LFS pointer file stands for, or None when `path`
+    is not a pointer (only small regular files are opened, so this costs nothing for a
+    real recording)."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _LFS_POINTER_MAX_BYTES:
+            return None
+        with open(path, "rb") as stream:
+            head = stream.read(_LFS_POINTER_MAX_BYTES)
+    except (OSError, ValueError):
+        return None
+    if not head.startswith(LFS_POINTER_START):
+        return None
+    size = _LFS_SIZE.search(head)
+    return int(size.group(1)) if size else 0
+
+
+def size_text(count: int) -> str:
+    """A file size for messages: "12.3 MB", "180 KB"."""
+    return _size(count)
+
+
 def is_inside(path: Path, root: Path) -> bool:
     """Whether `path`, with every symbolic link resolved, lies within `root`."""
     real = Path(os.path.realpath(path))

@@ -26,7 +26,8 @@ STAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
      ("search_index",)),
     ("build", "the pipeline: settings in, checked library and files out", ("build",)),
     ("edges", "the commands, MkDocs and other builders",
-     ("cli", "scaffold", "mkdocs_plugin", "mkdocs_pages", "zensical_edge", "serve_problems")),
+     ("cli", "scaffold", "clip_cut", "mkdocs_plugin", "mkdocs_pages", "zensical_edge",
+      "serve_problems")),
 )
 
 

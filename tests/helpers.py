@@ -328,6 +328,24 @@ def launch_chromium(playwright):
     pytest.skip(message)
 
 
+def require_git_lfs() -> str:
+    """The path of git-lfs; skipped locally without one, failed in CI (CI,
+    PLAYBOOK_REQUIRE_GIT_LFS or PLAYBOOK_REQUIRE_BROWSER set), as the browser tests are."""
+    import shutil
+
+    import pytest
+
+    found = shutil.which("git-lfs")
+    if found:
+        return found
+    message = ("no git-lfs found for the Git LFS tests: install Debian's git-lfs "
+               "(sudo apt-get install git-lfs)")
+    if any(os.environ.get(name) for name in ("CI", "PLAYBOOK_REQUIRE_GIT_LFS",
+                                             "PLAYBOOK_REQUIRE_BROWSER")):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def serve_under_project_path(site: Path, tmp: Path):
     """Serve a built site at http://127.0.0.1:<port>/playbook/ (a GitHub Pages project
     path); returns (base URL, server) and the caller shuts the server down."""

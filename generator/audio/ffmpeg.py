@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -16,17 +17,23 @@ from stat import S_ISREG
 
 from pydub import AudioSegment
 
+from ..source import lfs_pointer_size, size_text
+
 SAMPLE_RATE = 22050  # speech needs no more; every clip is made at this rate
-SUPPORTED_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".webm")
+AUDIO_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac")
+# Zoom, Teams and call recorders export video; their audio track is what is used.
+VIDEO_SUFFIXES = (".mp4", ".mov", ".webm")
+SUPPORTED_SUFFIXES = AUDIO_SUFFIXES + VIDEO_SUFFIXES
 
 
 class AudioError(Exception):
     """A recording that cannot be used, with a message for the author."""
 
-    def __init__(self, message: str, hint: str = ""):
+    def __init__(self, message: str, hint: str = "", code: str = ""):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.code = code  # the problem code validation reports it under; "" for the usual
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ def decode(ffmpeg: Ffmpeg, recording: Path) -> AudioSegment:
         regular = False
     if not regular:  # ffmpeg would wait forever on a FIFO
         raise AudioError(f"the recording '{recording.name}' is missing or not a file")
+    check_not_lfs_pointer(recording)
     command = [ffmpeg.path, "-nostdin", "-v", "error", "-i", str(recording),
                "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "wav", "-"]
     try:
@@ -90,6 +98,8 @@ def decode(ffmpeg: Ffmpeg, recording: Path) -> AudioSegment:
     except OSError as error:
         raise AudioError(f"cannot run ffmpeg ({ffmpeg.describe()}): {error}") from error
     if result.returncode != 0 or len(result.stdout) <= 44:
+        if stream_kinds(ffmpeg, recording) == {"Video"}:
+            raise no_audio_track(recording)
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = detail[-1] if detail else "ffmpeg produced no audio"
         raise AudioError(
@@ -104,3 +114,44 @@ def decode(ffmpeg: Ffmpeg, recording: Path) -> AudioSegment:
     if len(segment) == 0:
         raise AudioError(f"the recording '{recording.name}' has no audio in it")
     return segment
+
+
+_STREAM_KIND = re.compile(r"^\s*Stream #\d+:\d+.*?: (Audio|Video|Subtitle|Data|Attachment):",
+                          re.M)
+
+
+def header(ffmpeg: Ffmpeg, recording: Path) -> str:
+    """What `ffmpeg -i FILE` says about the input (with no output it describes the input
+    and exits 1; no ffprobe needed)."""
+    try:
+        result = subprocess.run([ffmpeg.path, "-nostdin", "-hide_banner", "-i", str(recording)],
+                                capture_output=True, check=False, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise AudioError(f"cannot run ffmpeg ({ffmpeg.describe()}): {error}") from error
+    return result.stderr.decode("utf-8", "replace")
+
+
+def stream_kinds(ffmpeg: Ffmpeg, recording: Path) -> set[str]:
+    """The kinds of stream the file holds: {"Audio", "Video"}; empty when ffmpeg cannot
+    read it at all."""
+    try:
+        return set(_STREAM_KIND.findall(header(ffmpeg, recording)))
+    except AudioError:
+        return set()
+
+
+def no_audio_track(recording: Path) -> AudioError:
+    return AudioError(
+        f"the video '{recording.name}' has no audio track, so it holds no buyer's voice",
+        "export the call again with its audio (in Zoom: record to the cloud or computer "
+        "with audio; or use the separate audio file the recorder saved)",
+        code="clip.no-audio")
+
+
+def check_not_lfs_pointer(recording: Path) -> None:
+    """An AudioError saying what to do when the file is a Git LFS pointer, not a recording."""
+    pointed = lfs_pointer_size(recording)
+    if pointed is not None:
+        raise AudioError(
+            f"'{recording.name}' is a Git LFS pointer: the recording ({size_text(pointed)}) "
+            "was not downloaded", "run `git lfs pull`", code="clip.lfs-pointer")

@@ -18,6 +18,7 @@ from ..timecode import format_time
 # The findings this check reports (listed by `playbook codes`).
 CODES = (
     Code("clip.unreadable", "error", "a recording that cannot be decoded or read"),
+    Code("clip.no-audio", "error", "a video recording (mp4, mov, webm) with no audio track"),
     Code("clip.start-past-end", "error", "a clip starts after its recording ends"),
     Code("clip.past-end", "error", "a clip ends after its recording ends"),
     Code("clip.length", "warning", "a clip under 5 s or over 90 s (coaching clips: 60-90 s)"),
@@ -50,7 +51,7 @@ def check_clips(specs: list[ClipSpec], audio_dir: Path, cache: AudioCache):
         length = lengths[audio_dir / spec.src]
         if isinstance(length, AudioError):
             problems.append(source.problem((*at, "src"), length.message, length.hint,
-                                           code="clip.unreadable"))
+                                           code=length.code or "clip.unreadable"))
             failed.add(story_id)
             continue
         start, end = clip_bounds(spec.start, spec.end, length)

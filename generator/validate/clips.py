@@ -15,7 +15,15 @@ from ..model import (
     Clip,
 )
 from ..problems import Code
-from ..source import FieldPath, SourceFile, describe, file_kind, is_inside
+from ..source import (
+    FieldPath,
+    SourceFile,
+    describe,
+    file_kind,
+    is_inside,
+    lfs_pointer_size,
+    size_text,
+)
 from ..timecode import format_time
 from .fields import (
     Checker,
@@ -31,10 +39,20 @@ CODES = (
          "a clip's start or end (or a moment's at) is not mm:ss, h:mm:ss or seconds, "
          "from 0 to 24 hours"),
     Code("clip.end-before-start", "error", "a clip ends before it starts"),
+    Code("clip.lfs-pointer", "error",
+         "a clip's recording is a Git LFS pointer whose content was not fetched "
+         "(run `git lfs pull`)"),
+    Code("clip.provenance-invalid", "error",
+         "a clip's cut_from (the recording an excerpt was cut from: its file name, "
+         "SHA-256 and original start and end) is malformed"),
 )
 
 
-CLIP_KEYS = ("src", "start", "end", "transcript")
+CLIP_KEYS = ("src", "start", "end", "transcript", "cut_from")
+# Where `playbook audio cut` took an excerpt from, so the moment can be found again
+# in the whole recording that is not committed.
+CUT_FROM_KEYS = ("recording", "sha256", "start", "end")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DRIVE = re.compile(r"^[A-Za-z]:")  # C:\... on Windows
 
@@ -153,6 +171,13 @@ def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[
                             "not a recording",
                             "give the path of the audio file itself", code="file.not-regular")
                 ok = False
+            elif (pointed := lfs_pointer_size(recording)) is not None:
+                check.error((*at, "src"),
+                            f"'content/audio/{pure.as_posix()}' is a Git LFS pointer: the "
+                            f"recording ({size_text(pointed)}) was not downloaded",
+                            "run `git lfs pull` (with Git LFS installed: `git lfs install` "
+                            "once), then validate again", code="clip.lfs-pointer")
+                ok = False
             elif mode is None:
                 existing = sorted(p.relative_to(audio_dir).as_posix()
                                   for p in audio_dir.rglob("*") if p.is_file()) \
@@ -178,6 +203,9 @@ def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[
                         "swap the two values, or correct the one that is wrong",
                         code="clip.end-before-start")
             ok = False
+        interview: tuple[float, float] | None = None
+        if "cut_from" in spec:
+            interview = _check_cut_from(check, spec["cut_from"], (*at, "cut_from"))
         if ok:  # src, start and end are usable, whatever else is wrong
             specs.append(ClipSpec(check.source, index, src, start, end))
         transcript = spec.get("transcript")
@@ -189,5 +217,55 @@ def read_clips(check: Checker, audio_dir: Path) -> tuple[tuple[Clip, ...], list[
                         code="field.required")
             ok = False
         if ok and isinstance(transcript, str):
-            clips.append(Clip(src, start, end, transcript.strip()))
+            clips.append(Clip(src, start, end, transcript.strip(),
+                              interview_start=interview[0] if interview else None,
+                              interview_end=interview[1] if interview else None))
     return tuple(clips), specs
+
+
+def _check_cut_from(check: Checker, value: object,
+                    at: FieldPath) -> tuple[float, float] | None:
+    """An excerpt's provenance: the whole recording's file name and SHA-256, and where
+    in it the clip's moment was (as `playbook audio cut` writes them). Returns those
+    times when all of it is valid."""
+    example = ("written by `playbook audio cut`, e.g. 'cut_from: {recording: interview.mp4, "
+               "sha256: <64 hex digits>, start: \"4:05\", end: \"5:20\"}'")
+    if not isinstance(value, dict):
+        check.error(at, f"expected 'cut_from' to hold recording, sha256, start and end; "
+                        f"found {describe(value)}", example, code="clip.provenance-invalid")
+        return None
+    faults = len(check.problems)
+    check.unknown_keys(value, CUT_FROM_KEYS, at, "cut_from")
+    name = value.get("recording")
+    if (not isinstance(name, str) or not name.strip() or _CONTROL.search(name)
+            or "/" in name or "\\" in name):
+        check.error((*at, "recording"),
+                    f"expected 'recording' to be the whole recording's file name, without "
+                    f"folders; found {describe(name)}",
+                    "give the name only, e.g. 'recording: acme-interview.mp4'",
+                    code="clip.provenance-invalid")
+    digest = value.get("sha256")
+    if not isinstance(digest, str) or not _SHA256.match(digest.strip().lower()):
+        check.error((*at, "sha256"),
+                    f"expected 'sha256' to be the recording's SHA-256, 64 hexadecimal digits; "
+                    f"found {describe(digest)}",
+                    "copy it from `sha256sum FILE`, or cut the clip again with "
+                    "`playbook audio cut`", code="clip.provenance-invalid")
+    times = {}
+    for key in ("start", "end"):
+        if value.get(key) is None:
+            check.error((*at, key), f"expected 'cut_from' to say where in the recording the "
+                                    f"clip {key}s; found nothing",
+                        f"add '{key}: \"m:ss\"'", code="clip.provenance-invalid")
+        else:
+            times[key] = check.time((*at, key), value[key], "clip.time-invalid")
+    start, end = times.get("start"), times.get("end")
+    if start is not None and end is not None and start >= end:
+        check.error((*at, "end"),
+                    f"expected 'end' after 'start'; found start {format_time(start)} "
+                    f"and end {format_time(end)}",
+                    "swap the two values, or correct the one that is wrong",
+                    code="clip.end-before-start")
+    if len(check.problems) > faults or start is None or end is None:
+        return None
+    return start, end
