@@ -111,10 +111,10 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False,
 
     Errors always stop generation; with `strict`, warnings do too. Given the
     `previous` run (a serving session), pages whose inputs did not change are
-    reused, not rendered again. With `index`, the story pages go to the
-    finder's index as they are rendered, and Pagefind runs in its own process
-    while the caller builds the site: `Build.finder_index.publish(site)` puts
-    it in place, or `.discard()` drops it.
+    reused, not rendered again. With `index`, the pages go to the site's
+    search index as they are rendered (the guides in docs_dir after them),
+    and Pagefind runs in its own process while the caller builds the site:
+    `Build.finder_index.publish(site)` puts it in place, or `.discard()` drops it.
     """
     audio = settings.audio_cache() if settings.check_audio or generate else None
     result = load_library(settings.content_dir, settings.today,
@@ -147,7 +147,8 @@ def run(settings: Settings, *, generate: bool = True, strict: bool = False,
             job.discard()
         raise
     if job is not None:
-        job.close()  # Pagefind starts on the story pages
+        job.add_guides(settings.docs_dir)
+        job.close()  # Pagefind starts on the pages
     return Build(result.library, problems, result.stories_read, result.withheld, site.files,
                  rendered=site.rendered, memo=site.memo,
                  clips_encoded=audio.counters.encoded - before,

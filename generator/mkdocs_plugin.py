@@ -4,7 +4,6 @@ Hooks only: the pipeline is `build.run`, which knows nothing of MkDocs; here
 its settings come from mkdocs.yml and its files become MkDocs files.
 
     plugins:
-      - search
       - playbook:
           content_dir: content   # the library (default: content)
           cache_dir: .cache/playbook
@@ -160,7 +159,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             return files
         self.last_good = build
         if self.serving:
-            self.index.start(build.files)
+            self.index.start(build.files, self.settings.docs_dir)
             self.kept_pages = sum(1 for path in kept if path.endswith(".md"))
             log.info("playbook: rendered %d of %d pages (the rest are unchanged); "
                      "%d story pages kept as written", len(build.rendered),

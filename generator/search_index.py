@@ -1,12 +1,15 @@
-"""The story finder's search index: Pagefind run over the story pages' HTML.
+"""The site's search index: Pagefind run over the pages' HTML, for the header
+search (every kind of page) and the story finder (its stories).
 
 Pagefind (https://pagefind.app) is a static search engine: it reads the
 built HTML and writes a chunked index and a small WebAssembly search into
 `pagefind/` beside the pages, so a query downloads only the index chunks for
 its words (well under 1 MB at 10,000 stories) and nothing loads from another
-host. Only story pages are indexed; what a page offers (the searchable text,
-the filters, the sort key, the result fields) is marked up in story.md.j2
-with data-pagefind-* attributes. The binary comes from the `pagefind[bin]`
+host. What a story page offers (the searchable text, the filters, the sort
+key, the result fields) is marked up in story.md.j2 with data-pagefind-*
+attributes; every other page is indexed whole, less its lists of stories,
+with its title and its kind (`KINDS`), a filter the header search groups
+its results by and the finder keeps to stories with. The binary comes from the `pagefind[bin]`
 wheel, so `make site` installs it like any other dependency.
 
 Pagefind numbers the pages in the order it finds them in the folder, and
@@ -28,12 +31,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from html import escape, unescape
 from pathlib import Path
 
 import cbor2
+import markdown
+import yaml
 
 from . import atomic_dir
 from .pages import GeneratedFile
+from .urls import page_url
+from .vocabularies import vocabularies
 
 # The folder, inside the site, that holds the index and pagefind.js.
 BUNDLE_DIR = "pagefind"
@@ -54,14 +62,75 @@ _MISSING = ("the story finder's search index needs Pagefind, which is not instal
 
 
 def story_documents(files: Iterable[GeneratedFile]) -> dict[str, str]:
-    """What Pagefind reads of each story page, by its path in the site.
+    """What Pagefind reads of each story page, by its path in the site (the
+    finder's part of the index; `site_documents` gives every page's)."""
+    return {record.site_path: _document(record) for record in files if _is_story_page(record)}
+
+
+def site_documents(files: Iterable[GeneratedFile],
+                   docs_dir: Path | None = None) -> dict[str, str]:
+    """What Pagefind reads of each page the site's search finds, by its path in the site.
 
     Pagefind indexes only the page's data-pagefind-* parts, which are all in
     the HTML we generate, so it reads that rather than the themed page: the
     same index (byte for byte), without parsing every page's navigation, and
-    ready before the theme has rendered a page.
+    ready before the theme has rendered a page. The hand-written guides in
+    `docs_dir` are rendered from their Markdown (`guide_documents`).
     """
-    return {record.site_path: _document(record) for record in files if _is_story_page(record)}
+    documents = {}
+    for record in files:
+        document = page_document(record)
+        if document is not None:
+            documents[record.site_path] = document
+    return {**documents, **guide_documents(docs_dir)}
+
+
+# The kinds of page the site's search groups its results by (a Pagefind
+# filter, `kind`); the header search (playbook.js) shows them in this order.
+# Stories are the finder's; every other kind is for the header search only.
+KINDS = ("story", "skill", "criterion", "topic", "ramp", "coaching", "guide")
+STORY = "story"
+_SKILLS = "skills"  # the vocabulary whose term pages are coaching pages (pages/facets.py)
+
+
+def page_kind(path: str) -> str | None:
+    """The kind of a generated page by its docs path, or None if search leaves it out
+    (the home page and the finder only list stories)."""
+    if path in ("index.md", "stories/index.md"):
+        return None
+    folder, _, name = path.partition("/")
+    if _STORY_PAGE.fullmatch(path):
+        return STORY
+    if folder == "criteria" and "/" not in name and name != "index.md":
+        return "criterion"
+    if folder == "ramp" and "/" not in name and name != "index.md":
+        return "ramp"
+    for vocabulary in vocabularies():
+        if folder != vocabulary.folder or name == "index.md":
+            continue
+        if vocabulary.id == _SKILLS and name.endswith("/coach.md"):
+            return "coaching"
+        if "/" not in name:
+            return "skill" if vocabulary.id == _SKILLS else "topic"
+    return "guide"  # the scorecard, insights, calibration and overview pages
+
+
+def page_document(record: GeneratedFile) -> str | None:
+    """The document Pagefind reads of one generated file, or None if it is not searched."""
+    if not record.is_page or not isinstance(record.content, str):
+        return None
+    kind = page_kind(record.path)
+    if kind is None:
+        return None
+    if kind == STORY:
+        return _document(record)
+    title = str(record.meta.get("title") or "")  # HTML already (render.front_matter_text)
+    facets = {vocabulary.folder: vocabulary for vocabulary in vocabularies()}
+    vocabulary = facets.get(record.path.split("/", 1)[0])
+    return _PAGE_DOCUMENT.format(
+        kind=kind, title=title, body=_HEADERLINK.sub("", record.content),
+        vocabulary=escape(vocabulary.singular.capitalize()) if kind == "topic" and vocabulary
+        else "")
 
 
 def _document(record: GeneratedFile) -> str:
@@ -73,9 +142,77 @@ def _is_story_page(record: GeneratedFile) -> bool:
         and isinstance(record.content, str)
 
 
+# A heading's permalink (macros.html.j2 `heading`): a pilcrow in no one's words.
+_HEADERLINK = re.compile(r'<a class="headerlink" href="#[^"]*" title="Permanent link">&para;</a>')
 _STORY_PAGE = re.compile(r"stories/(?!index\.md)[^/]+\.md")  # not the finder
 _DOCUMENT = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"></head>'
-             '<body>\n{body}</body></html>\n')
+             '<body>\n{body}<div data-pagefind-body><div hidden data-pagefind-ignore>'
+             '<span data-pagefind-filter="kind">story</span></div></div>\n</body></html>\n')
+# Every other page: its title (as the result shows it; the page's own <h1>
+# holds it as words), its kind and, for a facet page, its vocabulary's label
+# ("Competitor"), then the page's HTML. Lists of stories on those pages are
+# marked data-pagefind-ignore="all" in the templates, so a result for a
+# story's words leads to the story itself.
+_PAGE_DOCUMENT = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"></head>'
+                  '<body>\n<div data-pagefind-body>\n'
+                  '<div hidden data-pagefind-ignore><span data-pagefind-meta="title">{title}'
+                  '</span><span data-pagefind-filter="kind">{kind}</span>'
+                  '<span data-pagefind-meta="kind">{kind}</span>'
+                  '<span data-pagefind-meta="vocabulary">{vocabulary}</span></div>\n'
+                  '{body}</div>\n</body></html>\n')
+
+
+def guide_documents(docs_dir: Path | None) -> dict[str, str]:
+    """The hand-written pages in `docs_dir` (kind "guide"), rendered from their
+    Markdown as MkDocs renders them, by their path in the site.
+
+    A page that cannot be read is left out: `checks.docs` reports it, and a
+    build with errors makes no index. A page whose front matter says
+    `search: exclude: true` is left out too, as Material's search left it.
+    """
+    if docs_dir is None or not docs_dir.is_dir():
+        return {}
+    documents = {}
+    for path in sorted(docs_dir.rglob("*.md")):
+        name = path.relative_to(docs_dir).as_posix()
+        if path.is_symlink() or not path.is_file() \
+                or any(part.startswith(".") for part in name.split("/")):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
+            meta, body = _split_front_matter(text)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        search = meta.get("search")
+        if isinstance(search, dict) and search.get("exclude"):
+            continue
+        html = markdown.markdown(body, extensions=_GUIDE_EXTENSIONS)
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL)
+        title = meta.get("title")
+        if not isinstance(title, str) or not title.strip():
+            title = unescape(re.sub(r"<[^>]*>", "", heading.group(1))) if heading \
+                else path.stem.replace("-", " ").capitalize()
+        if heading is None:  # the title's words are searched, as a page's <h1> is
+            html = f"<h1>{escape(title)}</h1>\n{html}"
+        site_path = f"{page_url(name)}index.html"
+        documents[site_path] = _PAGE_DOCUMENT.format(kind="guide", title=escape(title),
+                                                     body=html, vocabulary="")
+    return documents
+
+
+# mkdocs.yml's markdown_extensions, less the permalinks nobody searches for.
+_GUIDE_EXTENSIONS = ["attr_list", "tables", "fenced_code"]
+
+
+def _split_front_matter(text: str) -> tuple[dict, str]:
+    """(front matter, body) of a hand-written page; a page need not have front matter."""
+    if not text.startswith("---\n"):
+        return {}, text
+    end = re.search(r"^---[ \t]*$", text[4:], re.MULTILINE)
+    if end is None:
+        return {}, text
+    meta = yaml.safe_load(text[4:4 + end.start()]) or {}
+    return (meta if isinstance(meta, dict) else {}), text[4 + end.end():]
 
 
 def write_documents(documents: dict[str, str], folder: Path,
@@ -92,11 +229,11 @@ def write_documents(documents: dict[str, str], folder: Path,
         (folder / path).unlink(missing_ok=True)
 
 
-def _write_document(record: GeneratedFile, folder: Path) -> None:
-    """Write a story page's document into `folder`, at its path in the site."""
-    output = folder / record.site_path
+def _write_document(site_path: str, document: str, folder: Path) -> None:
+    """Write a page's document into `folder`, at its path in the site."""
+    output = folder / site_path
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(_document(record), encoding="utf-8")
+    output.write_text(document, encoding="utf-8")
 
 
 _WORK_PREFIX = "playbook-finder-pid"
@@ -161,9 +298,15 @@ class IndexJob:
             self.close()
 
     def add(self, record: GeneratedFile) -> None:
-        """The next record of the site (only story pages are indexed)."""
-        if _is_story_page(record):
-            _write_document(record, self.pages)
+        """The next record of the site (pages that search finds are indexed)."""
+        document = page_document(record)
+        if document is not None:
+            _write_document(record.site_path, document, self.pages)
+
+    def add_guides(self, docs_dir: Path | None) -> None:
+        """The hand-written pages in `docs_dir` (see `guide_documents`)."""
+        for site_path, document in guide_documents(docs_dir).items():
+            _write_document(site_path, document, self.pages)
 
     def close(self) -> None:
         """No more records: Pagefind starts on the documents."""
@@ -245,13 +388,13 @@ class BackgroundIndex:
         self._thread: threading.Thread | None = None
         self._stopped = threading.Event()
 
-    def start(self, files: Iterable[GeneratedFile]) -> None:
-        """Write the new build's story documents (from on_files); `publish` indexes them."""
+    def start(self, files: Iterable[GeneratedFile], docs_dir: Path | None = None) -> None:
+        """Write the new build's documents (from on_files); `publish` indexes them."""
         self.stop()
         self._runs += 1
         self._stopped.clear()
         # The documents stay between builds: only the changed ones are written.
-        documents = story_documents(files)
+        documents = site_documents(files, docs_dir)
         write_documents(documents, self.work_dir / "pages", self._written)
         self._written = documents
         self._pending = True

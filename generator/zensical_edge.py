@@ -5,7 +5,8 @@ successor, runs no MkDocs plugins. So this edge does what the plugin does
 without MkDocs: the pipeline's pages and the finder's index go to a docs
 folder (as `playbook pages` writes them), and Zensical builds that folder
 with a copy of the site's own mkdocs.yml that changes only where the pages
-are, where the site goes and the nav (expanded as the plugin expands it).
+are, where the site goes, the nav (expanded as the plugin expands it) and
+Zensical's own search (turned off: the header's search is the playbook's).
 The copy keeps MkDocs' tags (`!ENV`, `!!python/name:`) for Zensical to read;
 it is not an INHERIT of mkdocs.yml, because Zensical appends an inheriting
 file's nav to the inherited one rather than replacing it.
@@ -77,6 +78,14 @@ def installed() -> bool:
     return importlib.util.find_spec("zensical") is not None
 
 
+def _without_search(plugins) -> list:
+    """mkdocs.yml's plugins as a list, less any `search` entry."""
+    if isinstance(plugins, dict):
+        plugins = [{name: value} for name, value in plugins.items()]
+    return [entry for entry in plugins or []
+            if not (entry == "search" or isinstance(entry, dict) and "search" in entry)]
+
+
 def build_site(config_file: Path, nav: list | None, files: Iterable[GeneratedFile],
                pages_dir: Path, site_dir: Path, strict: bool = False) -> str:
     """Build `pages_dir` into `site_dir` with Zensical; returns what Zensical printed.
@@ -99,6 +108,11 @@ def build_site(config_file: Path, nav: list | None, files: Iterable[GeneratedFil
     settings["site_dir"] = os.path.relpath(building, project)
     if nav:
         settings["nav"] = expand_nav(nav, files)
+    # Zensical runs its own search unless told not to; the header's search is
+    # the playbook's (theme/partials/playbook-search.html, on Pagefind).
+    # Zensical 0.0.73 still writes its search.json, which no page then loads.
+    settings["plugins"] = [*_without_search(settings.get("plugins")),
+                           {"search": {"enabled": False}}]
     config.write_text("# Written by `playbook build --builder zensical` from "
                       f"{config_file.name}; safe to delete.\n"
                       + yaml.dump(settings, Dumper=_TagDumper, sort_keys=False,

@@ -109,6 +109,18 @@ def broken_links(site: Path) -> tuple[int, list[str]]:
     return checked, broken
 
 
+def indexed_pages(site: Path) -> list[dict]:
+    """Every page in a built site's Pagefind index (generator/search_index.py), as
+    Pagefind stores it: url, content (the words), meta and filters."""
+    import gzip
+
+    pages = []
+    for fragment in sorted((site / "pagefind" / "fragment").iterdir()):
+        data = gzip.decompress(fragment.read_bytes())
+        pages.append(json.loads(data[data.index(b"{"):]))
+    return pages
+
+
 def _parse(page: Path) -> _PageLinks:
     parser = _PageLinks()
     parser.feed(page.read_text(encoding="utf-8"))

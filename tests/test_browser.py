@@ -81,12 +81,13 @@ def library():
 
 
 def search(page, base_url: str, query: str) -> list[str]:
-    """Type a query into the header search and press Enter, which hands it to the
-    story finder; return the finder's result page paths, best first."""
+    """Type a query into the header search and follow its "See all N stories in the
+    finder" link; return the finder's result page paths, best first."""
     page.goto(base_url)
-    page.click(".md-search__input")
-    page.type(".md-search__input", query)
-    page.keyboard.press("Enter")
+    page.click("[data-pb-search-open]")
+    page.keyboard.type(query)
+    page.wait_for_selector("[data-pb-search][data-pb-search-ready]")
+    page.click(".pb-site-search__all")
     page.wait_for_url("**/stories/?q=*")
     page.wait_for_selector("[data-finder-list][data-finder-ready]")
     hrefs = page.eval_on_selector_all("[data-finder-list] .pb-card__title",
@@ -198,7 +199,16 @@ def test_a_missing_deep_page_offers_search_and_ways_on(page, base_url):
     # GitHub Pages serves 404.html at the missing address itself, at any depth.
     response = page.goto(base_url + "competitors/globex/old/deep/page/")
     assert response.status == 404
-    assert page.locator(".md-search__input").count() == 1  # the header search is there
+    # The header search is there, and finds pages from any depth.
+    page.keyboard.press("/")
+    page.keyboard.type("infosec")
+    page.wait_for_selector("[data-pb-search][data-pb-search-ready]")
+    assert page.locator(".pb-site-search__group--story .pb-site-search__heading") \
+        .inner_text().lower() == "stories (7)"
+    page.locator(".pb-site-search__group--topic .pb-site-search__hit").first.click()
+    page.wait_for_url("**/playbook/objections/security/")
+    page.go_back()
+    page.wait_for_load_state()
     article = page.locator("article")
     links = {name: article.get_by_role("link", name=name, exact=True).get_attribute("href")
              for name in ("Home page", "Story finder", "Skills")}
@@ -268,28 +278,25 @@ def test_wcag_contrast_arithmetic_matches_known_pairs():
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800},
                                       {"width": 390, "height": 844}], ids=["desktop", "phone"])
-def test_the_header_search_link_to_the_finder_is_readable_and_says_enter_opens_it(
+def test_the_header_searchs_link_to_the_finder_is_readable_and_keeps_the_words(
         browser, base_url, scheme, viewport):
     context = browser.new_context(viewport=viewport, color_scheme=scheme)
     page = context.new_page()
     page.goto(base_url + "skills/")
     expected_scheme = {"light": "default", "dark": "slate"}[scheme]
     assert page.locator("body").get_attribute("data-md-color-scheme") == expected_scheme
-    if viewport["width"] < 600:  # on a phone the box hides behind the header's search icon
-        page.click("label.md-header__button[for=__search]")
-    else:
-        page.click(".md-search__input")
-    page.type(".md-search__input", "pricing")
-    link = page.locator(".pb-search-finder")
+    page.click("[data-pb-search-open]")  # on a phone too: the icon is the same button
+    page.keyboard.type("infosec")
+    link = page.locator(".pb-site-search__all")
     link.wait_for(state="visible")
     texts = link.evaluate(_TEXT_COLOURS)
     shown = " ".join(t["text"] for t in texts)
-    assert "Find stories matching \u201cpricing\u201d" in shown
+    # "infosec" is the alias of the objection "security", which 7 stories name.
+    assert shown == "See all 7 stories in the finder \u2192"
     for text in texts:
         assert _contrast(text["colour"], text["layers"]) >= 4.5, text
-    assert "Press Enter to open the story finder" in shown
     link.click()
-    page.wait_for_url("**/playbook/stories/?q=pricing")
+    page.wait_for_url("**/playbook/stories/?q=infosec")
     context.close()
 
 

@@ -152,7 +152,7 @@ def test_the_same_input_builds_the_same_site(tmp_path):
                       if p.is_file()})
     first, second = sites
     assert first.keys() == second.keys()
-    assert {"sitemap.xml.gz", "search/search_index.json"} <= {str(p) for p in first}
+    assert {"sitemap.xml.gz", "pagefind/pagefind-entry.json"} <= {str(p) for p in first}
     assert len([p for p in first if p.suffix == ".mp3"]) >= 8
     differing = [str(path) for path in first if first[path] != second[path]]
     assert differing == []

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from generator.checks.docs import generated_pages
 from generator.load import load_library
 from generator.pages import render_site
-from helpers import REPO, STORY, build, make_repo, validate_json
+from helpers import REPO, STORY, build, indexed_pages, make_repo, validate_json
 
 GUIDE = """\
 ---
@@ -105,9 +104,8 @@ def test_the_ramp_page_shows_its_text_not_its_front_matter(sample_site):
     html = (sample_site / "ramp" / "new-account-executive" / "index.html").read_text("utf-8")
     assert "title: " not in html and "summary: " not in html
     assert '<meta name="description" content="Your first ninety days: hear what buyers' in html
-    index = json.loads((sample_site / "search" / "search_index.json").read_text("utf-8"))
-    ramp = [doc for doc in index["docs"] if doc["location"].startswith("ramp/")]
-    assert ramp and not any("title: " in doc["text"] for doc in ramp)
+    ramp = [found for found in indexed_pages(sample_site) if found["url"].startswith("/ramp/")]
+    assert ramp and not any("title: " in found["content"] for found in ramp)
 
 
 def test_the_build_refuses_a_broken_docs_link_as_validate_does(library, tmp_path):

@@ -183,25 +183,17 @@ def test_the_finder_loads_more_as_you_go(page, base_url, library):  # noqa: F811
     assert page.locator("[data-finder-more]").is_hidden()
 
 
-def test_the_header_search_hands_its_words_to_the_finder(page, base_url):  # noqa: F811
+def test_the_header_searchs_stories_link_to_the_finder_with_the_words(page, base_url):  # noqa: F811
     page.goto(base_url + "competitors/")
-    page.click(".md-search__input")
-    page.type(".md-search__input", "security review late")
-    link = page.locator(".pb-search-finder")
-    assert "security review late" in link.inner_text()
-    page.keyboard.press("Enter")
+    page.click("[data-pb-search-open]")
+    page.keyboard.type("security review late")
+    page.wait_for_selector("[data-pb-search][data-pb-search-ready]")
+    link = page.locator(".pb-site-search__all")
+    assert link.inner_text() == "See all 1 story in the finder \u2192"
+    link.click()
     page.wait_for_url(re.compile(r"/playbook/stories/\?q=security"))
     assert shown(page) == ["infosec-veto-after-verbal-yes"]
-    assert page.input_value("input[name=q]") == "security review late"
-
-
-def test_the_header_search_still_finds_hand_written_pages_and_criteria(page, base_url):  # noqa: F811
-    page.goto(base_url)
-    page.click(".md-search__input")
-    page.type(".md-search__input", "vendor security")
-    page.wait_for_selector(".md-search-result__item")
-    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
-    assert any("/criteria/" in href for href in hrefs), hrefs
+    assert page.input_value(".md-content input[name=q]") == "security review late"
 
 
 def test_the_players_own_words_are_not_indexed(page, base_url, library):  # noqa: F811
@@ -211,7 +203,7 @@ def test_the_players_own_words_are_not_indexed(page, base_url, library):  # noqa
     page.wait_for_selector(READY)
     indexed = dict(page.evaluate("""async () => {
         const pagefind = await import(document.querySelector('[data-finder]').dataset.pagefind);
-        const all = await pagefind.search(null);
+        const all = await pagefind.search(null, {filters: {kind: "story"}});
         return Promise.all(all.results.map(r => r.data().then(d => [d.url, d.content])));
     }"""))
     assert len(indexed) == len(library.stories)

@@ -1,5 +1,5 @@
-"""What the finder's index takes from Pagefind, pinned: one CLI run over a
-folder of story documents (generator/search_index.py), its bundle, and how
+"""What the site's search index takes from Pagefind, pinned: one CLI run over a
+folder of page documents (generator/search_index.py), its bundle, and how
 the index job starts, fails and is cancelled."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def sample_files():
 
 @pytest.fixture(scope="module")
 def documents(sample_files):
-    return search_index.story_documents(sample_files)
+    return search_index.site_documents(sample_files, REPO / "docs")
 
 
 def files_of(bundle: Path) -> dict[str, bytes]:
@@ -47,7 +47,9 @@ def test_one_run_writes_the_bundle_the_finder_loads(bundle, documents):
     assert (bundle / "pagefind.js").is_file()
     entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
     assert list(entry["languages"]) == ["en"]  # --force-language en
-    assert entry["languages"]["en"]["page_count"] == len(documents) == 28
+    # 28 stories, 10 criteria, 5 skills and their 5 coaching packs, 28 facet pages,
+    # 1 ramp, and 13 guides and overviews (docs/contributing.md among them)
+    assert entry["languages"]["en"]["page_count"] == len(documents) == 90
     assert len(list((bundle / "fragment").iterdir())) == len(documents)
     assert not (bundle / "playground").exists()
 
@@ -95,19 +97,20 @@ def test_two_canonical_bundles_are_the_same_bytes_with_the_same_filters(tmp_path
     assert filters(raw) == filters(bundle) and len(filters(bundle)) >= 5
 
 
-def test_a_stream_writes_each_story_page_as_it_comes(tmp_path, sample_files):
+def test_a_stream_writes_each_page_as_it_comes(tmp_path, sample_files, documents):
     job = search_index.IndexJob(None, tmp_path / "work", stream=True)
     stories = [f for f in sample_files if re.fullmatch(r"stories/(?!index\.md)[^/]+\.md", f.path)]
     for record in sample_files:
         job.add(record)
         if record is stories[0]:
             assert (job.pages / record.site_path).is_file()  # written, not held
+    job.add_guides(REPO / "docs")
     job.close()
     bundle = job.wait()
     assert sorted(p.relative_to(job.pages).as_posix() for p in job.pages.rglob("*.html")) == \
-        sorted(f.site_path for f in stories)
+        sorted(documents)
     entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
-    assert entry["languages"]["en"]["page_count"] == len(stories)
+    assert entry["languages"]["en"]["page_count"] == len(documents)
 
 
 def test_a_cancelled_job_stops_pagefind_and_says_so(tmp_path, documents):
@@ -125,7 +128,7 @@ def test_a_cancelled_job_stops_pagefind_and_says_so(tmp_path, documents):
 
 
 def test_pagefind_failing_is_one_paragraph(tmp_path):
-    job = search_index.IndexJob([], tmp_path)  # no story pages: Pagefind has nothing to index
+    job = search_index.IndexJob([], tmp_path)  # no pages: Pagefind has nothing to index
     with pytest.raises(search_index.SearchIndexError) as caught:
         job.wait()
     message = str(caught.value)
@@ -160,8 +163,8 @@ def test_the_index_is_a_stage_of_the_build_that_every_edge_publishes(tmp_path):
     assert job is not None and job.work_dir.is_dir()
     job.publish(tmp_path / "site")
     entry = json.loads((tmp_path / "site" / "pagefind" / "pagefind-entry.json").read_text())
-    stories = [f for f in built.files if re.fullmatch(r"stories/(?!index\.md)[^/]+\.md", f.path)]
-    assert entry["languages"]["en"]["page_count"] == len(stories) == 28
+    # Settings.at names no docs folder: the generated pages less home and the finder.
+    assert entry["languages"]["en"]["page_count"] == 90 - 1
     assert not job.work_dir.exists()
 
     dropped = run(settings, index=True).finder_index
@@ -169,3 +172,43 @@ def test_the_index_is_a_stage_of_the_build_that_every_edge_publishes(tmp_path):
     dropped.discard()
     assert not dropped.work_dir.exists()
     assert run(settings).finder_index is None  # validate and serve make none
+
+
+@pytest.mark.parametrize("path, kind", [
+    ("stories/acme.md", "story"),
+    ("criteria/security-early.md", "criterion"),
+    ("skills/discovery.md", "skill"),
+    ("skills/discovery/coach.md", "coaching"),
+    ("competitors/globex.md", "topic"),
+    ("deal-sizes/smb.md", "topic"),
+    ("ramp/new-account-executive.md", "ramp"),
+    ("competitors/index.md", "guide"),
+    ("scorecard.md", "guide"),
+    ("calibration/2026-q3.md", "guide"),
+    ("index.md", None),  # home and the finder list stories: search leads to the stories
+    ("stories/index.md", None),
+])
+def test_each_page_has_its_kind(path, kind):
+    assert search_index.page_kind(path) == kind
+    assert kind is None or kind in search_index.KINDS
+
+
+def test_guides_are_rendered_from_their_markdown_with_a_title(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "guides").mkdir(parents=True)
+    (docs / "titled.md").write_text('---\ntitle: "Tom & <Jerry>"\n---\n# Other\n\nWords *here*.\n')
+    (docs / "guides" / "plain.md").write_text("Just text, no heading.\n")
+    (docs / "hidden.md").write_text("---\nsearch:\n  exclude: true\n---\n# Hidden\n")
+    (docs / "broken.md").write_bytes(b"\xff\xfe not text")
+    (docs / ".draft.md").write_text("# Draft\n")
+    found = search_index.guide_documents(docs)
+    assert sorted(found) == ["guides/plain/index.html", "titled/index.html"]
+    titled = found["titled/index.html"]
+    assert '<span data-pagefind-meta="title">Tom &amp; &lt;Jerry&gt;</span>' in titled
+    assert "<h1>Other</h1>" in titled and "<em>here</em>" in titled
+    assert '<span data-pagefind-filter="kind">guide</span>' in titled
+    plain = found["guides/plain/index.html"]
+    assert '<span data-pagefind-meta="title">Plain</span>' in plain
+    assert "<h1>Plain</h1>" in plain  # a title to search by
+    assert search_index.guide_documents(None) == {} == search_index.guide_documents(
+        tmp_path / "missing")

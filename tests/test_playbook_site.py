@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
 from pathlib import Path
@@ -12,7 +11,7 @@ from markupsafe import escape
 from generator.load import load_library
 from generator.vocabularies import vocabularies
 from generator.vocabularies import vocabulary as vocabulary_of
-from helpers import REPO, TAXONOMY, build, make_repo
+from helpers import REPO, TAXONOMY, build, indexed_pages, make_repo
 
 
 def read(site: Path, page: str) -> str:
@@ -170,17 +169,18 @@ def test_a_story_page_links_its_facets_and_related_stories(sample_site):
         assert "data-copy-permalink" in html
 
 
-def test_stories_are_searched_by_the_finder_index_not_the_header_search(sample_site):
+def test_one_index_serves_the_header_search_and_the_finder(sample_site):
     library = load_library(REPO / "content").library
-    # One engine for stories (Pagefind, read by the finder), one page per story in it.
-    entry = json.loads((sample_site / "pagefind" / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == len(library.stories)
-    # Material's search keeps to the other pages and hands its words to the finder.
-    index = json.loads((sample_site / "search" / "search_index.json").read_text())
-    locations = [d["location"] for d in index["docs"]]
-    assert not [loc for loc in locations if loc.startswith("stories/")], locations
-    assert any(loc.startswith("criteria/") for loc in locations)
-    assert any(loc.startswith("contributing/") for loc in locations)
+    # One engine (Pagefind) for every page: the finder keeps to the stories.
+    found = indexed_pages(sample_site)
+    stories = [p["url"] for p in found if p["filters"]["kind"] == ["story"]]
+    assert sorted(stories) == sorted(f"/stories/{story.id}/" for story in library.stories)
+    urls = [p["url"] for p in found]
+    assert any(url.startswith("/criteria/") for url in urls)
+    assert "/contributing/" in urls
+    # Material's lunr search is gone: no second index, and no lunr in the pages.
+    assert not (sample_site / "search").exists()
+    assert 'data-md-component="search"' not in (sample_site / "index.html").read_text("utf-8")
 
 
 def test_an_empty_term_still_gets_its_page(library, tmp_path):

@@ -205,8 +205,12 @@
     var finding = { filters: parsed.filters, terms: parsed.terms, stopped: parsed.stopped,
                     corrections: [], missing: [], results: [], mode: "none", tagged: 0, held: {},
                     drops: [], suggestions: [] };
+    // The index holds every page of the site (generator/search_index.py): a
+    // word's own search keeps to the stories, or a guide that holds the word
+    // (or the lone letter Pagefind falls back to for a word it lacks) would
+    // stop the word being corrected.
     var find = function (words, filters) {
-      return pagefind.search(words, filters ? { filters: filters } : {}).then(ids);
+      return pagefind.search(words, { filters: filters || { kind: "story" } }).then(ids);
     };
 
     // Each word alone: Pagefind leaves out a word that matches nothing, so a

@@ -420,61 +420,258 @@
     readQuery();
     writeQuery(); // aliases in the URL become the terms' ids
     run();
-    // Material's search also reads ?q= and opens itself over the finder with
-    // it once its index loads; the finder already shows those words, so close it.
-    var words = input.value.trim();
-    var toggle = document.querySelector("[data-md-toggle=search]");
-    var headerInput = document.querySelector(".md-search__input");
-    var started = Date.now();
-    var watch = words && toggle && headerInput && setInterval(function () {
-      if (toggle.checked && headerInput.value.trim() === words) {
-        toggle.checked = false;
-        headerInput.blur();
-      }
-      if (Date.now() - started > 4000) clearInterval(watch);
-    }, 50);
   }
 
-  // The header search hands its words to the finder: Enter in the search box
-  // opens the finder with them, and a link above the results does the same,
-  // so stories are found by one engine. Hand-written pages and criteria are
-  // still listed below it by Material's search.
-  function finderUrl(words) {
-    var config = document.getElementById("__config");
-    var base = ".";
-    try { base = JSON.parse(config.textContent).base || "."; } catch (error) { /* keep "." */ }
-    var url = new URL(base.replace(/\/?$/, "/") + "stories/", window.location.href);
+  // ==== Site search: the header's search dialog (partials/playbook-search.html) ====
+  // One Pagefind index serves the whole site (generator/search_index.py); each
+  // page carries its kind as a filter. Results are grouped by kind, stories
+  // first with their outcome, each group capped, and the stories link to the
+  // finder with the words kept; stories are found as the finder finds them.
+  // Content reaches the page only as text nodes.
+  var SEARCH_GROUPS = [  // kind (search_index.KINDS), heading, how many are shown
+    { kind: "story", title: "Stories", shown: 5 },
+    { kind: "skill", title: "Skills", shown: 3 },
+    { kind: "criterion", title: "Coaching criteria", shown: 3 },
+    { kind: "topic", title: "Topics", shown: 4 },
+    { kind: "ramp", title: "Ramp playbooks", shown: 2 },
+    { kind: "coaching", title: "1:1 coaching packs", shown: 2 },
+    { kind: "guide", title: "Guides and pages", shown: 3 }
+  ];
+
+  function siteSearchFinderUrl(dialog, words) {
+    var url = new URL(dialog.querySelector("form").getAttribute("action"), window.location.href);
     url.search = new URLSearchParams({ q: words }).toString();
     return url.href;
   }
 
-  function setupHeaderSearch(searchInput) {
-    var wrap = document.querySelector(".md-search__scrollwrap");
-    // The link sits in the header, whose text is white, over the panel's
-    // page-coloured background: playbook.css gives it its own colours.
-    var link = el("a", "pb-search-finder");
-    var label = el("span", "pb-search-finder__label");
-    // Enter does what the link does; say so, since nothing else in the panel does.
-    var hint = el("span", "pb-search-finder__hint", "Press Enter to open the story finder");
-    link.appendChild(label);
-    link.appendChild(hint);
-    link.hidden = true;
-    if (wrap) wrap.insertBefore(link, wrap.firstChild);
-    function update() {
-      var words = searchInput.value.trim();
-      link.hidden = !words;
-      label.textContent = "Find stories matching \u201c" + words + "\u201d \u2192";
-      link.href = words ? finderUrl(words) : "#";
-    }
-    searchInput.addEventListener("input", update);
-    window.addEventListener("keydown", function (event) {
-      if (event.target !== searchInput || event.key !== "Enter" || !searchInput.value.trim()) return;
-      event.preventDefault();
-      event.stopImmediatePropagation();
-      window.location.href = finderUrl(searchInput.value.trim());
-    }, true);
-    update();
+  // A query's words and "quoted phrases" for the pages that are not stories
+  // (quotes pair up from the left, as in the finder; an unpaired one is a space).
+  function siteSearchTerms(text) {
+    var parts = String(text).split('"');
+    if (parts.length % 2 === 0) parts[parts.length - 2] += " " + parts.pop();
+    var isWord = function (piece) { return /[\p{L}\p{N}]/u.test(piece); };
+    var terms = [];
+    parts.forEach(function (part, index) {
+      var words = part.split(/\s+/).filter(isWord);
+      if (index % 2 === 1 && words.length > 1) terms.push('"' + words.join(" ") + '"');
+      else terms = terms.concat(words);
+    });
+    return terms;
   }
+
+  // Each group's results. Stories as the finder reads the words (PlaybookQuery:
+  // facet words become filters, typos are corrected, a long query falls back to
+  // the stories holding most of its words), so "See all N" is the finder's N.
+  // Every other kind: one search, less the pages that miss a word (Pagefind
+  // leaves out a word that matches nothing).
+  function siteSearchGroups(pagefind, queryData, loadWords, query) {
+    return window.PlaybookQuery.search(pagefind, query, queryData, {}, loadWords).then(function (finding) {
+      // A word the finder corrected ("secuirty") is searched corrected on every page.
+      var fixed = {};
+      finding.corrections.forEach(function (fix) { fixed[fix.typed.toLowerCase()] = fix.used; });
+      var terms = siteSearchTerms(query).map(function (term) { return fixed[term.toLowerCase()] || term; });
+      var words = terms.join(" ");
+      var byKind = Promise.all(SEARCH_GROUPS.slice(1).map(function (group) {
+        return pagefind.search(words, { filters: { kind: group.kind } });
+      }));
+      var alone = Promise.all(terms.length > 1 ? terms.map(function (term) { return pagefind.search(term); }) : []);
+      return Promise.all([byKind, alone]).then(function (found) {
+        var sets = found[1].map(function (search) {
+          var ids = {};
+          search.results.forEach(function (r) { ids[r.id] = true; });
+          return ids;
+        });
+        var groups = [finding.results].concat(found[0].map(function (search) {
+          return search.results.filter(function (r) { return sets.every(function (ids) { return ids[r.id]; }); });
+        }));
+        groups.stories = finding;  // corrections, partial matches
+        return groups;
+      });
+    });
+  }
+
+  function siteSearchHit(group, data, query) {
+    var meta = data.meta || {};
+    var item = el("li", "pb-site-search__item");
+    var link = el("a", "pb-site-search__hit");
+    link.href = data.url;
+    var line = el("span", "pb-site-search__line");
+    if (group.kind === "story" && meta.outcome && meta.outcome_title) {
+      line.appendChild(el("span", "pb-outcome pb-outcome--" + meta.outcome, meta.outcome_title));
+      line.appendChild(document.createTextNode(" "));
+    }
+    if (meta.vocabulary) line.appendChild(el("span", "pb-site-search__vocabulary", meta.vocabulary + ": "));
+    line.appendChild(el("span", "pb-site-search__title", meta.title || data.url));
+    link.appendChild(line);
+    // Stories: the excerpt from their own words, not the hidden title and alias words.
+    var excerpt = ownExcerpt(group.kind === "story" ? data : { content: data.content, meta: {} }, query);
+    if (excerpt) {
+      excerpt.className = "pb-site-search__excerpt";
+      link.appendChild(excerpt);
+    } else if (meta.quote) {
+      link.appendChild(el("p", "pb-site-search__excerpt", meta.quote));
+    }
+    item.appendChild(link);
+    return item;
+  }
+
+  function setupSiteSearch(dialog) {
+    var opener = document.querySelector("[data-pb-search-open]");
+    var input = dialog.querySelector("[data-pb-search-input]");
+    var status = dialog.querySelector("[data-pb-search-status]");
+    var output = dialog.querySelector("[data-pb-search-results]");
+    if (!opener || !input || typeof dialog.showModal !== "function" || !window.PlaybookQuery) return;
+    var bundleUrl = new URL(dialog.getAttribute("data-pagefind"), window.location.href);
+    var siteRoot = new URL("..", bundleUrl).pathname;  // the bundle is <site>/pagefind/
+    var engine = null;
+    var generation = 0;
+    var timer = null;
+    // Without the finder's query data, words are still searched; they name no filters.
+    var noNames = { filters: { outcome: { values: {} } }, names: {}, outcome_words: {} };
+    var loadWords = window.PlaybookQuery.wordsLoader(siteRoot);
+
+    function load() {
+      if (!engine) {
+        engine = Promise.all([
+          import(bundleUrl.href).then(function (pagefind) {
+            return pagefind.options({ baseUrl: siteRoot }).then(function () { return pagefind; });
+          }),
+          window.PlaybookQuery.load(siteRoot).catch(function () { return noNames; })
+        ]);
+      }
+      return engine;
+    }
+
+    function show(groups, pages, words) {
+      output.replaceChildren();
+      var total = 0;
+      var finding = groups.stories || {};
+      // Marked in the excerpts: the words searched, less stop words, as the finder marks them.
+      var marked = (finding.terms || []).map(function (t) { return t.used || t.term; })
+        .concat((finding.filters || []).map(function (f) { return f.typed; })).join(" ") || words;
+      // Stories that hold only some of the words (the finder's fallback for a
+      // long query) come after the pages that hold them all.
+      var partial = finding.mode === "most";
+      var order = groups.map(function (_, index) { return index; });
+      if (partial) order.push(order.shift());
+      order.forEach(function (index) {
+        var results = groups[index];
+        var group = SEARCH_GROUPS[index];
+        total += results.length;
+        if (!results.length) return;
+        var section = el("section", "pb-site-search__group pb-site-search__group--" + group.kind);
+        var title = group.kind === "story" && partial ? "Stories with some of the words" : group.title;
+        var heading = el("h2", "pb-site-search__heading", title + " (" + results.length + ")");
+        heading.id = "pb-site-search-" + group.kind;
+        section.setAttribute("aria-labelledby", heading.id);
+        section.appendChild(heading);
+        var list = el("ul", "pb-site-search__list");
+        section.appendChild(list);
+        pages[index].forEach(function (data) { list.appendChild(siteSearchHit(group, data, marked)); });
+        if (group.kind === "story") {
+          var all = el("a", "pb-site-search__all",
+                       "See all " + results.length + (results.length === 1 ? " story" : " stories") + " in the finder \u2192");
+          all.href = siteSearchFinderUrl(dialog, words);
+          section.appendChild(all);
+        }
+        output.appendChild(section);
+      });
+      status.textContent = total ? total + (total === 1 ? " result." : " results.")
+        : "Nothing matches \u201c" + words + "\u201d. Try fewer words.";
+      (finding.corrections || []).forEach(function (fix) {
+        status.textContent += " Showing results for " + fix.used + " (you typed " + fix.typed + ").";
+      });
+      dialog.setAttribute("data-pb-search-ready", "");
+    }
+
+    function run() {
+      var words = input.value.trim();
+      var mine = ++generation;
+      dialog.removeAttribute("data-pb-search-ready");
+      if (!siteSearchTerms(words).length) {
+        output.replaceChildren();
+        status.textContent = "";
+        return;
+      }
+      var groups;
+      load().then(function (loaded) {
+        return siteSearchGroups(loaded[0], loaded[1], loadWords, words);
+      }).then(function (found) {
+        groups = found;
+        // The shown results' pages, each group's in rank order.
+        return Promise.all(groups.map(function (results, index) {
+          return Promise.all(results.slice(0, SEARCH_GROUPS[index].shown).map(function (r) { return r.data(); }));
+        }));
+      }).then(function (pages) {
+        if (mine === generation) show(groups, pages, words);
+      }, function () {
+        if (mine !== generation) return;
+        // No index: a copy opened from disk, or the bundle missing.
+        output.replaceChildren();
+        status.textContent = "Search needs the site served over HTTP. ";
+        var link = el("a", "pb-site-search__all", "Open the story finder");
+        link.href = siteSearchFinderUrl(dialog, words);
+        status.appendChild(link);
+        dialog.setAttribute("data-pb-search-ready", "");
+      });
+    }
+
+    function links() {
+      return Array.prototype.slice.call(output.querySelectorAll("a[href]"));
+    }
+
+    function open() {
+      if (dialog.open) return;
+      dialog.showModal();
+      input.focus();
+      input.select();
+      load().catch(function () { /* said when a search runs */ });
+    }
+
+    opener.hidden = false;
+    opener.addEventListener("click", open);
+    dialog.addEventListener("close", function () { opener.focus(); });
+    // A click on the backdrop (outside the panel) closes it.
+    dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });
+    dialog.querySelector("[data-pb-search-close]").addEventListener("click", function () { dialog.close(); });
+    input.addEventListener("input", function () {
+      generation++;  // a search under way is for words no longer there
+      dialog.removeAttribute("data-pb-search-ready");
+      clearTimeout(timer);
+      timer = setTimeout(run, 120);
+    });
+    dialog.querySelector("form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      var first = links()[0];
+      if (first && dialog.hasAttribute("data-pb-search-ready")) window.location.href = first.href;
+      else if (input.value.trim()) window.location.href = siteSearchFinderUrl(dialog, input.value.trim());
+    });
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {  // at once: in a search box the first Escape only clears it
+        event.preventDefault();
+        dialog.close();
+        return;
+      }
+      if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+      var stops = [input].concat(links());
+      var at = stops.indexOf(document.activeElement);
+      var next = at + (event.key === "ArrowDown" ? 1 : -1);
+      if (next < 0 || next >= stops.length) return;
+      event.preventDefault();
+      stops[next].focus();
+    });
+    // "/" opens the search from anywhere but a field being typed in.
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || dialog.open) return;
+      var target = event.target;
+      if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
+      event.preventDefault();
+      open();
+    });
+  }
+  // ==== end of site search ====
+
   // ---- end of story finder ------------------------------------------------
 
   // ---- Finder on phones: folded filters, "Copy link to this view" (issue 20) ----
@@ -766,8 +963,8 @@
     var form = document.querySelector("[data-finder]");
     if (form) setupFinder(form);
     if (form) { setupFinderFilters(form); setupFinderCopy(form); }
-    var headerSearch = document.querySelector(".md-search__input");
-    if (headerSearch) setupHeaderSearch(headerSearch);
+    var siteSearch = document.querySelector("[data-pb-search]");
+    if (siteSearch) setupSiteSearch(siteSearch);
     Array.prototype.forEach.call(document.querySelectorAll("[data-copy-permalink]"), setupPermalink);
   }
 
