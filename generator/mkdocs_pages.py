@@ -72,13 +72,13 @@ def nav_titles(nav: list):
 
 # -- theme parts shared by the pages of a folder -------------------------------------
 
-SHARED_PARTIALS = ("partials/nav.html", "partials/search.html", "partials/palette.html")
+SHARED_PARTIALS = ("partials/nav.html", "partials/palette.html")
 _THEME_PREFIX = "playbook-theme"  # the theme's own templates, under a name of ours
 
 
 class SharedPartials:
-    """Material renders the whole site nav into every page, with the search
-    box, the palette toggles and its config script; at 10,000 stories the nav
+    """Material renders the whole site nav into every page, with the palette
+    toggles and its config script; at 10,000 stories the nav
     alone was about two fifths of the theme's time. A page outside the nav has
     nothing in it marked active, and its links are relative to the page's
     folder, so every such page in one folder (all the story pages) gets the

@@ -365,14 +365,6 @@ def serve_under_project_path(site: Path, tmp: Path):
 
 # -- axe-core in Chromium (tests/test_accessibility.py, tests/test_zensical.py) --------
 
-# TEMPORARY, delete when branch `onesearch` is merged: it replaces Material's
-# header search (div.md-search) with the playbook's own Pagefind search box.
-# Until then these two rules are let off on elements inside it, and only there:
-# its dialog has no name, and on a phone its closed panel keeps scrollable
-# result excerpts that axe still sees.
-MATERIAL_SEARCH_RULES = {"aria-dialog-name", "scrollable-region-focusable"}
-
-
 def blocking_violations(violations: list[dict]) -> list[dict]:
     """The axe violations a page must not have: serious or critical, and landmark-unique."""
     return [violation for violation in violations
@@ -384,17 +376,7 @@ def axe_violations(page) -> list[dict]:
     """axe-core (bundled with axe-playwright-python, nothing fetched) on the page as it is."""
     from axe_playwright_python.sync_playwright import Axe
 
-    def in_material_search(node: dict) -> bool:
-        return page.evaluate("target => !!document.querySelector(target)?.closest('.md-search')",
-                             node["target"][-1])
-
-    found = []
-    for violation in blocking_violations(Axe().run(page).response["violations"]):
-        nodes = [node for node in violation["nodes"]
-                 if violation["id"] not in MATERIAL_SEARCH_RULES or not in_material_search(node)]
-        if nodes:
-            found.append({**violation, "nodes": nodes})
-    return found
+    return blocking_violations(Axe().run(page).response["violations"])
 
 
 def axe_report(violations: list[dict], where: str) -> str:
