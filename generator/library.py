@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .model import CalibrationSession, Criterion, Ramp, Story, Taxonomy
-from .vocabularies import vocabularies, vocabulary
 
 
 @dataclass(frozen=True)
@@ -29,12 +28,9 @@ class Library:
     def criterion(self, criterion_id: str) -> Criterion:
         return self._criteria[criterion_id]
 
-    def stories_by(self, facet: str, term_id: str) -> tuple[Story, ...]:
-        """Stories tagged with a term: `stories_by("competitor", "globex")`.
-
-        `facet` names a vocabulary by its id, story field or finder parameter.
-        """
-        return self._by_term[vocabulary(facet).id].get(term_id, ())
+    def stories_by(self, vocabulary_id: str, term_id: str) -> tuple[Story, ...]:
+        """Stories tagged with a term, by the vocabulary's id (its key in taxonomy.yml)."""
+        return self._by_term[vocabulary_id].get(term_id, ())
 
     def has_story(self, story_id: str) -> bool:
         """Whether the story is published (a public build leaves confidential ones out)."""
@@ -56,15 +52,13 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
          calibrations: list[CalibrationSession] | None = None,
          ramps: list[Ramp] | tuple[Ramp, ...] = ()) -> Library:
     ordered = tuple(sorted(stories, key=lambda s: s.id))
-    names = [v.id for v in vocabularies()]
+    names = [v.id for v in taxonomy.vocabularies]
     by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in names}
     evidence: dict[tuple[str, str], list[Story]] = defaultdict(list)
-    # What `Story.facet(name)` reads, looked up once rather than per story.
-    keys = [(name, vocabulary(name).id) for name in names]
     # Filled newest first, so every list is in that order without a sort of its own.
     for story in newest_first(ordered):
-        for name, key in keys:
-            for term_id in story.terms.get(key, ()):
+        for name in names:
+            for term_id in story.terms.get(name, ()):
                 by_term[name][term_id].append(story)
         for criterion_id in story.criteria_present:
             evidence[(criterion_id, "present")].append(story)

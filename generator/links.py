@@ -14,19 +14,19 @@ from datetime import date, timedelta
 
 from .library import newest_first
 from .model import Story
-from .vocabularies import vocabularies
+from .vocabularies import DEFAULTS, Vocabulary
 
 
-def related_weights() -> dict[str, float]:
-    """Weight of one shared term, by vocabulary (from the registry; 0 = unused)."""
-    return {v.id: v.related_weight for v in vocabularies() if v.related_weight}
+def related_weights(vocabularies: tuple[Vocabulary, ...] = DEFAULTS) -> dict[str, float]:
+    """Weight of one shared term, by vocabulary (from its record; 0 = unused)."""
+    return {v.id: v.related_weight for v in vocabularies if v.related_weight}
 
 
-def related_score(a: Story, b: Story) -> float:
+def related_score(a: Story, b: Story, vocabularies: tuple[Vocabulary, ...] = DEFAULTS) -> float:
     """How related two stories are: the weights of the terms they share."""
     return sum(
         weight * len(set(a.facet(vocabulary)) & set(b.facet(vocabulary)))
-        for vocabulary, weight in related_weights().items()
+        for vocabulary, weight in related_weights(vocabularies).items()
     )
 
 
@@ -42,8 +42,8 @@ class RelatedIndex:
     lowest bits first, yields the ranking in order.
     """
 
-    def __init__(self, stories):
-        self.weights = related_weights()
+    def __init__(self, stories, vocabularies: tuple[Vocabulary, ...] = DEFAULTS):
+        self.weights = related_weights(vocabularies)
         self.order = newest_first(stories)
         self.bits: dict[tuple[str, str], int] = {}
         for index, story in enumerate(self.order):

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from .vocabularies import vocabulary
+from .vocabularies import DEFAULTS, Vocabulary
 
 OUTCOMES = ("win", "loss", "no-decision")
 # The words a manager types for each outcome ("lost to Globex"): the story
@@ -16,6 +16,10 @@ OUTCOME_WORDS = {"win": ("win", "wins", "won", "winning"),
                  "no-decision": ("no decision", "no decisions", "undecided")}
 LOSS_REASONS = ("qualification", "execution", "competition")
 SCALES = ("binary", "3", "5")
+# A story's own front-matter fields; each vocabulary adds its `field`.
+STORY_FIELDS = ("title", "outcome", "interviewed", "criteria", "loss_reason", "quote",
+                "takeaway", "clips", "confidential", "recording_public", "redirect_from",
+                "published")
 GROW_STEPS = ("goal", "reality", "options", "will")
 # The levels a scale's anchors must describe, in order.
 SCALE_LEVELS = {"binary": ("yes", "no"), "3": ("1", "2", "3"), "5": ("1", "2", "3", "4", "5")}
@@ -28,10 +32,10 @@ class Term:
     title: str
     description: str = ""
     aliases: tuple[str, ...] = ()
-    order: int | None = None  # stages only
-    # skills only: GROW coaching questions, (step, questions) in GROW order
+    order: int | None = None  # an ordered vocabulary's terms only
+    # a coaching vocabulary's terms only: GROW questions, (step, questions) in GROW order
     grow: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # skills only: story ids for the 1:1 coaching pack (a win and a loss)
+    # a coaching vocabulary's terms only: story ids for the 1:1 coaching pack (a win, a loss)
     featured: tuple[str, ...] = ()
 
 
@@ -44,6 +48,27 @@ class Taxonomy:
     # Vocabularies that could not be read: their ids are not checked, so one
     # broken taxonomy does not turn into an error on every story.
     unreadable: frozenset[str] = frozenset()
+    # The vocabulary records: the built-in defaults as taxonomy.yml overrides them,
+    # then the ones it declares, in declaration order.
+    vocabularies: tuple[Vocabulary, ...] = DEFAULTS
+
+    def vocabulary(self, vocabulary_id: str) -> Vocabulary:
+        """A vocabulary's record by its id, the key of its terms in taxonomy.yml."""
+        for entry in self.vocabularies:
+            if entry.id == vocabulary_id:
+                return entry
+        raise KeyError(vocabulary_id)
+
+    def singular(self, vocabulary_id: str) -> str:
+        """One term's kind, for messages: "buyer role"."""
+        try:
+            return self.vocabulary(vocabulary_id).singular
+        except KeyError:
+            return vocabulary_id
+
+    def having(self, flag: str) -> tuple[Vocabulary, ...]:
+        """The vocabularies that switch a behaviour on: `having("coaching")`."""
+        return tuple(v for v in self.vocabularies if getattr(v, flag))
 
     def resolve(self, vocabulary: str, name: str) -> str | None:
         """The term id that `name` (an id or an alias) stands for, or None."""
@@ -82,8 +107,8 @@ class Story:
     interviewed: date
     quote: str
     takeaway: str
-    # vocabulary id -> the story's term ids in it ("competitors" -> ("globex",));
-    # every vocabulary of the registry has an entry, empty when not given.
+    # vocabulary id -> the story's term ids in it ("rivals" -> ("globex",));
+    # every vocabulary of the taxonomy has an entry, empty when not given.
     terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     criteria_present: tuple[str, ...] = ()
     criteria_absent: tuple[str, ...] = ()
@@ -105,39 +130,14 @@ class Story:
             return datetime.combine(self.published, time(), UTC)
         return self.committed or datetime.combine(self.interviewed, time(), UTC)
 
-    def facet(self, name: str) -> tuple[str, ...]:
-        """The story's term ids in one vocabulary (by id, field or parameter)."""
-        return self.terms.get(vocabulary(name).id, ())
+    def facet(self, vocabulary_id: str) -> tuple[str, ...]:
+        """The story's term ids in one vocabulary, by its id (its key in taxonomy.yml)."""
+        return self.terms.get(vocabulary_id, ())
 
-    def single(self, name: str) -> str | None:
+    def single(self, vocabulary_id: str) -> str | None:
         """The one term of a single-valued vocabulary, or None."""
-        found = self.facet(name)
+        found = self.facet(vocabulary_id)
         return found[0] if found else None
-
-    # Named reads for templates and people; the data lives in `terms`.
-    @property
-    def skills(self) -> tuple[str, ...]:
-        return self.facet("skills")
-
-    @property
-    def objections(self) -> tuple[str, ...]:
-        return self.facet("objections")
-
-    @property
-    def competitor(self) -> str | None:
-        return self.single("competitors")
-
-    @property
-    def buyer_role(self) -> str | None:
-        return self.single("roles")
-
-    @property
-    def stage(self) -> str | None:
-        return self.single("stages")
-
-    @property
-    def deal_size(self) -> str | None:
-        return self.single("deal_sizes")
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ import yaml
 from . import atomic_dir
 from .pages import GeneratedFile
 from .urls import page_url
-from .vocabularies import vocabularies
+from .vocabularies import DEFAULTS, Vocabulary
 
 # The folder, inside the site, that holds the index and pagefind.js.
 BUNDLE_DIR = "pagefind"
@@ -90,12 +90,12 @@ def site_documents(files: Iterable[GeneratedFile],
 # Stories are the finder's; every other kind is for the header search only.
 KINDS = ("story", "skill", "criterion", "topic", "ramp", "coaching", "guide")
 STORY = "story"
-_SKILLS = "skills"  # the vocabulary whose term pages are coaching pages (pages/facets.py)
 
 
-def page_kind(path: str) -> str | None:
+def page_kind(path: str, vocabularies: tuple[Vocabulary, ...] = DEFAULTS) -> str | None:
     """The kind of a generated page by its docs path, or None if search leaves it out
-    (the home page and the finder only list stories)."""
+    (the home page and the finder only list stories). A vocabulary's pages name their
+    kind themselves (GeneratedFile.search_kind); `vocabularies` are the defaults'."""
     if path in ("index.md", "stories/index.md"):
         return None
     folder, _, name = path.partition("/")
@@ -105,13 +105,13 @@ def page_kind(path: str) -> str | None:
         return "criterion"
     if folder == "ramp" and "/" not in name and name != "index.md":
         return "ramp"
-    for vocabulary in vocabularies():
+    for vocabulary in vocabularies:
         if folder != vocabulary.folder or name == "index.md":
             continue
-        if vocabulary.id == _SKILLS and name.endswith("/coach.md"):
+        if vocabulary.coaching and name.endswith("/coach.md"):
             return "coaching"
         if "/" not in name:
-            return "skill" if vocabulary.id == _SKILLS else "topic"
+            return "skill" if vocabulary.coaching else "topic"
     return "guide"  # the scorecard, insights, calibration and overview pages
 
 
@@ -119,18 +119,15 @@ def page_document(record: GeneratedFile) -> str | None:
     """The document Pagefind reads of one generated file, or None if it is not searched."""
     if not record.is_page or not isinstance(record.content, str):
         return None
-    kind = page_kind(record.path)
+    kind = record.search_kind or page_kind(record.path)
     if kind is None:
         return None
     if kind == STORY:
         return _document(record)
     title = str(record.meta.get("title") or "")  # HTML already (render.front_matter_text)
-    facets = {vocabulary.folder: vocabulary for vocabulary in vocabularies()}
-    vocabulary = facets.get(record.path.split("/", 1)[0])
     return _PAGE_DOCUMENT.format(
         kind=kind, title=title, body=_HEADERLINK.sub("", record.content),
-        vocabulary=escape(vocabulary.singular.capitalize()) if kind == "topic" and vocabulary
-        else "")
+        vocabulary=escape(record.search_label) if kind == "topic" else "")
 
 
 def _document(record: GeneratedFile) -> str:

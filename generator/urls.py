@@ -7,7 +7,7 @@ subfolder, such as a GitHub Pages project path.
 
 from __future__ import annotations
 
-from .vocabularies import vocabulary
+from .vocabularies import folder_of
 
 CLIP_FORMAT = "mp3"
 
@@ -51,9 +51,9 @@ def criterion_url(criterion_id: str) -> str:
     return f"criteria/{criterion_id}/"
 
 
-def term_url(name: str, term_id: str | None = None) -> str:
-    """The page of a taxonomy term, or of its vocabulary's overview."""
-    base = vocabulary(name).folder
+def term_url(vocabulary_id: str, term_id: str | None = None) -> str:
+    """The page of a taxonomy term, or of its vocabulary's overview, by the vocabulary's id."""
+    base = folder_of(vocabulary_id)
     return f"{base}/{term_id}/" if term_id else f"{base}/"
 
 
@@ -80,9 +80,9 @@ def ramp_url(ramp_id: str | None = None) -> str:
     return f"ramp/{ramp_id}/" if ramp_id else "ramp/"
 
 
-def coach_url(skill_id: str) -> str:
-    """A skill's printable 1:1 coaching pack, below its coaching page."""
-    return f"{term_url('skills', skill_id)}coach/"
+def coach_url(vocabulary_id: str, term_id: str) -> str:
+    """A coaching term's (a skill's) printable 1:1 coaching pack, below its coaching page."""
+    return f"{term_url(vocabulary_id, term_id)}coach/"
 
 
 SCORECARD_URL = "scorecard/"

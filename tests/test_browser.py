@@ -128,7 +128,7 @@ def test_a_finder_filter_narrows_the_list_and_goes_into_the_url(page, base_url, 
     assert cards.count() == min(len(library.stories), 12)  # a page at a time
     page.select_option("select[name=outcome]", "loss")
     page.select_option("select[name=competitor]", "northwind")
-    expected = sorted(s.id for s in library.stories_by("competitor", "northwind")
+    expected = sorted(s.id for s in library.stories_by("competitors", "northwind")
                       if s.outcome == "loss")
     page.wait_for_function("document.querySelector('[data-finder-count]').textContent"
                            f".startsWith('{len(expected)} of')")
@@ -165,7 +165,7 @@ def test_the_finder_works_on_a_phone(browser, base_url, library):
     page = context.new_page()
     page.goto(base_url + "stories/?skill=discovery")
     page.wait_for_selector("[data-finder-list][data-finder-ready]")
-    expected = min(len(library.stories_by("skill", "discovery")), 12)
+    expected = min(len(library.stories_by("skills", "discovery")), 12)
     assert page.locator("[data-finder-list] > li").count() == expected
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the finder must not scroll sideways on a phone"
@@ -173,7 +173,7 @@ def test_the_finder_works_on_a_phone(browser, base_url, library):
 
 
 def test_a_competitor_page_links_reach_the_story(page, base_url, library):
-    story = library.stories_by("competitor", "globex")[0]
+    story = library.stories_by("competitors", "globex")[0]
     page.goto(base_url + "competitors/globex/")
     page.click(f"text={story.title}")
     page.wait_for_load_state()

@@ -86,8 +86,8 @@ def test_new_story_from_flags_only_validates_once_its_placeholders_are_filled(li
         "northwind-the-cheaper-quote")
     # Aliases were accepted and filed under their ids.
     assert story.title == "Northwind: the 'cheaper' quote?"
-    assert story.competitor == "northwind" and story.objections == ("price",)
-    assert story.skills == ("discovery", "stakeholder-engagement")
+    assert story.single("competitors") == "northwind" and story.facet("objections") == ("price",)
+    assert story.facet("skills") == ("discovery", "stakeholder-engagement")
 
 
 def _answer_prompts(cwd: Path, args: list[str], answers: list[tuple[str, str]]) -> str:
@@ -146,7 +146,7 @@ def test_new_story_prompts_on_a_terminal_offer_choices_and_accept_aliases(librar
     fill_story(written)
     assert problems_in(library.root, rel) == []
     story = load_library(library.content, today=EPOCH_DATE).library.story(written.stem)
-    assert story.competitor == "globex" and story.deal_size is None
+    assert story.single("competitors") == "globex" and story.single("deal_sizes") is None
     assert story.interviewed == date(2026, 4, 20)
 
 
@@ -273,7 +273,7 @@ def test_the_feed_parses_newest_first_with_quotes_and_facets(sample_site):
     updated = [e.findtext(f"{ATOM}updated") for e in entries]
     assert updated == sorted(updated, reverse=True) and len(entries) == len(stories)
     terms = {c.get("term") for c in first.findall(f"{ATOM}category")}
-    assert set(newest.skills) <= terms and newest.outcome in terms
+    assert set(newest.facet("skills")) <= terms and newest.outcome in terms
     # Advertised in every page's head, and linked from home.
     for html in ("index.html", f"stories/{newest.id}/index.html", "skills/discovery/index.html"):
         assert 'rel="alternate" type="application/atom+xml"' in (sample_site / html).read_text()

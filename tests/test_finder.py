@@ -90,7 +90,7 @@ def test_a_quoted_phrase_matches_as_a_phrase(page, base_url, library):  # noqa: 
 
 def test_an_alias_finds_every_story_of_its_term(page, base_url, library):  # noqa: F811
     found = open_finder(page, base_url, "q=infosec")
-    assert set(found) == {s.id for s in library.stories_by("objection", "security")}
+    assert set(found) == {s.id for s in library.stories_by("objections", "security")}
 
 
 def test_a_result_shows_outcome_competitor_and_the_highlighted_excerpt(
@@ -133,7 +133,7 @@ def test_the_url_restores_the_same_ranked_list(page, base_url, library):  # noqa
     typed = shown(page)
     assert parse_qs(urlsplit(page.url).query) == {
         "q": ["security review"], "outcome": ["loss"], "competitor": ["globex"]}
-    expected = {s.id for s in library.stories_by("competitor", "globex")
+    expected = {s.id for s in library.stories_by("competitors", "globex")
                 if s.outcome == "loss" and "security review" in story_text(s)}
     assert set(typed) == expected
 
@@ -147,7 +147,7 @@ def test_the_url_restores_the_same_ranked_list(page, base_url, library):  # noqa
 
 def test_without_words_the_newest_come_first(page, base_url, library):  # noqa: F811
     found = open_finder(page, base_url, "competitor=northwind")
-    stories = library.stories_by("competitor", "northwind")
+    stories = library.stories_by("competitors", "northwind")
     assert sorted(found) == sorted(s.id for s in stories)
     dates = [library.story(story_id).interviewed for story_id in found]
     assert dates == sorted(dates, reverse=True)
@@ -162,7 +162,7 @@ def test_an_unknown_filter_value_is_named_with_a_suggestion(page, base_url, libr
     assert len(found) == min(len(library.stories), 12)  # not silently an empty list
     page.click("[data-finder-notices] a")
     page.wait_for_function("location.search === '?competitor=globex'")
-    assert sorted(shown(page)) == sorted(s.id for s in library.stories_by("competitor", "globex"))
+    assert sorted(shown(page)) == sorted(s.id for s in library.stories_by("competitors", "globex"))
 
 
 def test_an_alias_filter_value_resolves_to_its_term(page, base_url, library):  # noqa: F811
@@ -170,7 +170,7 @@ def test_an_alias_filter_value_resolves_to_its_term(page, base_url, library):  #
     assert page.input_value("select[name=objection]") == "security"
     assert "Security" in page.inner_text("[data-finder-notices]")
     assert urlsplit(page.url).query == "objection=security"
-    assert sorted(found) == sorted(s.id for s in library.stories_by("objection", "security"))
+    assert sorted(found) == sorted(s.id for s in library.stories_by("objections", "security"))
 
 
 def test_the_finder_loads_more_as_you_go(page, base_url, library):  # noqa: F811

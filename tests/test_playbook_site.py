@@ -29,7 +29,7 @@ def section(html: str, heading: str) -> str:
 
 def test_every_taxonomy_term_has_its_page_and_every_vocabulary_an_overview(sample_site):
     library = load_library(REPO / "content").library
-    for vocabulary, directory in ((v.id, v.folder) for v in vocabularies()):
+    for vocabulary, directory in ((v.id, v.folder) for v in library.taxonomy.vocabularies):
         overview = read(sample_site, directory)
         for term in library.taxonomy.terms[vocabulary]:
             html = read(sample_site, f"{directory}/{term.id}")
@@ -55,7 +55,7 @@ def test_every_taxonomy_term_has_its_page_and_every_vocabulary_an_overview(sampl
 def test_a_term_page_shows_its_newest_stories(sample_site):
     library = load_library(REPO / "content").library
     html = read(sample_site, "competitors/northwind")
-    stories = library.stories_by("competitor", "northwind")
+    stories = library.stories_by("competitors", "northwind")
     part = section(html, f"Stories ({len(stories)})")
     assert re.findall(r'class="pb-card__title" href="../../stories/([a-z0-9-]+)/"', part) == \
         [s.id for s in stories]
@@ -64,10 +64,10 @@ def test_a_term_page_shows_its_newest_stories(sample_site):
 def test_a_competitor_page_shows_objections_and_winning_takeaways(sample_site):
     library = load_library(REPO / "content").library
     html = read(sample_site, "competitors/globex")
-    stories = library.stories_by("competitor", "globex")
+    stories = library.stories_by("competitors", "globex")
     objections = section(html, "Objections raised in these deals")
     for story in stories:
-        for objection in story.objections:
+        for objection in story.facet("objections"):
             assert f'href="../../objections/{objection}/"' in objections
     takeaways = section(html, "Takeaways that won")
     for story in stories:
@@ -78,9 +78,9 @@ def test_other_term_pages_show_the_competitors_involved(sample_site):
     library = load_library(REPO / "content").library
     html = read(sample_site, "objections/security")
     involved = section(html, "Competitors involved")
-    for story in library.stories_by("objection", "security"):
-        if story.competitor:
-            assert f'href="../../competitors/{story.competitor}/"' in involved
+    for story in library.stories_by("objections", "security"):
+        if story.single("competitors"):
+            assert f'href="../../competitors/{story.single("competitors")}/"' in involved
 
 
 def test_a_skill_page_is_a_coaching_page(sample_site):
@@ -155,14 +155,14 @@ def test_a_story_page_links_its_facets_and_related_stories(sample_site):
     for story in library.stories:
         html = read(sample_site, f"stories/{story.id}")
         facets = html.split('class="pb-facets"', 1)[1].split("</dl>", 1)[0]
-        assert f'href="../../roles/{story.buyer_role}/"' in facets
-        assert f'href="../../stages/{story.stage}/"' in facets
-        for skill in story.skills:
+        assert f'href="../../roles/{story.single("roles")}/"' in facets
+        assert f'href="../../stages/{story.single("stages")}/"' in facets
+        for skill in story.facet("skills"):
             assert f'href="../../skills/{skill}/"' in facets
-        for objection in story.objections:
+        for objection in story.facet("objections"):
             assert f'href="../../objections/{objection}/"' in facets
-        if story.competitor:
-            assert f'href="../../competitors/{story.competitor}/"' in facets
+        if story.single("competitors"):
+            assert f'href="../../competitors/{story.single("competitors")}/"' in facets
         related = section(html, "Related stories")
         assert re.findall(r'href="../([a-z0-9-]+)/"', related) == documented_ranking(
             story, library.stories)

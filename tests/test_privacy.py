@@ -196,7 +196,7 @@ def test_a_public_load_leaves_confidential_stories_out_of_every_index(library):
     public = load_library(library.content, today=TODAY, public=True).library
     assert [s.id for s in internal.stories] == ["globex-secret", "globex-soc2"]
     assert [s.id for s in public.stories] == ["globex-soc2"]
-    assert [s.id for s in public.stories_by("competitor", "globex")] == ["globex-soc2"]
+    assert [s.id for s in public.stories_by("competitors", "globex")] == ["globex-soc2"]
     assert [s.id for s in public.evidence("security-early", "absent")] == ["globex-soc2"]
 
 

@@ -19,15 +19,15 @@ def test_the_base_library_is_valid(library):
     assert [s.id for s in result.library.stories] == ["globex-soc2"]
     story = result.library.story("globex-soc2")
     assert story.clips[0].start == 1.0 and story.clips[0].end == 7.0
-    assert result.library.stories_by("competitor", "globex") == (story,)
+    assert result.library.stories_by("competitors", "globex") == (story,)
 
 
 def test_an_alias_files_the_story_under_its_id(library):
     library.story(STORY.replace("objections: [security]", "objections: [pricing]"))
     result = library.load()
     assert result.problems == []
-    assert result.library.story("acme").objections == ("price",)
-    assert result.library.stories_by("objection", "price")[0].id == "acme"
+    assert result.library.story("acme").facet("objections") == ("price",)
+    assert result.library.stories_by("objections", "price")[0].id == "acme"
 
 
 # (what is changed in the story, line, field, words the message must contain)

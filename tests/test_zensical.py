@@ -112,7 +112,7 @@ def test_the_nav_is_mkdocs_ymls_once_with_each_skill_under_skills(zensical_site,
 def test_the_finder_filters_on_the_zensical_site_in_chromium(zensical_site, sample, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    expected = sorted(s.id for s in sample.stories_by("competitor", "northwind")
+    expected = sorted(s.id for s in sample.stories_by("competitors", "northwind")
                       if s.outcome == "loss")
     assert expected
     base, server = serve_under_project_path(zensical_site, tmp_path)

@@ -12,6 +12,7 @@ from datetime import date
 from ..library import Library, newest_first
 from ..model import LOSS_REASONS, OUTCOMES, Story
 from ..options import InsightOptions
+from ..vocabularies import Vocabulary
 
 
 def months_before(day: date, months: int) -> date:
@@ -80,16 +81,18 @@ class Chart:
         return max((c for s in self.series for c in s.counts), default=0)
 
 
-def objections_by_quarter(library: Library) -> Chart:
+def terms_by_quarter(library: Library, vocabulary: Vocabulary) -> Chart:
+    """How often each term of a vocabulary (objections) comes up, by quarter."""
     spans = quarters(library.stories)
     rows = []
-    for term in library.taxonomy.terms["objections"]:
+    for term in library.taxonomy.terms[vocabulary.id]:
         counts = [0] * len(spans)
-        for story in library.stories_by("objections", term.id):
+        for story in library.stories_by(vocabulary.id, term.id):
             counts[spans.index(quarter_of(story.interviewed))] += 1
         rows.append(Series(term.id, term.title, tuple(counts)))
     rows.sort(key=lambda s: (-s.total, s.title))
-    return Chart("Objections raised, by quarter of interview", tuple(spans), tuple(rows))
+    return Chart(f"{vocabulary.title} raised, by quarter of interview", tuple(spans),
+                 tuple(rows))
 
 
 def loss_reasons_by_quarter(library: Library, titles: dict[str, str]) -> Chart:
@@ -130,39 +133,47 @@ class Gap:
 
 
 def gaps(library: Library, today: date, options: InsightOptions) -> list[Gap]:
+    """The gaps each vocabulary is checked for (its gap_* properties), in taxonomy order
+    of the checks: both sides, then recency, then losses only."""
     found = []
-    for term in library.taxonomy.terms["skills"]:
-        stories = library.stories_by("skills", term.id)
-        wins = sum(s.outcome == "win" for s in stories)
-        losses = sum(s.outcome == "loss" for s in stories)
-        if not stories:
-            found.append(Gap("skills", term.id, term.title, "has no story at all",
-                             "add a win and a loss where this skill decided the deal",
-                             ("win", "loss")))
-        elif not wins or not losses:
-            missing = "win" if not wins else "loss"
-            found.append(Gap("skills", term.id, term.title,
-                             f"has no {missing} story ({wins} win{'s' * (wins != 1)}, "
-                             f"{losses} loss{'es' * (losses != 1)})",
-                             f"coaching needs both sides: add a {missing} story tagged with "
-                             "this skill", (missing,)))
+    taxonomy = library.taxonomy
+    for vocabulary in taxonomy.having("gap_both_sides"):
+        what = vocabulary.singular
+        for term in taxonomy.terms[vocabulary.id]:
+            stories = library.stories_by(vocabulary.id, term.id)
+            wins = sum(s.outcome == "win" for s in stories)
+            losses = sum(s.outcome == "loss" for s in stories)
+            if not stories:
+                found.append(Gap(vocabulary.id, term.id, term.title, "has no story at all",
+                                 f"add a win and a loss where this {what} decided the deal",
+                                 ("win", "loss")))
+            elif not wins or not losses:
+                missing = "win" if not wins else "loss"
+                found.append(Gap(vocabulary.id, term.id, term.title,
+                                 f"has no {missing} story ({wins} win{'s' * (wins != 1)}, "
+                                 f"{losses} loss{'es' * (losses != 1)})",
+                                 f"coaching needs both sides: add a {missing} story tagged "
+                                 f"with this {what}", (missing,)))
     since = months_before(measured_from(library, today), options.competitor_months)
-    for term in library.taxonomy.terms["competitors"]:
-        stories = library.stories_by("competitors", term.id)
-        if not any(s.interviewed >= since for s in stories):
-            last = (f"the newest is from {stories[0].interviewed.isoformat()}" if stories
-                    else "there is none")
-            found.append(Gap("competitors", term.id, term.title,
-                             f"has no story from the {options.competitor_months} months "
-                             f"before the newest story ({last})",
-                             "interview a buyer from a recent deal against this competitor"))
-    for term in library.taxonomy.terms["objections"]:
-        stories = library.stories_by("objections", term.id)
-        if stories and all(s.outcome == "loss" for s in stories):
-            found.append(Gap("objections", term.id, term.title,
-                             f"appears only in losses ({len(stories)})",
-                             "find a win where this objection was answered, so reps hear "
-                             "what worked"))
+    for vocabulary in taxonomy.having("gap_recent"):
+        for term in taxonomy.terms[vocabulary.id]:
+            stories = library.stories_by(vocabulary.id, term.id)
+            if not any(s.interviewed >= since for s in stories):
+                last = (f"the newest is from {stories[0].interviewed.isoformat()}" if stories
+                        else "there is none")
+                found.append(Gap(vocabulary.id, term.id, term.title,
+                                 f"has no story from the {options.competitor_months} months "
+                                 f"before the newest story ({last})",
+                                 "interview a buyer from a recent deal against this "
+                                 f"{vocabulary.singular}"))
+    for vocabulary in taxonomy.having("gap_only_losses"):
+        for term in taxonomy.terms[vocabulary.id]:
+            stories = library.stories_by(vocabulary.id, term.id)
+            if stories and all(s.outcome == "loss" for s in stories):
+                found.append(Gap(vocabulary.id, term.id, term.title,
+                                 f"appears only in losses ({len(stories)})",
+                                 f"find a win where this {vocabulary.singular} was answered, "
+                                 "so reps hear what worked"))
     return found
 
 

@@ -23,8 +23,7 @@ from ..library import Library
 from ..privacy import link_to_confidential, linked_story_ids
 from ..problems import Code, Problem
 from ..source import read_markdown
-from ..urls import page_url, relative, term_url
-from ..vocabularies import vocabularies
+from ..urls import coach_url, page_url, relative, term_url
 
 # The findings this check reports (listed by `playbook codes`).
 CODES = (
@@ -54,7 +53,7 @@ def generated_pages(library: Library) -> set[str]:
     found = {"index.md", "stories/index.md", "criteria/index.md"}
     found |= {f"stories/{story.id}.md" for story in library.stories}
     found |= {f"criteria/{criterion.id}.md" for criterion in library.criteria}
-    for vocabulary in vocabularies():
+    for vocabulary in library.taxonomy.vocabularies:
         directory = vocabulary.folder
         found.add(f"{directory}/index.md")
         found |= {f"{directory}/{term.id}.md" for term in library.taxonomy.terms[vocabulary.id]}
@@ -62,7 +61,8 @@ def generated_pages(library: Library) -> set[str]:
     found |= {f"calibration/{session.id}.md" for session in library.calibrations}
     # Ramp playbooks, each skill's 1:1 coaching pack, the scorecard
     found |= {"ramp/index.md", "scorecard.md"} | {f"ramp/{r.id}.md" for r in library.ramps}
-    found |= {f"{term_url('skills', t.id)}coach.md" for t in library.taxonomy.terms["skills"]}
+    found |= {f"{coach_url(v.id, t.id)[:-1]}.md" for v in library.taxonomy.having("coaching")
+              for t in library.taxonomy.terms[v.id]}
     return found
 
 

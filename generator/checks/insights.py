@@ -38,8 +38,7 @@ def check_insights(library: Library, content_dir: Path, today: date,
         taxonomy, _ = read_yaml(content_dir / "taxonomy.yml", root)
         for gap in found:
             line = taxonomy.line_of((gap.vocabulary, gap.term)) if taxonomy else 0
-            what = {"skills": "skill", "competitors": "competitor",
-                    "objections": "objection"}[gap.vocabulary]
+            what = library.taxonomy.singular(gap.vocabulary)
             problems.append(Problem(
                 f"{content_dir.relative_to(root).as_posix()}/taxonomy.yml", line,
                 f"{gap.vocabulary}.{gap.term}", f"coverage gap: the {what} '{gap.term}' "

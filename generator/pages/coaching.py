@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ..library import Library
 from ..model import Story, Term
-from ..urls import story_url
+from ..urls import coach_url, story_url
 from .files import GeneratedFile
 from .render import Renderer
 
@@ -32,7 +32,7 @@ def pack_stories(library: Library, skill: Term) -> tuple[Story | None, Story | N
         if library.has_story(story_id):
             story = library.story(story_id)
             chosen.setdefault(story.outcome, story)
-    for story in library.stories_by("skills", skill.id):  # newest first
+    for story in library.stories_by(skill.vocabulary, skill.id):  # newest first
         chosen.setdefault(story.outcome, story)
     return chosen.get("win"), chosen.get("loss")
 
@@ -77,11 +77,13 @@ def repeats_quote(story: Story) -> bool:
 
 def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
     library = renderer.library
-    for skill in library.taxonomy.terms["skills"]:
+    for skill in (term for coaching in library.taxonomy.having("coaching")
+                  for term in library.taxonomy.terms[coaching.id]):
         win, loss = pack_stories(library, skill)
         shown = [story for story in (win, loss) if story is not None]
-        yield renderer.page("coach.md.j2", f"skills/{skill.id}/coach.md", source=TAXONOMY_PATH,
-                            term_=skill, win=win, loss=loss,
+        yield renderer.page("coach.md.j2", f"{coach_url(skill.vocabulary, skill.id)[:-1]}.md",
+                            source=TAXONOMY_PATH,
+                            search=("coaching", ""), term_=skill, win=win, loss=loss,
                             criteria=library.criteria_for(skill.id),
                             addresses={s.id: clip_address(s, renderer.site_url) for s in shown},
                             repeats={s.id for s in shown if repeats_quote(s)})

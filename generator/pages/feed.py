@@ -24,7 +24,6 @@ from datetime import UTC, date, datetime
 from ..model import Story
 from ..source import HOSTILE_TEXT
 from ..urls import story_url, term_url
-from ..vocabularies import vocabularies
 from .files import GeneratedFile
 from .render import Renderer
 
@@ -53,7 +52,8 @@ def _entry(renderer: Renderer, story: Story, base: str) -> dict:
     categories = [
         dict(term=term_id, label=renderer.term_title(registered.id, term_id),
              scheme=base + term_url(registered.id))
-        for registered in vocabularies() for term_id in story.facet(registered.id)
+        for registered in renderer.library.taxonomy.vocabularies
+        for term_id in story.facet(registered.id)
     ]
     return dict(story=story, url=base + story_url(story.id), id=f"urn:playbook:story:{story.id}",
                 updated=_timestamp(story.added), categories=categories)

@@ -57,6 +57,10 @@ class GeneratedFile:
     source: str | None = None
     in_nav: bool = False  # listed in the sidebar (the rest is reached by links)
     front_matter: str = ""  # pages: YAML, without the --- lines
+    # A vocabulary's page: its kind for the site's search (search_index.KINDS), and
+    # for a topic, its vocabulary's name ("Competitor"); else found from the path.
+    search_kind: str = ""
+    search_label: str = ""
 
     @property
     def is_page(self) -> bool:

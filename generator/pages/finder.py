@@ -24,7 +24,6 @@ from typing import cast
 
 from ..library import Library, newest_first
 from ..model import OUTCOME_WORDS, Story
-from ..vocabularies import vocabularies
 from .files import GeneratedFile
 from .render import Renderer, outcome_counts
 
@@ -78,7 +77,7 @@ def query_terms(library: Library, outcome_titles: Mapping[str, str]) -> dict:
     for outcome, title in outcome_titles.items():
         for name in (outcome, title, *OUTCOME_WORDS.get(outcome, ())):
             owners[words(name)].add(("outcome", outcome))
-    for vocabulary in vocabularies():
+    for vocabulary in library.taxonomy.vocabularies:
         values = {}
         for term in library.taxonomy.terms.get(vocabulary.id, ()):
             values[term.id] = term.title
@@ -126,7 +125,7 @@ def indexed_words(library: Library) -> list[str]:
 
 
 def _story_text(library: Library, story: Story) -> str:
-    facets = [name for vocabulary in vocabularies()
+    facets = [name for vocabulary in library.taxonomy.vocabularies
               for term_id in story.facet(vocabulary.id)
               for term in (library.taxonomy.term(vocabulary.id, term_id),)
               for name in (term.title, *term.aliases)]

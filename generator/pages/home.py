@@ -17,5 +17,6 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
         "home.md.j2", "index.md", in_nav=True, reads_stories=True,
         counts=outcome_counts(library.stories), newest=newest_first(library.stories)[:5],
         week=story_of_the_week(library.stories, today), week_of=today.isocalendar(),
-        competitors_covered=sum(1 for t in library.taxonomy.terms["competitors"]
-                                if library.stories_by("competitors", t.id)))
+        # Per deal-review vocabulary (rivals): how many of its terms have a story.
+        covered=[(v, sum(1 for t in library.taxonomy.terms[v.id] if library.stories_by(v.id, t.id)))
+                 for v in library.taxonomy.having("deal_review")])

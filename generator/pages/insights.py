@@ -11,8 +11,8 @@ from ..analysis.insights import (
     layout,
     loss_reasons_by_quarter,
     measured_from,
-    objections_by_quarter,
     stale_stories,
+    terms_by_quarter,
 )
 from .files import GeneratedFile
 from .render import Renderer, outcome_counts
@@ -28,8 +28,10 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
     yield renderer.page(
         "insights.md.j2", "insights.md", in_nav=True, reads_stories=True,
         counts=outcome_counts(library.stories),
-        skills=coverage(library, "skills"), competitors=coverage(library, "competitors"),
-        objections_chart=layout(objections_by_quarter(library)),
+        coverage_tables=[(v, coverage(library, v.id))
+                         for v in library.taxonomy.having("coverage")],
+        term_charts=[(v, layout(terms_by_quarter(library, v)))
+                     for v in library.taxonomy.having("by_quarter")],
         reasons_chart=layout(loss_reasons_by_quarter(library, LOSS_REASON_TITLES)),
         gaps=found, gaps_reported=reported,
         # The coverage cells to mark: exactly the gaps listed below the table.

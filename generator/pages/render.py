@@ -11,7 +11,7 @@ import functools
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from html import unescape
 
@@ -39,7 +39,7 @@ from ..urls import (
     story_url,
     term_url,
 )
-from ..vocabularies import vocabularies
+from ..vocabularies import Vocabulary
 from .files import GeneratedFile, strip_tags
 
 
@@ -137,10 +137,10 @@ class Renderer:
         self.site_url = site_url  # absolute links where a page needs them (the feed)
         self.site_name = site_name
         self.env = _environment()
-        self.related = RelatedIndex(library.stories)
+        self.related = RelatedIndex(library.stories, library.taxonomy.vocabularies)
         self._cards: dict[tuple, Markup] = {}
         shared = (library.taxonomy, library.criteria, library.ramps, library.calibrations,
-                  self.options, site_url, site_name, today, tuple(vocabularies()))
+                  self.options, site_url, site_name, today)
         self.memo = PageMemo(shared)
         # Reuse only what was rendered from the same shared inputs.
         self._previous = previous.pages if previous is not None and \
@@ -149,6 +149,16 @@ class Renderer:
 
     def term_title(self, vocabulary: str, term_id: str | None) -> str:
         return self.library.taxonomy.term(vocabulary, term_id).title if term_id else ""
+
+    def terms_of(self, story: Story, flag: str) -> list[tuple[Vocabulary, str]]:
+        """(vocabulary, its term titles joined) for each vocabulary with `flag` on that the
+        story names: what a card's line shows ("card"), who speaks ("speaker")."""
+        return [(v, ", ".join(self.term_title(v.id, t) for t in story.facet(v.id)))
+                for v in self.library.taxonomy.having(flag) if story.facet(v.id)]
+
+    def card_facts(self, story: Story) -> list[str]:
+        """The facts a story card and a finder result show: "vs Globex", "CFO", ..."""
+        return [v.card_prefix + titles for v, titles in self.terms_of(story, "card")]
 
     def _globals(self, url: str) -> dict:
         """What every template sees, with links made relative to the page at `url`."""
@@ -166,7 +176,9 @@ class Renderer:
             ramp_url=ramp_url,
             coach_url=coach_url,
             term=self.term_title,
-            vocabularies={v.id: v for v in vocabularies()},
+            terms_of=self.terms_of,
+            card_facts=self.card_facts,
+            vocabularies={v.id: v for v in self.library.taxonomy.vocabularies},
             outcome_counts=outcome_counts,
             markdown=render_markdown,  # bodies: raw HTML shown as text, unsafe URLs dropped
             calibration_url=calibration_url,
@@ -187,19 +199,22 @@ class Renderer:
         return self._cards[key]
 
     def page(self, template: str, path: str, *, source: str | None = None,
-             in_nav: bool = False, reads_stories: bool = False, **context) -> GeneratedFile:
+             in_nav: bool = False, reads_stories: bool = False,
+             search: tuple[str, str] = ("", ""), **context) -> GeneratedFile:
         """A generated page at `path` from `templates/pages/<template>`.
 
         `reads_stories`: the template reads `library.stories` (or stories_by)
         itself, so the page changes with any story.
         """
-        inputs = (template, source, in_nav, context,
+        inputs = (template, source, in_nav, search, context,
                   self.library.stories if reads_stories else None)
         before = self._previous.get(path)
         if before is not None and before[0] == inputs:
             self.memo.pages[path] = before
             return before[1]
         file = self._render(template, path, source, in_nav, context)
+        if search != ("", ""):
+            file = replace(file, search_kind=search[0], search_label=search[1])
         self.memo.pages[path] = (inputs, file)
         self.rendered.append(path)
         return file

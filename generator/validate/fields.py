@@ -21,7 +21,6 @@ from ..problems import Code, Problem
 from ..source import FieldPath, SourceFile, describe, text_problems
 from ..source import field_name as field_label
 from ..timecode import read_time
-from ..vocabularies import vocabulary
 
 # The findings this module reports (listed by `playbook codes`).
 CODES = (
@@ -162,7 +161,7 @@ class Checker:
             names = taxonomy.names(vocabulary)
             self.error(
                 path,
-                f"unknown {singular(vocabulary)} '{value}'{suggestion(str(value), names)}",
+                f"unknown {taxonomy.singular(vocabulary)} '{value}'{suggestion(str(value), names)}",
                 f"use one of: {listing(names)}; or add '{value}' to '{vocabulary}' "
                 "in content/taxonomy.yml", code="term.unknown",
             )
@@ -173,7 +172,7 @@ class Checker:
         value = self.meta.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             # Missing or empty: `get` reports it (the message is built only then).
-            return self.get(key, required, f"a {singular(vocabulary)} id")
+            return self.get(key, required, f"a {taxonomy.singular(vocabulary)} id")
         return self.term((key,), value, vocabulary, taxonomy)
 
     def term_list(self, key: str, vocabulary: str, taxonomy: Taxonomy,
@@ -193,7 +192,7 @@ class Checker:
                             code="field.type")
             return ()
         if not value and required:
-            self.error(key, f"'{key}' needs at least one {singular(vocabulary)} id; "
+            self.error(key, f"'{key}' needs at least one {taxonomy.singular(vocabulary)} id; "
                             "found an empty list", f"write it as '{key}: [id]'",
                             code="field.required")
         return self._unique(key, [self.term((key, i), v, vocabulary, taxonomy)
@@ -236,13 +235,6 @@ class Checker:
 
 def _as_path(path: FieldPath | str) -> FieldPath:
     return (path,) if isinstance(path, str) else path
-
-
-def singular(name: str) -> str:
-    try:
-        return vocabulary(name).singular
-    except KeyError:
-        return name
 
 
 def check_text(check: Checker) -> None:

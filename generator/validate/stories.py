@@ -9,6 +9,7 @@ from ..markdown_render import add_body_problems
 from ..model import (
     LOSS_REASONS,
     OUTCOMES,
+    STORY_FIELDS,
     Story,
     Taxonomy,
 )
@@ -39,14 +40,12 @@ CODES = (
 )
 
 
-def story_keys() -> tuple[str, ...]:
+def story_keys(taxonomy: Taxonomy | None = None) -> tuple[str, ...]:
     """A story's front-matter fields: its own, plus one per vocabulary."""
-    registry = vocabularies()
+    registry = taxonomy.vocabularies if taxonomy is not None else vocabularies()
     if _story_keys[0] is not registry:  # worked out once per registry, not per story
-        _story_keys[:] = [registry, (
-            "title", "outcome", "interviewed", *(v.field for v in registry), "criteria",
-            "loss_reason", "quote", "takeaway", "clips", "confidential", "recording_public",
-            "redirect_from", "published")]
+        fields = [v.field for v in registry]
+        _story_keys[:] = [registry, (*STORY_FIELDS[:3], *fields, *STORY_FIELDS[3:])]
     return _story_keys[1]
 
 
@@ -75,7 +74,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
     problems: list[Problem] = []
     check = Checker(source, problems)
     check_file_id(check, "story")
-    check.unknown_keys(source.meta, story_keys(), (), "a story")
+    check.unknown_keys(source.meta, story_keys(taxonomy), (), "a story")
     check_text(check)
     title = check.text("title", what="the story's headline")
     outcome = check.choice("outcome", OUTCOMES)
@@ -90,7 +89,7 @@ def check_story(source: SourceFile, taxonomy: Taxonomy, criteria_ids: set[str],
                     "use the day the story was added to the playbook, on or after the "
                     "interview, or remove the line", code="story.published-before-interview")
     terms: dict[str, tuple[str, ...]] = {}
-    for registered in vocabularies():
+    for registered in taxonomy.vocabularies:
         if registered.multiple:
             terms[registered.id] = check.term_list(registered.field, registered.id, taxonomy,
                                                    registered.required)

@@ -203,8 +203,8 @@
         if (excerpt) item.appendChild(excerpt);
       }
       var facts = [];
-      if (meta.competitor) facts.push("vs " + meta.competitor);
-      ["role", "stage"].forEach(function (key) { if (meta[key]) facts.push(meta[key]); });
+      // The facts the story's card shows, joined by the generator (card_facts).
+      if (meta.facts) facts.push(meta.facts);
       var line = el("p", "pb-card__meta", facts.join(" \u00b7 ") + (facts.length ? " \u00b7 " : ""));
       if (meta.date) {
         var time = el("time", null, meta.date);
