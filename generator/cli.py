@@ -252,13 +252,35 @@ def _write_docs_folder(result: Build, out: Path, docs: Path | None) -> str:
     return ""
 
 
+def _term_flags(extra: list[str]) -> dict[str, str]:
+    """`--name value` and `--name=value` pairs beyond the fixed flags: the taxonomy's
+    fields, which the scaffold checks once it has read the taxonomy."""
+    found: dict[str, str] = {}
+    items = iter(extra)
+    for item in items:
+        name, equals, value = item.partition("=")
+        if not name.startswith("--") or len(name) < 3:
+            raise ValueError(f"unexpected argument '{item}'; options are written --name value")
+        if not equals:
+            value = next(items, None)  # type: ignore[assignment]
+            if value is None or value.startswith("--"):
+                raise ValueError(f"{name} needs a value")
+        found[name[2:].replace("-", "_")] = value
+    return found
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from .load import build_date
     from .scaffold import ScaffoldError, Stopped
     from .scaffold import run as scaffold
 
     given = {k: v for k, v in vars(args).items() if k not in ("kind", "content", "func",
-                                                               "command")}
+                                                               "command", "extra")}
+    try:
+        given.update(_term_flags(args.extra))
+    except ValueError as error:
+        print(f"playbook new {args.kind}: {error}", file=sys.stderr)
+        return 2
     try:
         path = scaffold(args.kind, Path(args.content), given, build_date())
     except Stopped as stopped:
@@ -479,10 +501,10 @@ def parser() -> argparse.ArgumentParser:
     new = command("new", "start a new story or criterion file (prompts for what is missing "
                          "on a terminal)", cmd_new)
     new.add_argument("kind", choices=("story", "criterion"))
-    for name in ("title", "id", "outcome", "loss-reason", "interviewed", "buyer-role", "stage",
-                 "skills", "competitor", "deal-size", "objections", "skill", "scale", "weight"):
-        new.add_argument(f"--{name}", help="comma-separated ids" if name in (
-            "skills", "objections") else None)
+    for name in ("title", "id", "outcome", "loss-reason", "interviewed", "scale", "weight"):
+        new.add_argument(f"--{name}")
+    # Each vocabulary's field is a flag too (--industry fintech; comma-separated ids for a
+    # list), read by `playbook new` against content/taxonomy.yml, as are a criterion's.
 
     audio = command("audio", "print a recording's length and format, or write a preview "
                              "of a moment; `playbook audio cut RECORDING --from mm:ss --to "
@@ -530,7 +552,11 @@ def main(argv: list[str] | None = None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
     if given[:2] == ["audio", "cut"]:
         given[:2] = ["audio-cut"]
-    args = parser().parse_args(given)
+    if given[:1] == ["new"]:  # a vocabulary's flag is known only from the taxonomy
+        args, extra = parser().parse_known_args(given)
+        args.extra = extra
+    else:
+        args = parser().parse_args(given)
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ as a placeholder sentence (the narrative, from validate/placeholders.py):
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
@@ -208,26 +209,42 @@ class Answers:
                 self.say(f"  {error}")
 
 
-STORY_FIELDS = [
+STORY_OWN_FIELDS = [
     Field("title", "The story's headline: what happened, in the buyer's terms"),
     Field("outcome", "How the deal ended", choices=OUTCOMES),
     Field("interviewed", "The interview date, YYYY-MM-DD"),
-    Field("buyer_role", "Who the buyer was", vocabulary="roles"),
-    Field("stage", "Where the decisive moment happened", vocabulary="stages"),
-    Field("skills", "The skills it teaches", vocabulary="skills", multiple=True),
-    Field("competitor", "The competitor in the deal", required=False, vocabulary="competitors"),
-    Field("deal_size", "The deal's size", required=False, vocabulary="deal_sizes"),
-    Field("objections", "Objections the buyer raised", required=False,
-          vocabulary="objections", multiple=True),
 ]
 LOSS_REASON = Field("loss_reason", "Why it was lost", choices=LOSS_REASONS)
 
-CRITERION_FIELDS = [
-    Field("title", "The behaviour, as a short phrase (\"Surfaces the security review early\")"),
-    Field("skill", "The skill it scores", vocabulary="skills"),
-    Field("scale", "How it is scored: binary (yes/no), 3 or 5 levels", choices=SCALES),
-    Field("stage", "The stage it belongs to", required=False, vocabulary="stages"),
-]
+
+def story_fields(taxonomy: Taxonomy) -> list[Field]:
+    """A story's questions: its own, then one per vocabulary: the required ones first, and
+    in each group the one-value ones before the lists (then in taxonomy order)."""
+    ordered = sorted(taxonomy.vocabularies, key=lambda v: (not v.required, v.multiple))
+    return STORY_OWN_FIELDS + [
+        Field(v.field, v.prompt, required=v.required, vocabulary=v.id, multiple=v.multiple)
+        for v in ordered]
+
+
+def criterion_fields(taxonomy: Taxonomy) -> list[Field]:
+    """A criterion's questions; its skill and stage name terms of the vocabularies whose
+    `criterion_field` they are."""
+    named = {v.criterion_field: v for v in taxonomy.vocabularies if v.criterion_field}
+    fields = [Field("title", "The behaviour, as a short phrase "
+                             "(\"Surfaces the security review early\")")]
+    for name, required in CRITERION_TERMS:
+        if name in named:
+            fields.append(Field(name, f"The {named[name].singular} it "
+                                      f"{'scores' if required else 'belongs to'}",
+                                required=required, vocabulary=named[name].id))
+        if required:  # the scale comes after the required term, as the file has it
+            fields.append(Field("scale", "How it is scored: binary (yes/no), 3 or 5 levels",
+                                choices=SCALES))
+    return fields
+
+
+# A criterion's fields that name a taxonomy term, and whether each is required.
+CRITERION_TERMS = (("skill", True), ("stage", False))
 
 
 def _free_path(folder: Path, item_id: str, what: str, claimed: set[str]) -> Path:
@@ -288,7 +305,8 @@ def _write_exclusive(path: Path, data: bytes) -> None:
 
 def new_story(content_dir: Path, answers: Answers, today: date, story_id: str | None,
               claimed: set[str]) -> Path:
-    answers.check_missing(STORY_FIELDS, "story")
+    fields = story_fields(answers.taxonomy)
+    answers.check_missing(fields, "story")
     folder = content_dir / "stories"
     # A given --id is checked before any question; an id from the title, with the title.
     path = _free_path(folder, story_id, "story", claimed) if story_id else None
@@ -301,9 +319,9 @@ def new_story(content_dir: Path, answers: Answers, today: date, story_id: str | 
 
     accept: dict[str, Callable[[Any], Any]] = {
         "title": free_title, "interviewed": lambda raw: _date(str(raw), today)}
-    prompting = any(f.required and not answers.given.get(f.name) for f in STORY_FIELDS)
+    prompting = any(f.required and not answers.given.get(f.name) for f in fields)
     values = {}
-    for field in STORY_FIELDS:
+    for field in fields:
         default = today.isoformat() if field.name == "interviewed" else ""
         values[field.name] = answers.value(field, prompting, default, accept.get(field.name))
     assert path is not None  # the title is required
@@ -312,7 +330,7 @@ def new_story(content_dir: Path, answers: Answers, today: date, story_id: str | 
         values["loss_reason"] = answers.value(LOSS_REASON, prompting)
     elif answers.given.get("loss_reason"):
         raise ScaffoldError("--loss-reason is only for losses; leave it out")
-    text = render_story(values)
+    text = render_story(values, [f for f in fields if f.vocabulary])
     _write(path, text)
     return path
 
@@ -328,22 +346,16 @@ def _date(raw: str, today: date) -> str:
     return value.isoformat()
 
 
-def render_story(values: dict) -> str:
+def render_story(values: dict, term_fields: list[Field]) -> str:
     lines = ["---", f"title: {yaml_text(values['title'])}", f"outcome: {values['outcome']}"]
     if values.get("loss_reason"):
         lines.append(f"loss_reason: {values['loss_reason']}")
-    lines += [
-        f"interviewed: {values['interviewed']}",
-        f"buyer_role: {values['buyer_role']}",
-        f"stage: {values['stage']}",
-        f"skills: [{', '.join(values['skills'])}]",
-    ]
-    if values.get("competitor"):
-        lines.append(f"competitor: {values['competitor']}")
-    if values.get("deal_size"):
-        lines.append(f"deal_size: {values['deal_size']}")
-    if values.get("objections"):
-        lines.append(f"objections: [{', '.join(values['objections'])}]")
+    lines.append(f"interviewed: {values['interviewed']}")
+    for field in term_fields:  # term ids are slugs: written as they are
+        value = values.get(field.name)
+        if value:
+            lines.append(f"{field.name}: [{', '.join(value)}]" if field.multiple
+                         else f"{field.name}: {value}")
     lines += [
         "# Fill in the two fields below; `playbook validate` points at each until it is.",
         "quote:      # the buyer's own words, verbatim, from the interview (one to three "
@@ -368,7 +380,8 @@ def render_story(values: dict) -> str:
 
 def new_criterion(content_dir: Path, answers: Answers, criterion_id: str | None,
                   claimed: set[str]) -> Path:
-    answers.check_missing(CRITERION_FIELDS, "criterion")
+    fields = criterion_fields(answers.taxonomy)
+    answers.check_missing(fields, "criterion")
     folder = content_dir / "criteria"
     path = _free_path(folder, criterion_id, "criterion", claimed) if criterion_id else None
 
@@ -378,9 +391,9 @@ def new_criterion(content_dir: Path, answers: Answers, criterion_id: str | None,
             path = _free_path(folder, story_id_from(title), "criterion", claimed)
         return title
 
-    prompting = any(f.required and not answers.given.get(f.name) for f in CRITERION_FIELDS)
+    prompting = any(f.required and not answers.given.get(f.name) for f in fields)
     values = {}
-    for field in CRITERION_FIELDS:
+    for field in fields:
         values[field.name] = answers.value(field, prompting,
                                            accept=free_title if field.name == "title" else None)
     assert path is not None  # the title is required
@@ -446,6 +459,22 @@ def check_arguments(given: dict[str, str | None]) -> None:
                                 "leave the flag out and type the text at the prompt")
 
 
+# Flags every kind takes, beyond its fields' own.
+COMMON_FLAGS = ("id", "loss_reason", "weight")
+
+
+def check_flags(given: dict[str, str | None], fields: list[Field]) -> None:
+    """Refuse a flag that is no field of this kind of file (a vocabulary's flag is its
+    field, so the flags depend on the taxonomy), with the nearest one."""
+    known = [f.name for f in fields] + list(COMMON_FLAGS)
+    for name, value in given.items():
+        if value is not None and name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            raise ScaffoldError(f"unknown option {flag(name)}"
+                                + (f"; did you mean {flag(close[0])}?" if close else "")
+                                + f" The options are: {', '.join(flag(k) for k in known)}")
+
+
 def run(kind: str, content_dir: Path, given: dict[str, str | None], today: date,
         interactive: bool | None = None) -> Path:
     """Write a new story or criterion; returns its path. Raises ScaffoldError."""
@@ -453,6 +482,7 @@ def run(kind: str, content_dir: Path, given: dict[str, str | None], today: date,
     if interactive is None:
         interactive = sys.stdin.isatty()
     taxonomy = load_taxonomy(content_dir)
+    check_flags(given, story_fields(taxonomy) if kind == "story" else criterion_fields(taxonomy))
     answers = Answers(given, taxonomy, interactive,
                       say=lambda text: print(text, file=sys.stderr))
     folder = content_dir / ("stories" if kind == "story" else "criteria")

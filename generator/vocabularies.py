@@ -53,6 +53,16 @@ class Vocabulary:
     gap_recent: bool = False
     gap_only_losses: bool = False
     by_quarter: bool = False  # insights chart its terms by quarter of interview
+    # `playbook new story`'s question for it; empty: "The story's <singular>".
+    question: str = ""
+    # The criterion field that names one of its terms (a criterion's "skill"); criteria
+    # are a fixed format, so this is not declared in taxonomy.yml.
+    criterion_field: str = ""
+
+    @property
+    def prompt(self) -> str:
+        kind = self.title.lower() if self.multiple else self.singular
+        return self.question or f"The story's {kind}"
 
     @property
     def folder(self) -> str:
@@ -73,23 +83,27 @@ def folder_of(vocabulary_id: str) -> str:
 DEFAULTS: tuple[Vocabulary, ...] = (
     Vocabulary("skills", "skills", "skill", "Skills", "Skills", "skill",
                related_weight=2.0, multiple=True, required=True, coaching=True,
-               coverage=True, gap_both_sides=True),
+               coverage=True, gap_both_sides=True, question="The skills it teaches",
+               criterion_field="skill"),
     Vocabulary("competitors", "competitor", "competitor", "Competitors", "Competitor",
                "competitor", related_weight=4.0, deal_review=True, involved=True,
                card=True, card_prefix="vs ", coverage=True, gap_recent=True,
+               question="The competitor in the deal",
                tally_heading="Competitors involved",
                tally_empty="No competitor was involved in these deals."),
     Vocabulary("roles", "buyer_role", "buyer role", "Buyer roles", "Buyer role",
-               "role", related_weight=1.5, required=True, card=True, speaker=True),
+               "role", related_weight=1.5, required=True, card=True, speaker=True,
+               question="Who the buyer was"),
     Vocabulary("objections", "objections", "objection", "Objections", "Objections",
                "objection", related_weight=4.0, multiple=True, gap_only_losses=True,
-               by_quarter=True,
+               by_quarter=True, question="Objections the buyer raised",
                tally_heading="Objections raised in these deals",
                tally_empty="No objections recorded in these deals."),
     Vocabulary("stages", "stage", "stage", "Stages", "Stage", "stage",
-               related_weight=1.0, required=True, ordered=True, card=True),
+               related_weight=1.0, required=True, ordered=True, card=True,
+               question="Where the decisive moment happened", criterion_field="stage"),
     Vocabulary("deal_sizes", "deal_size", "deal size", "Deal sizes", "Deal size",
-               "deal_size"),
+               "deal_size", question="The deal's size"),
 )
 
 
@@ -118,7 +132,7 @@ DECLARED_KEYS: dict[str, type] = {
     "deal_review": bool, "tally_heading": str, "tally_empty": str, "involved": bool,
     "card": bool, "card_prefix": str, "speaker": bool,
     "coverage": bool, "gap_both_sides": bool, "gap_recent": bool, "gap_only_losses": bool,
-    "by_quarter": bool,
+    "by_quarter": bool, "question": str,
 }
 # A new vocabulary must name these; the rest have defaults.
 DECLARED_REQUIRED = ("field", "title", "label")

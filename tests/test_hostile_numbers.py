@@ -288,7 +288,7 @@ def test_new_refuses_an_argument_that_is_not_utf8_and_leaves_nothing_behind(libr
 
 
 def test_a_prompt_answer_that_is_not_utf8_is_asked_again(library):
-    from generator.scaffold import STORY_FIELDS, Answers, load_taxonomy
+    from generator.scaffold import STORY_OWN_FIELDS, Answers, load_taxonomy
 
     typed = iter([b"Caf\xe9", "Caf\udce9", "Caf\u00e9"])
     said: list[str] = []
@@ -300,7 +300,7 @@ def test_a_prompt_answer_that_is_not_utf8_is_asked_again(library):
         return answer
 
     answers = Answers({}, load_taxonomy(library.content), True, ask=ask, say=said.append)
-    assert answers.value(STORY_FIELDS[0], prompting=True) == "Caf\u00e9"
+    assert answers.value(STORY_OWN_FIELDS[0], prompting=True) == "Caf\u00e9"
     assert said == ["  --title is not UTF-8 text; type it again",
                     "  --title is not UTF-8 text (byte 0xe9); type it again"]
 

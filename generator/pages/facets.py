@@ -35,7 +35,9 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
                                            story_count=len(stories),
                                            counts=outcome_counts(stories))
             # What the page tallies in its stories: (vocabulary, its terms by count).
-            tallied = [(other, tally(stories, other.id)) for other in taxonomy.vocabularies
+            # What was raised in the deals first, then who was involved.
+            tallied = [(other, tally(stories, other.id))
+                       for other in sorted(taxonomy.vocabularies, key=lambda v: v.involved)
                        if other.tally_heading and other.id != vocabulary]
             if registered.coaching:
                 # Coaching pages are what the sidebar lists under the vocabulary.
