@@ -66,6 +66,11 @@ class Taxonomy:
         except KeyError:
             return vocabulary_id
 
+    def named_by(self, field_name: str) -> str:
+        """The id of the vocabulary whose terms a criterion's (or ramp item's) `field_name`
+        names: "skill" -> the skills' id. The defaults always have one."""
+        return next(v.id for v in self.vocabularies if v.criterion_field == field_name)
+
     def having(self, flag: str) -> tuple[Vocabulary, ...]:
         """The vocabularies that switch a behaviour on: `having("coaching")`."""
         return tuple(v for v in self.vocabularies if getattr(v, flag))

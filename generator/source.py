@@ -24,6 +24,7 @@ from frontmatter.default_handlers import YAMLHandler
 from .numbers import WHOLE_LIMIT
 from .numbers import shown as shown_number
 from .problems import Code, Problem, visible
+from .vocabularies import ids
 
 # The findings this stage reports (listed by `playbook codes`).
 CODES = (
@@ -750,8 +751,8 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]
     if not path.exists() and not path.is_symlink():
         return None, [
             Problem(rel, 0, "", "the taxonomy file is missing",
-                    f"create {rel} with the vocabularies skills, competitors, roles, "
-                    "objections, stages and deal_sizes", code="file.missing")
+                    f"create {rel} with the vocabularies {', '.join(ids()[:-1])} and "
+                    f"{ids()[-1]}", code="file.missing")
         ]
     data, problem = read_limited(path, root, rel, MAX_TAXONOMY_BYTES, "the taxonomy")
     if data is None:

@@ -62,8 +62,8 @@ def phase_views(library: Library, ramp: Ramp) -> tuple[PhaseView, ...]:
             key = f"{phase.key}/study/{kind}/{item_id}"
             code = share_code(key)
             if kind == "skill":
-                items.append(Item(key, kind, code,
-                                  skill=library.taxonomy.term("skills", item_id)))
+                skills = library.taxonomy.named_by(kind)  # a ramp names skills as criteria do
+                items.append(Item(key, kind, code, skill=library.taxonomy.term(skills, item_id)))
             elif kind == "story" and library.has_story(item_id):
                 items.append(Item(key, kind, code, story=library.story(item_id)))
             elif kind == "criterion":

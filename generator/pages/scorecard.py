@@ -34,7 +34,7 @@ def neutralise(cell: str) -> str:
 def by_skill(library: Library) -> list[tuple[Term, tuple[Criterion, ...]]]:
     """Skills in taxonomy order with their criteria; skills without criteria left out."""
     groups = [(skill, library.criteria_for(skill.id))
-              for skill in library.taxonomy.terms["skills"]]
+              for skill in library.taxonomy.terms[library.taxonomy.named_by("skill")]]
     return [(skill, criteria) for skill, criteria in groups if criteria]
 
 

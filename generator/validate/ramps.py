@@ -80,15 +80,15 @@ class _Ids:
 
     def find(self, kind: str, name: str) -> str | None:
         if kind == "skill":
-            if "skills" in self.taxonomy.unreadable:
+            if self.taxonomy.named_by(kind) in self.taxonomy.unreadable:
                 return name
-            return self.taxonomy.resolve("skills", name)
+            return self.taxonomy.resolve(self.taxonomy.named_by(kind), name)
         known = self.story_ids if kind == "story" else self.criterion_ids
         return name if name in known else None
 
     def names(self, kind: str) -> list[str]:
         if kind == "skill":
-            return self.taxonomy.names("skills")
+            return self.taxonomy.names(self.taxonomy.named_by(kind))
         return sorted(self.story_ids if kind == "story" else self.criterion_ids)
 
 
@@ -265,7 +265,8 @@ def _as_list(check: Checker, value: Any, at: FieldPath, label: str, what: str) -
 def _unknown(check: Checker, at: FieldPath, label: str, kind: str, name: str,
              ids: _Ids) -> None:
     names = ids.names(kind)
-    folder = {"skill": "'skills' in content/taxonomy.yml", "story": "content/stories/",
+    folder = {"skill": f"'{ids.taxonomy.named_by('skill')}' in content/taxonomy.yml",
+              "story": "content/stories/",
               "criterion": "content/criteria/"}[kind]
     check.error(at, f"{label} names the {kind} '{name}', which the library does not have"
                     f"{suggestion(name, names)}",
