@@ -217,7 +217,11 @@ def _check_declarations(check: Checker, declared: Any) -> tuple[Vocabulary, ...]
             continue
         if base is None:
             field_name = values["field"]
-            values.setdefault("singular", values["label"].lower())
+            # One term's name in messages: the label, or for a list, its plural's stem
+            # ("Regions" -> "region"); `singular:` says it where that guess is wrong.
+            label = values["label"].lower()
+            values.setdefault("singular", label[:-1] if values.get("multiple") and
+                              label.endswith("s") and len(label) > 1 else label)
             # A declared vocabulary shows on cards and in insights unless it says otherwise.
             values.setdefault("card", True)
             values.setdefault("coverage", True)
