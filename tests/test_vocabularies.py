@@ -243,15 +243,26 @@ BAD_DECLARATIONS = [
 
 @pytest.mark.parametrize("line, field, code, message", BAD_DECLARATIONS)
 def test_a_bad_declaration_is_reported_at_its_line(library, line, field, code, message):
-    library.write("taxonomy.yml", "vocabularies:\n" + line + TAXONOMY + "industries:\n"
-                  "  fintech: {title: Fintech}\nstories:\n  x: {title: X}\n")
-    problems = [p for p in library.load().problems if p.path.endswith("taxonomy.yml")
-                and p.field == field]
+    key = line.split(":")[0].strip()  # the declared vocabulary, with a term of its own
+    library.write("taxonomy.yml", "vocabularies:\n" + line + TAXONOMY + f"{key}:\n"
+                  "  fintech: {title: Fintech}\n")
+    # One problem, at the declaration: its terms are not reported again as unknown.
+    problems = [p for p in library.load().problems if p.path.endswith("taxonomy.yml")]
+    assert [p.field for p in problems] == [field]
     if code == "text.control-character":  # hostile text is screened like any field's
         assert [(p.line, p.code) for p in problems] == [(2, code)], library.load().problems
         return
     assert [(p.line, p.code, p.message) for p in problems] == [(2, code, message)], \
         library.load().problems
+
+
+def test_the_block_cannot_name_itself(library):
+    library.write("taxonomy.yml", "vocabularies:\n"
+                  "  vocabularies: {field: industry, title: Industries, label: Industry}\n"
+                  + TAXONOMY)
+    [problem] = [p for p in library.load().problems if p.path.endswith("taxonomy.yml")]
+    assert (problem.line, problem.field, problem.code) == (
+        2, "vocabularies.vocabularies", "id.not-slug")
 
 
 def test_a_declared_vocabulary_without_terms_is_reported_at_its_declaration(library):

@@ -62,7 +62,11 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
     check_text(check)
     registry = _check_declarations(check, source.meta.get(DECLARATIONS))
     names_of_vocabularies = tuple(v.id for v in registry)
-    check.unknown_keys(source.meta, (DECLARATIONS, *names_of_vocabularies), (), "taxonomy.yml")
+    # The terms of a declaration with errors are not reported again as an unknown key.
+    declared = source.meta.get(DECLARATIONS)
+    attempted = tuple(str(k) for k in declared) if isinstance(declared, dict) else ()
+    check.unknown_keys(source.meta, (DECLARATIONS, *names_of_vocabularies, *attempted), (),
+                       "taxonomy.yml")
     terms: dict[str, tuple[Term, ...]] = {}
     lookup: dict[str, dict[str, str]] = {}
     unreadable = set()
@@ -179,6 +183,10 @@ def _check_declarations(check: Checker, declared: Any) -> tuple[Vocabulary, ...]
     for key, spec in declared.items():
         vocabulary_id = str(key)
         at: FieldPath = (DECLARATIONS, vocabulary_id)
+        if vocabulary_id == DECLARATIONS:
+            check.error(at, f"'{DECLARATIONS}' is the key of this block, so it cannot name a "
+                            "vocabulary too", "rename the vocabulary", code="id.not-slug")
+            continue
         if not VOCABULARY_ID.fullmatch(vocabulary_id):
             check.error(at, f"expected the vocabulary id '{vocabulary_id}' to be lowercase "
                             "letters, digits and underscores, starting with a letter "
