@@ -225,6 +225,10 @@ BAD_DECLARATIONS = [
      "vocabularies.industries.field", "taxonomy.field-clash",
      "the vocabulary 'industries' uses the field 'competitor', which the vocabulary "
      "'competitors' already uses"),
+    ("  industries: {field: q, title: Industries, label: Industry}\n",
+     "vocabularies.industries.field", "taxonomy.field-clash",
+     "the vocabulary 'industries' uses the field 'q', which stories (or the finder) "
+     "already use for something else"),
     ("  stories: {field: industry, title: Industries, label: Industry}\n",
      "vocabularies.stories", "taxonomy.folder-clash",
      "the vocabulary 'stories' would put its pages in /stories/, which generated pages "

@@ -51,6 +51,9 @@ DECLARATIONS = "vocabularies"
 # A vocabulary's id: its key in taxonomy.yml, and (with _ as -) its URL folder.
 VOCABULARY_ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
 FIELD_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+# The story finder's own URL parameters (finder.md.j2, playbook.js): the words, the
+# outcome and the criteria present or absent.
+FINDER_PARAMS = ("q", "outcome", "present", "absent")
 
 
 TERM_KEYS = ("title", "description", "aliases")
@@ -170,7 +173,7 @@ def check_taxonomy(source: SourceFile) -> tuple[Taxonomy, list[Problem]]:
 def _check_declarations(check: Checker, declared: Any) -> tuple[Vocabulary, ...]:
     """The vocabulary records: the defaults, as the `vocabularies:` block overrides them,
     then the vocabularies it adds. A declaration with errors is left out (its terms are
-    then reported as an unknown key), an override with errors keeps the default."""
+    not checked), an override with errors keeps the default."""
     if declared is None:
         return DEFAULTS
     if not isinstance(declared, dict):
@@ -273,7 +276,7 @@ def _without_clashes(check: Checker, records: tuple[Vocabulary, ...]) -> tuple[V
         at: FieldPath = (DECLARATIONS, record.id, "field")
         taken = next((fields[name] for name in (record.field, record.param) if name in fields),
                      None)
-        if record.field in STORY_FIELDS or record.param in ("outcome", "q", "present", "absent"):
+        if record.field in STORY_FIELDS or record.param in FINDER_PARAMS:
             check.error(at, f"the vocabulary '{record.id}' uses the field '{record.field}', "
                             "which stories (or the finder) already use for something else",
                         f"pick another field name, e.g. '{record.field}_name'",
