@@ -19,7 +19,16 @@ import pytest
 
 from generator.links import RelatedIndex
 from generator.load import load_library
-from helpers import EPOCH, EPOCH_DATE, REPO, TAXONOMY, build, copy_of_the_sample, launch_chromium
+from helpers import (
+    EPOCH,
+    EPOCH_DATE,
+    REPO,
+    TAXONOMY,
+    build,
+    copy_of_the_sample,
+    launch_chromium,
+    make_repo,
+)
 
 MANUFACTURING = ["approvers-on-the-shop-floor", "cfo-met-in-week-two",
                  "erp-native-module-good-enough", "implementation-range-lost-to-fixed-fee",
@@ -349,3 +358,24 @@ def test_the_name_check_sees_a_name_in_code_and_not_in_a_comment(tmp_path):
     sample.write_text('"""About competitors."""\n# story.competitor\nx = story.competitor\n'
                       'y = by("skills")\nz = "the skills it teaches"\n', encoding="utf-8")
     assert [n for n, line in _code_lines(sample) if LITERAL.search(line)] == [3, 4]
+
+
+def test_declared_names_are_text_on_every_page(library, tmp_path, monkeypatch):
+    """A declaration's title, label and card prefix are shown as text, never as markup."""
+    library.write("taxonomy.yml", "vocabularies:\n  segments: {field: segment, title: "
+                  "'<script>alert(1)</script> & Co', label: '<i>Seg</i>', card_prefix: '<b>'}\n"
+                  + TAXONOMY + "segments:\n  smb: {title: Small & <em>busy</em>}\n")
+    story = library.content / "stories" / "globex-soc2.md"
+    story.write_text(story.read_text(encoding="utf-8").replace(
+        "\ndeal_size:", "\nsegment: smb\ndeal_size:"), encoding="utf-8")
+    root = make_repo(library)
+    site = tmp_path / "site"
+    result = build(root, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    overview = read(site, "segments")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in overview
+    page = read(site, "stories/globex-soc2")
+    assert "<dt>&lt;i&gt;Seg&lt;/i&gt;</dt>" in page
+    assert "&lt;b&gt;Small &amp; &lt;em&gt;busy&lt;/em&gt;" in page
+    for text in (overview, page, read(site, "segments/smb"), read(site, "insights")):
+        assert "<script>alert" not in text and "<i>Seg" not in text and "<em>busy" not in text
