@@ -87,7 +87,7 @@ def test_the_issue_example_chief_financial_officer_is_the_cfo(monkeypatch, capsy
     (library.content / "stories").mkdir()
     code, err = new_on_terminal(library, monkeypatch, capsys, "story", [
         *WIN, "2026-03-14", "chief financial officer", "security-review", "discovery",
-        "", "", ""])
+        "", "", "", ""])  # no competitor, deal size, industry or objections
     assert code == 0, err
     assert "did you mean" not in err
     assert "buyer_role: cfo\n" in (
