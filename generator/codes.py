@@ -27,13 +27,14 @@ from .validate import (
     placeholders,
     ramps,
     redirects,
+    scenarios,
     stories,
     taxonomy,
 )
 
 _MODULES = (source, fields, taxonomy, stories, clips, criteria, recordings, docs,
             markdown_render, privacy, reach, redirects, calibration, insight_checks, ramps,
-            placeholders)
+            placeholders, scenarios)
 
 
 def all_codes() -> dict[str, Code]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .model import CalibrationSession, Criterion, Ramp, Story, Taxonomy
+from .model import CalibrationSession, Criterion, Ramp, Scenario, Story, Taxonomy
 from .vocabularies import vocabularies, vocabulary
 
 
@@ -22,6 +22,7 @@ class Library:
     _evidence: dict[tuple[str, str], tuple[Story, ...]] = field(repr=False, compare=False)
     calibrations: tuple[CalibrationSession, ...] = ()  # oldest first, then by id
     ramps: tuple[Ramp, ...] = ()  # sorted by id
+    scenarios: tuple[Scenario, ...] = ()  # sorted by id
 
     def story(self, story_id: str) -> Story:
         return self._stories[story_id]
@@ -43,6 +44,13 @@ class Library:
     def criteria_for(self, skill: str) -> tuple[Criterion, ...]:
         return tuple(c for c in self.criteria if c.skill == skill)
 
+    def scenario(self, scenario_id: str) -> Scenario:
+        return next(s for s in self.scenarios if s.id == scenario_id)
+
+    def scenarios_by(self, facet: str, term_id: str) -> tuple[Scenario, ...]:
+        """Scenarios tagged with a term, by id: `scenarios_by("skills", "discovery")`."""
+        return tuple(s for s in self.scenarios if term_id in s.facet(facet))
+
     def evidence(self, criterion_id: str, kind: str) -> tuple[Story, ...]:
         """Stories whose buyer describes the criterion's behaviour as `kind`."""
         return self._evidence.get((criterion_id, kind), ())
@@ -54,7 +62,8 @@ def newest_first(stories: list[Story] | tuple[Story, ...]) -> tuple[Story, ...]:
 
 def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
          calibrations: list[CalibrationSession] | None = None,
-         ramps: list[Ramp] | tuple[Ramp, ...] = ()) -> Library:
+         ramps: list[Ramp] | tuple[Ramp, ...] = (),
+         scenarios: list[Scenario] | tuple[Scenario, ...] = ()) -> Library:
     ordered = tuple(sorted(stories, key=lambda s: s.id))
     names = [v.id for v in vocabularies()]
     by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in names}
@@ -80,4 +89,5 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
         _evidence={k: tuple(s) for k, s in evidence.items()},
         calibrations=tuple(sorted(calibrations or (), key=lambda c: (c.date, c.id))),
         ramps=tuple(sorted(ramps, key=lambda r: r.id)),
+        scenarios=tuple(sorted(scenarios, key=lambda s: s.id)),
     )

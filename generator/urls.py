@@ -80,6 +80,11 @@ def ramp_url(ramp_id: str | None = None) -> str:
     return f"ramp/{ramp_id}/" if ramp_id else "ramp/"
 
 
+def scenario_url(scenario_id: str | None = None) -> str:
+    """A practice scenario's role-play cards, or the list of every scenario."""
+    return f"scenarios/{scenario_id}/" if scenario_id else "scenarios/"
+
+
 def coach_url(skill_id: str) -> str:
     """A skill's printable 1:1 coaching pack, below its coaching page."""
     return f"{term_url('skills', skill_id)}coach/"

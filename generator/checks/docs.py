@@ -62,6 +62,7 @@ def generated_pages(library: Library) -> set[str]:
     found |= {f"calibration/{session.id}.md" for session in library.calibrations}
     # Ramp playbooks, each skill's 1:1 coaching pack, the scorecard
     found |= {"ramp/index.md", "scorecard.md"} | {f"ramp/{r.id}.md" for r in library.ramps}
+    found |= {"scenarios/index.md"} | {f"scenarios/{s.id}.md" for s in library.scenarios}
     found |= {f"{term_url('skills', t.id)}coach.md" for t in library.taxonomy.terms["skills"]}
     return found
 

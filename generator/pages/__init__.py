@@ -30,14 +30,15 @@ from . import (
     insights,
     ramp,
     redirects,
+    scenarios,
     scorecard,
     stories,
 )
 from .files import GeneratedFile, expand_nav, write_pages
 from .render import PageMemo, Renderer
 
-FAMILIES = (home, finder, stories, criteria, facets, ramp, coaching, scorecard, calibration,
-            insights, redirects, feed)
+FAMILIES = (home, finder, stories, criteria, facets, ramp, scenarios, coaching, scorecard,
+            calibration, insights, redirects, feed)
 
 __all__ = ["FAMILIES", "GeneratedFile", "PageMemo", "Site", "expand_nav", "render_pages",
            "render_site", "write_pages"]

@@ -83,5 +83,6 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
         yield renderer.page("coach.md.j2", f"skills/{skill.id}/coach.md", source=TAXONOMY_PATH,
                             term_=skill, win=win, loss=loss,
                             criteria=library.criteria_for(skill.id),
+                            scenarios=library.scenarios_by("skills", skill.id),
                             addresses={s.id: clip_address(s, renderer.site_url) for s in shown},
                             repeats={s.id for s in shown if repeats_quote(s)})

@@ -32,7 +32,8 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
             # leaves it alone in `serve` (see render.PageMemo).
             context: dict[str, Any] = dict(vocabulary=vocabulary, term_=term,
                                            story_count=len(stories),
-                                           counts=outcome_counts(stories))
+                                           counts=outcome_counts(stories),
+                                           scenarios=library.scenarios_by(vocabulary, term.id))
             if vocabulary == "skills":
                 # Skill coaching pages are what the sidebar lists under Skills.
                 shown_wins, shown_losses = balanced(wins, losses, limit=6)

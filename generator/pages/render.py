@@ -36,6 +36,7 @@ from ..urls import (
     page_url,
     ramp_url,
     relative,
+    scenario_url,
     story_url,
     term_url,
 )
@@ -140,7 +141,7 @@ class Renderer:
         self.related = RelatedIndex(library.stories)
         self._cards: dict[tuple, Markup] = {}
         shared = (library.taxonomy, library.criteria, library.ramps, library.calibrations,
-                  self.options, site_url, site_name, today, tuple(vocabularies()))
+                  library.scenarios, self.options, site_url, site_name, today, tuple(vocabularies()))
         self.memo = PageMemo(shared)
         # Reuse only what was rendered from the same shared inputs.
         self._previous = previous.pages if previous is not None and \
@@ -165,6 +166,7 @@ class Renderer:
             clip_url=clip_url,
             ramp_url=ramp_url,
             coach_url=coach_url,
+            scenario_url=scenario_url,
             term=self.term_title,
             vocabularies={v.id: v for v in vocabularies()},
             outcome_counts=outcome_counts,

@@ -434,6 +434,7 @@
     { kind: "criterion", title: "Coaching criteria", shown: 3 },
     { kind: "topic", title: "Topics", shown: 4 },
     { kind: "ramp", title: "Ramp playbooks", shown: 2 },
+    { kind: "scenario", title: "Practice scenarios", shown: 3 },
     { kind: "coaching", title: "1:1 coaching packs", shown: 2 },
     { kind: "guide", title: "Guides and pages", shown: 3 }
   ];
@@ -950,8 +951,28 @@
   }
   // ---- end of accessibility -------------------------------------------------
 
+  // ==== Practice scenarios (issue 23) ====
+  // The buyer's card prints on page two even where CSS cannot open a closed
+  // <details> (no ::details-content): open it for printing, then fold it again.
+  function setupScenarioPrint() {
+    var folded = document.querySelectorAll(".pb-scenario-buyer");
+    if (!folded.length) return;
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      Array.prototype.forEach.call(folded, function (details) {
+        if (!details.open) { details.open = true; opened.push(details); }
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      opened.forEach(function (details) { details.open = false; });
+      opened = [];
+    });
+  }
+  // ==== end of practice scenarios ====
+
   function ready() {
     nameSectionNavigation();
+    setupScenarioPrint();
     focusableWideCode();
     setupRamp();
     document.addEventListener("play", pauseOtherClips, true); // "play" does not bubble
