@@ -29,8 +29,8 @@ from .source import (
 from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
 from .validate.calibration import load_sessions
 from .validate.ramps import read_ramps
-from .validate.scenarios import read_scenarios
 from .validate.redirects import RedirectClaim, check_claims
+from .validate.scenarios import read_scenarios
 from .validate.taxonomy import check_featured
 from .vocabularies import vocabularies
 

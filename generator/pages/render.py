@@ -141,7 +141,8 @@ class Renderer:
         self.related = RelatedIndex(library.stories)
         self._cards: dict[tuple, Markup] = {}
         shared = (library.taxonomy, library.criteria, library.ramps, library.calibrations,
-                  library.scenarios, self.options, site_url, site_name, today, tuple(vocabularies()))
+                  library.scenarios, self.options, site_url, site_name, today,
+                  tuple(vocabularies()))
         self.memo = PageMemo(shared)
         # Reuse only what was rendered from the same shared inputs.
         self._previous = previous.pages if previous is not None and \

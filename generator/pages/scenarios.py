@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
 from .files import GeneratedFile
 from .render import Renderer
+
+
+def paragraphs(text: str) -> tuple[str, ...]:
+    """A brief's paragraphs: YAML's folded `>-` keeps a blank line as one line break,
+    a `|` block as a blank line; either way, one paragraph each."""
+    parts = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
+    return tuple(part.strip() for part in parts if part.strip())
 
 
 def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
@@ -24,4 +32,5 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
                    if line.story and library.has_story(line.story)}
         yield renderer.page("scenario.md.j2", f"scenarios/{scenario.id}.md",
                             source=scenario.path, scenario=scenario, criteria=tuple(criteria),
-                            sources=sources)
+                            sources=sources, situation=paragraphs(scenario.situation),
+                            buyer=paragraphs(scenario.buyer))
