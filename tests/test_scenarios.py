@@ -202,3 +202,18 @@ def test_the_header_search_finds_a_scenario_marked_as_one(served_sample):
     first = group.locator(".pb-site-search__hit").first.get_attribute("href")
     assert urlsplit(first).path.endswith("scenarios/northwind-price-objection/")
     page.close()
+
+
+def test_a_public_build_leaves_out_a_line_quoted_from_a_confidential_story(library):
+    from generator.load import load_library
+
+    library.write("stories/globex-soc2.md",
+                  (library.content / "stories" / "globex-soc2.md").read_text().replace(
+                      "outcome: loss\n", "outcome: loss\nconfidential: true\n"))
+    library.write("scenarios/globex-review.md", SCENARIO)
+    internal = load_library(library.content, today=TODAY).library.scenarios[0]
+    assert [line.story for line in internal.lines] == ["globex-soc2", None]
+    public = load_library(library.content, today=TODAY, public=True)
+    assert public.errors == []
+    assert [line.text for line in public.library.scenarios[0].lines] == [
+        "Can you answer ninety questions in two weeks?"]

@@ -45,7 +45,7 @@ from .fields import (
 # The findings this module reports (listed by `playbook codes`).
 CODES = (
     Code("ramp.unknown-id", "error",
-         "a ramp names a skill, story or criterion that the library does not have"),
+         "a ramp names a skill, story, criterion or scenario that the library does not have"),
     Code("ramp.ambiguous-id", "error",
          "a bare id in a ramp's study list names two things (a skill and a story, say)"),
     Code("ramp.days-invalid", "error",
