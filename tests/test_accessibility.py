@@ -32,6 +32,8 @@ PAGES = {
     "scorecard": "scorecard/",
     "ramp index": "ramp/",
     "ramp": "ramp/new-account-executive/",
+    "scenarios index": "scenarios/",
+    "scenario": "scenarios/northwind-price-objection/",
     "calibration index": "calibration/",
     "calibration session": "calibration/2026-q3-discovery-round-one/",
     "insights": "insights/",
@@ -123,7 +125,8 @@ def test_axe_finds_no_serious_violation(tabs, site_url, kind, scheme):
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("kind", ["home", "story", "finder", "ramp", "insights", "guide"])
+@pytest.mark.parametrize("kind", ["home", "story", "finder", "ramp", "scenario", "insights",
+                                  "guide"])
 def test_axe_finds_no_serious_violation_on_a_phone(phone_tabs, site_url, kind, scheme):
     page = phone_tabs[scheme]
     open_page(page, site_url, PAGES[kind])

@@ -217,3 +217,19 @@ def test_a_public_build_leaves_out_a_line_quoted_from_a_confidential_story(libra
     assert public.errors == []
     assert [line.text for line in public.library.scenarios[0].lines] == [
         "Can you answer ninety questions in two weeks?"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_unfolded_buyers_card_has_no_serious_accessibility_fault(served_sample, scheme):
+    from helpers import axe_report, axe_violations
+
+    browser, base = served_sample
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  color_scheme="dark" if scheme == "dark" else "light")
+    page = context.new_page()
+    page.goto(base + "scenarios/northwind-price-objection/")
+    page.get_by_text("Show the buyer's brief").click()
+    assert page.get_by_role("heading", name="The buyer's brief").is_visible()
+    violations = axe_violations(page)
+    context.close()
+    assert not violations, axe_report(violations, f"{scheme} scenario, buyer's card open")
