@@ -233,3 +233,17 @@ def test_the_unfolded_buyers_card_has_no_serious_accessibility_fault(served_samp
     violations = axe_violations(page)
     context.close()
     assert not violations, axe_report(violations, f"{scheme} scenario, buyer's card open")
+
+
+def test_scenario_texts_are_escaped_on_its_page(library):
+    library.write("scenarios/globex-review.md", SCENARIO.replace(
+        "  - Can you answer ninety questions in two weeks?",
+        '  - "<script>alert(1)</script> Two weeks?"').replace(
+        "situation: The security lead", "situation: <img src=x onerror=alert(1)> The lead"))
+    result = library.load()
+    assert result.errors == []
+    pages = {f.path: f.content for f in render_site(result.library, TODAY, {})}
+    page = pages["scenarios/globex-review.md"]
+    assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Two weeks?" in page
+    assert "&lt;img src=x onerror=alert(1)&gt; The lead" in page
