@@ -101,10 +101,14 @@ def cmd_insights(args: argparse.Namespace) -> int:
     from .analysis.what_wins import report_json, report_text
 
     result = run(_settings(args, check_audio=False), generate=False)
-    for problem in result.errors:  # the figures leave out what could not be read
-        print(format_text(problem), file=sys.stderr)
+    if result.errors:  # figures without the files that failed would mislead: none at all
+        for problem in result.errors:
+            print(format_text(problem), file=sys.stderr)
+        print(f"playbook insights: {summary(result.errors)}; fix them first "
+              "(`playbook validate` lists every problem)", file=sys.stderr)
+        return 1
     print(report_json(result.library) if args.format == "json" else report_text(result.library))
-    return 1 if result.errors else 0
+    return 0
 
 
 def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
