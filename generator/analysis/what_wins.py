@@ -206,12 +206,12 @@ def percent(share: float | None) -> str:
     return "no stories" if share is None else f"{share * 100:.0f}%"
 
 
-def points(value: float | None) -> str:
+def points(value: float | None, unit: str = " pts") -> str:
     """A difference of rates in percentage points, signed: "+35 pts"."""
     if value is None:
         return "no stories"
     rounded = round(value * 100)
-    return f"{'+' if rounded > 0 else '−' if rounded < 0 else '±'}{abs(rounded)} pts"
+    return f"{'+' if rounded > 0 else '−' if rounded < 0 else '±'}{abs(rounded)}{unit}"
 
 
 def rate_text(rate: Rate) -> str:
@@ -226,7 +226,7 @@ def difference_text(row: CriterionWins) -> str:
     if row.interval is None:
         return "no stories"
     low, high = row.interval
-    return f"{points(row.difference)} ({points(low)} to {points(high)})"
+    return f"{points(row.difference)} ({points(low, '')} to {points(high, '')})"
 
 
 def report_text(library: Library) -> str:
@@ -257,7 +257,7 @@ TITLE_LINE = TITLE_SIZE + 3
 TITLE_CHARACTERS = 44
 FIGURE_SIZE = 12
 MARGIN = 12  # the scale's ends sit in from the edges, so a dot at ±100 is whole
-MARK_SPACE = 6 + 10 + 6  # above, for and below the interval's line
+ROW_GAP = 16  # below a row's figures, so they are not read as the next row's
 AXIS_HEIGHT = FIGURE_SIZE + 8
 
 
@@ -279,15 +279,17 @@ class DifferenceRow:
 
     @property
     def mark_y(self) -> float:
-        return self.y + TITLE_SIZE + (len(self.title_lines) - 1) * TITLE_LINE + 6 + 5
+        """The interval's line, just under the title's last line."""
+        return self.y + TITLE_SIZE + (len(self.title_lines) - 1) * TITLE_LINE + 12
 
     @property
     def figure_y(self) -> float:
-        return self.mark_y + 5 + 6 + FIGURE_SIZE - 2
+        """The figures' baseline, just under the line: they read as one with the title."""
+        return self.mark_y + 5 + FIGURE_SIZE + 1
 
     @property
     def height(self) -> float:
-        return self.figure_y - self.y + 10
+        return self.figure_y - self.y + ROW_GAP
 
     @property
     def x(self) -> float:
@@ -303,7 +305,10 @@ class DifferenceRow:
 
     @property
     def text(self) -> str:
-        return difference_text(self.row) if self.row.enough else "too few stories to say"
+        if self.row.enough:
+            return difference_text(self.row)
+        return (f"too few stories to say ({self.row.present.total} present, "
+                f"{self.row.absent.total} absent)")
 
 
 @dataclass(frozen=True)
