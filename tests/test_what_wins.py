@@ -219,3 +219,84 @@ def test_playbook_insights_on_a_broken_library_prints_its_problems_and_no_figure
     assert result.stderr.splitlines()[-1] == \
         "playbook insights: 1 error, 0 warnings; fix them first (`playbook validate` lists " \
         "every problem)"
+
+
+# -- in Chromium: the select only shows or hides; chart text on a phone ---------------
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+# The rendered size of a chart's text: its font size in viewBox units times the SVG's
+# scale on screen (as tests/test_phone.py measures the insights charts).
+_CHART_TEXT_SIZES = """() => [...document.querySelectorAll('.pb-chart svg text')].map(t =>
+  parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
+_SHOWN_TERMS = """() => [...document.querySelectorAll('[data-what-wins-term]')]
+  .filter(s => s.getClientRects().length).map(s => s.dataset.whatWinsTerm)"""
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    from pathlib import Path
+
+    folder = os.environ.get("PLAYBOOK_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return Path(folder)
+    return tmp_path_factory.mktemp("shots")
+
+
+@pytest.fixture
+def open_page(served_sample):
+    browser, base = served_sample
+    opened = []
+
+    def open_(path: str, **options):
+        context = browser.new_context(**options)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + path)
+        opened.append((context, errors))
+        return page
+
+    yield open_
+    for context, errors in opened:
+        context.close()
+        assert errors == []
+
+
+@pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_what_wins_chart_text_is_12_px_or_more_and_nothing_overflows(open_page, shots, device):
+    page = open_page("insights/what-wins/", **device)
+    sizes = page.evaluate(_CHART_TEXT_SIZES)
+    assert len(sizes) > 20  # a title, a figure line per criterion and the axis
+    assert min(sizes) >= 12, sorted(sizes)[:3]
+    width = device["viewport"]["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # The ranked table fits the phone without scrolling sideways.
+    assert page.locator(".pb-matrix-wrap").first.evaluate("w => w.scrollWidth <= w.clientWidth")
+    name = "phone" if device is PHONE else "desktop"
+    page.screenshot(path=shots / f"what-wins-{name}.png")
+    page.locator(".pb-chart").scroll_into_view_if_needed()
+    page.screenshot(path=shots / f"what-wins-{name}-chart.png")
+
+
+def test_the_breakdown_select_shows_one_terms_table_and_keeps_it_in_the_url(open_page, shots):
+    page = open_page("insights/what-wins/", **PHONE)
+    select = page.locator("[data-what-wins-select]")
+    assert select.is_visible()
+    assert page.evaluate(_SHOWN_TERMS) == ["skills.business-case"]  # the first option
+    select.select_option("competitors.globex")
+    assert page.evaluate(_SHOWN_TERMS) == ["competitors.globex"]
+    assert page.url.endswith("#by-competitors.globex")
+    page.locator("#broken-down").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "what-wins-phone-breakdown.png")
+    # The link opens on the same term.
+    linked = open_page("insights/what-wins/#by-competitors.globex", **PHONE)
+    assert linked.evaluate(_SHOWN_TERMS) == ["competitors.globex"]
+
+
+def test_without_javascript_every_terms_table_is_on_the_page(open_page):
+    page = open_page("insights/what-wins/", java_script_enabled=False, **PHONE)
+    assert not page.locator("[data-what-wins-select]").is_visible()  # it could not choose
+    shown = page.evaluate(_SHOWN_TERMS)
+    assert len(shown) > 20 and "competitors.globex" in shown and "roles.cfo" in shown
