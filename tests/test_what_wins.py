@@ -58,7 +58,8 @@ def test_a_group_without_stories_has_no_rate_and_no_interval():
 
 MULTI_THREADED = (CRITERION.replace("Surfaces the security review early", "Multi-threaded")
                   .replace("skill: discovery", "skill: stakeholder-engagement"))
-NEVER_CITED = CRITERION.replace("Surfaces the security review early", "Never cited")
+NEVER_CITED = CRITERION.replace("title: Surfaces the security review early",
+                                "title: 'Never <b>cited</b> & <script>x()</script>'")
 
 
 def _story(library, name: str, outcome: str, present: str = "", absent: str = "",
@@ -141,6 +142,10 @@ def test_the_page_ranks_says_too_few_and_never_nan(counted_page):
     never = _row(overall, "never-cited")
     assert never.count("no stories") == 2 and "too few stories to say" in never
     assert "nan" not in page.lower().replace("pb-", "") and "None" not in page
+    # Content is text: the title is escaped in the table and in the chart alike.
+    assert "<script>" not in page and "<b>" not in page
+    assert overall.count("Never &lt;b&gt;cited&lt;/b&gt; &amp; &lt;script&gt;x()&lt;/script&gt;") \
+        == 2
 
 
 def test_the_breakdown_has_every_terms_table_and_a_select_that_only_picks(counted_page):
