@@ -305,3 +305,14 @@ def test_without_javascript_every_terms_table_is_on_the_page(open_page):
     assert not page.locator("[data-what-wins-select]").is_visible()  # it could not choose
     shown = page.evaluate(_SHOWN_TERMS)
     assert len(shown) > 20 and "competitors.globex" in shown and "roles.cfo" in shown
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_violation_on_what_wins(open_page, scheme):
+    from helpers import axe_report, axe_violations
+
+    page = open_page("insights/what-wins/", color_scheme=scheme, **PHONE)
+    page.wait_for_load_state("load")
+    violations = axe_violations(page)
+    if violations:
+        pytest.fail(axe_report(violations, f"{scheme} /insights/what-wins/"), pytrace=False)
