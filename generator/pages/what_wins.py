@@ -11,7 +11,6 @@ from ..analysis.what_wins import (
     breakdowns,
     difference_chart,
     difference_text,
-    rate_text,
     what_wins,
 )
 from .files import GeneratedFile
@@ -28,4 +27,4 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
     yield renderer.page(
         "what-wins.md.j2", "insights/what-wins.md", reads_stories=True,
         figures=figures, chart=difference_chart(figures), breakdowns=terms, groups=groups,
-        enough=ENOUGH_STORIES, rate_text=rate_text, difference_text=difference_text)
+        enough=ENOUGH_STORIES, difference_text=difference_text)
