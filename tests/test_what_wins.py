@@ -316,3 +316,14 @@ def test_axe_finds_no_serious_violation_on_what_wins(open_page, scheme):
     violations = axe_violations(page)
     if violations:
         pytest.fail(axe_report(violations, f"{scheme} /insights/what-wins/"), pytrace=False)
+
+
+def test_search_finds_what_wins_by_its_words_but_not_its_breakdown_tables(sample_site):
+    from helpers import indexed_pages
+
+    found = [page for page in indexed_pages(sample_site)
+             if page["url"].rstrip("/").endswith("insights/what-wins")]
+    assert len(found) == 1
+    words = found[0]["content"]
+    assert "Association, not cause." in words and "Quantifies the cost of the current AP" in words
+    assert "Competitors: Globex" not in words and "Show the stories of" not in words
