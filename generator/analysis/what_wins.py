@@ -128,6 +128,12 @@ def what_wins(stories: Iterable[Story], criteria: Iterable[Criterion]) -> WhatWi
                     left_out)
 
 
+def criterion_wins(library: Library, criterion: Criterion) -> CriterionWins:
+    """One criterion's figures, from the stories citing it (its page shows them)."""
+    cited = library.evidence(criterion.id, "present") + library.evidence(criterion.id, "absent")
+    return what_wins(cited, (criterion,)).rows[0]
+
+
 @dataclass(frozen=True)
 class Breakdown:
     """The figures for the stories of one term of a vocabulary."""
