@@ -198,8 +198,9 @@ def figures_data(figures: WhatWins) -> dict:
 def report_data(library: Library) -> dict:
     """The what-wins figures as plain data: the whole library, then each term's stories."""
     data = figures_data(what_wins(library.stories, library.criteria))
-    data["breakdowns"] = {b.vocabulary: {} for b in breakdowns(library)}
-    for breakdown in breakdowns(library):
+    terms = breakdowns(library)
+    data["breakdowns"] = {b.vocabulary: {} for b in terms}
+    for breakdown in terms:
         data["breakdowns"][breakdown.vocabulary][breakdown.term] = figures_data(breakdown.figures)
     return {"what_wins": {"confidence": 0.95, "enough_stories": ENOUGH_STORIES, **data}}
 
