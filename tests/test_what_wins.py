@@ -304,6 +304,9 @@ def test_the_breakdown_select_shows_one_terms_table_and_keeps_it_in_the_url(open
     # The link opens on the same term.
     linked = open_page("insights/what-wins/#by-competitors.globex", **PHONE)
     assert linked.evaluate(_SHOWN_TERMS) == ["competitors.globex"]
+    # A damaged or unknown fragment shows the first term, without an error.
+    damaged = open_page("insights/what-wins/#by-%E0%A4%A", **PHONE)
+    assert damaged.evaluate(_SHOWN_TERMS) == ["skills.business-case"]
 
 
 def test_without_javascript_every_terms_table_is_on_the_page(open_page):

@@ -958,7 +958,8 @@
     var select = pick.querySelector("[data-what-wins-select]");
     var sections = document.querySelectorAll("[data-what-wins-term]");
     if (!select || !sections.length) return;
-    var wanted = decodeURIComponent(window.location.hash.replace(/^#by-/, ""));
+    var wanted = window.location.hash.replace(/^#by-/, "");
+    try { wanted = decodeURIComponent(wanted); } catch (error) { /* a damaged link: the default */ }
     if (Array.prototype.some.call(select.options, function (o) { return o.value === wanted; })) {
       select.value = wanted;
     }
