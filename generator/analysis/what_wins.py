@@ -106,24 +106,30 @@ class WhatWins:
         return self.ranked + self.too_few
 
 
-def _rate(stories: Iterable[Story]) -> Rate:
-    counted = [s for s in stories if s.outcome in COUNTED]
-    return Rate(sum(s.outcome == "win" for s in counted), len(counted))
-
-
 def what_wins(stories: Iterable[Story], criteria: Iterable[Criterion]) -> WhatWins:
-    chosen = sorted(stories, key=lambda s: s.id)
+    chosen = list(stories)
+    # criterion id -> [present wins, present total, absent wins, absent total, left out];
+    # each story adds to the criteria it cites, so a large library is one pass.
+    counts: dict[str, list[int]] = {}
+    left_out = 0
+    for story in chosen:
+        counted, won = story.outcome in COUNTED, story.outcome == "win"
+        left_out += not counted and bool(story.criteria_present or story.criteria_absent)
+        for offset, cited in ((0, story.criteria_present), (2, story.criteria_absent)):
+            for criterion_id in cited:
+                row = counts.setdefault(criterion_id, [0, 0, 0, 0, 0])
+                if counted:
+                    row[offset] += won
+                    row[offset + 1] += 1
+                else:
+                    row[4] += 1
     rows = []
     for criterion in sorted(criteria, key=lambda c: c.id):
-        present = [s for s in chosen if criterion.id in s.criteria_present]
-        absent = [s for s in chosen if criterion.id in s.criteria_absent]
-        cited = {s.id: s for s in present + absent}.values()
-        left_out = sum(s.outcome not in COUNTED for s in cited)
-        rows.append(CriterionWins(criterion, _rate(present), _rate(absent), left_out))
+        p_wins, p_total, a_wins, a_total, others = counts.get(criterion.id, [0, 0, 0, 0, 0])
+        rows.append(CriterionWins(criterion, Rate(p_wins, p_total), Rate(a_wins, a_total),
+                                  others))
     ranked = sorted((r for r in rows if r.enough),
                     key=lambda r: (-(r.difference or 0.0), r.criterion.title, r.criterion.id))
-    left_out = sum(s.outcome not in COUNTED and bool(s.criteria_present or s.criteria_absent)
-                   for s in chosen)
     return WhatWins(tuple(ranked), tuple(r for r in rows if not r.enough), len(chosen),
                     left_out)
 
