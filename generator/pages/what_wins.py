@@ -25,6 +25,8 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
     groups = [(title, [b for b in terms if b.vocabulary_title == title])
               for title in dict.fromkeys(b.vocabulary_title for b in terms)]
     yield renderer.page(
-        "what-wins.md.j2", "insights/what-wins.md", reads_stories=True,
+        # Made from the figures alone, which the memo compares: a story edit that
+        # changes no outcome, criterion or term does not render it again.
+        "what-wins.md.j2", "insights/what-wins.md",
         figures=figures, chart=difference_chart(figures), breakdowns=terms, groups=groups,
         enough=ENOUGH_STORIES, difference_text=difference_text)
