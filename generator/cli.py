@@ -6,6 +6,7 @@
     playbook pages --out DIR [--public]
     playbook codes [--format text|markdown]
     playbook calibrate [SESSION] [--strict] [--format text|json]
+    playbook insights [--format text|json]
     playbook serve
     playbook new story|criterion [--title ...]
     playbook audio RECORDING [--at mm:ss --for SECONDS]
@@ -94,6 +95,20 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                          settings.insights.calibration_threshold,
                          args.format, args.strict, sys.stdout)
     return code or (1 if broken else 0)
+
+
+def cmd_insights(args: argparse.Namespace) -> int:
+    from .analysis.what_wins import report_json, report_text
+
+    result = run(_settings(args, check_audio=False), generate=False)
+    if result.errors:  # figures without the files that failed would mislead: none at all
+        for problem in result.errors:
+            print(format_text(problem), file=sys.stderr)
+        print(f"playbook insights: {summary(result.errors)}; fix them first "
+              "(`playbook validate` lists every problem)", file=sys.stderr)
+        return 1
+    print(report_json(result.library) if args.format == "json" else report_text(result.library))
+    return 0
 
 
 def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
@@ -523,6 +538,12 @@ def parser() -> argparse.ArgumentParser:
                            help="exit 1 when a criterion is below the threshold")
     calibrate.add_argument("--format", choices=("text", "json"), default="text")
     calibrate.add_argument("-f", "--config-file", help=CONFIG_HELP)
+
+    insights = command("insights", "what wins: each criterion's win rate present and absent, "
+                                   "with 95% intervals, overall and by every term", cmd_insights)
+    insights.add_argument("--format", choices=("text", "json"), default="text",
+                          help="text for people, json for other tools")
+    insights.add_argument("-f", "--config-file", help=CONFIG_HELP)
     return top
 
 

@@ -87,3 +87,8 @@ def coach_url(skill_id: str) -> str:
 
 SCORECARD_URL = "scorecard/"
 SCORECARD_CSV = "scorecard.csv"
+
+
+def what_wins_url(criterion_id: str | None = None) -> str:
+    """What wins, or a criterion's row on it."""
+    return "insights/what-wins/" + (f"#{criterion_id}" if criterion_id else "")

@@ -59,6 +59,7 @@ def generated_pages(library: Library) -> set[str]:
         found.add(f"{directory}/index.md")
         found |= {f"{directory}/{term.id}.md" for term in library.taxonomy.terms[vocabulary.id]}
     found |= {"insights.md", "calibration/index.md"}
+    found.add("insights/what-wins.md")  # what wins, below insights
     found |= {f"calibration/{session.id}.md" for session in library.calibrations}
     # Ramp playbooks, each skill's 1:1 coaching pack, the scorecard
     found |= {"ramp/index.md", "scorecard.md"} | {f"ramp/{r.id}.md" for r in library.ramps}

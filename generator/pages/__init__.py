@@ -32,12 +32,13 @@ from . import (
     redirects,
     scorecard,
     stories,
+    what_wins,
 )
 from .files import GeneratedFile, expand_nav, write_pages
 from .render import PageMemo, Renderer
 
 FAMILIES = (home, finder, stories, criteria, facets, ramp, coaching, scorecard, calibration,
-            insights, redirects, feed)
+            insights, what_wins, redirects, feed)
 
 __all__ = ["FAMILIES", "GeneratedFile", "PageMemo", "Site", "expand_nav", "render_pages",
            "render_site", "write_pages"]

@@ -38,6 +38,7 @@ from ..urls import (
     relative,
     story_url,
     term_url,
+    what_wins_url,
 )
 from ..vocabularies import vocabularies
 from .files import GeneratedFile, strip_tags
@@ -165,6 +166,7 @@ class Renderer:
             clip_url=clip_url,
             ramp_url=ramp_url,
             coach_url=coach_url,
+            what_wins_url=what_wins_url,
             term=self.term_title,
             vocabularies={v.id: v for v in vocabularies()},
             outcome_counts=outcome_counts,
