@@ -87,3 +87,13 @@ def coach_url(skill_id: str) -> str:
 
 SCORECARD_URL = "scorecard/"
 SCORECARD_CSV = "scorecard.csv"
+
+
+CALENDAR_URL = "calendar/"
+CALENDAR_ICS = "calendar.ics"
+
+
+def scenario_url(scenario_id: str) -> str:
+    """A practice scenario's page (content/scenarios/<id>.md), as the coaching
+    calendar links it."""
+    return f"scenarios/{scenario_id}/"
