@@ -132,7 +132,9 @@ def _criteria(check: Checker, at: FieldPath, value: Any,
         text = str(item)
         if not isinstance(item, str) or text not in criterion_ids:
             check.error((*at, "criteria", index),
-                        f"unknown criterion {describe(item)}{suggestion(text, known)}",
+                        f"unknown criterion '{text}'{suggestion(text, known)}"
+                        if isinstance(item, str) else
+                        f"expected a criterion id; found {describe(item)}",
                         f"use a file name from content/criteria/: {listing(known)}",
                         code="calendar.unknown-criterion")
         elif text in result:
@@ -176,13 +178,15 @@ def check_gaps(months: tuple[CalendarMonth, ...], source: SourceFile | None, tod
     if source is None:
         return []
     last = month_start(newest_story or today, PLAN_AHEAD)
-    planned = {m.month for m in months}
+    planned = {m.key for m in months}
+    # A month written with an error is reported there, not again as a gap.
+    planned |= {key for key in source.meta if isinstance(key, str) and MONTH.match(key)}
     problems = []
     for ahead in range(PLAN_AHEAD):
         month = month_start(today, ahead)
-        if month > last or month in planned:
-            continue
         key = f"{month.year:04d}-{month.month:02d}"
+        if month > last or key in planned:
+            continue
         problems.append(source.problem(
             (), f"no skill is planned for {key}: the coaching calendar should cover the "
                 f"next {PLAN_AHEAD} months", f"add a line '{key}: skill-id' to plan it",
