@@ -151,10 +151,15 @@ def test_the_home_page_names_this_months_skill_for_a_fixed_build_date(sample_sit
 
 
 def test_the_home_page_follows_the_build_month(library):
-    library.write("calendar.yml", CALENDAR)
+    library.write("scenarios/cfo-discovery.md", "---\ntitle: CFO discovery\n---\n")
+    library.write("calendar.yml", CALENDAR.replace(
+        "2026-07: multi-threading",
+        "2026-07: {skill: multi-threading, scenario: cfo-discovery}"))
     files, _ = _built(library, today=date(2026, 7, 15))
+    home = files["index.md"].content
     assert "This month: <a href=\"skills/stakeholder-engagement/\">Stakeholder engagement</a>" \
-        in files["index.md"].content
+        in home
+    assert 'Practice scenario: <a href="scenarios/cfo-discovery/">Cfo discovery</a>' in home
     files, _ = _built(library, today=date(2026, 9, 1))
     assert "This month:" not in files["index.md"].content
     assert "No skill is planned for this month" in files["index.md"].content
@@ -170,6 +175,15 @@ def test_the_calendar_page_lists_the_year_and_offers_the_subscription(sample_sit
                      "March 2027", "April 2027", "May 2027", "June 2027", "July 2027",
                      "August 2027", "September 2027", "October 2027", "November 2027"]
     assert 'aria-current="date"' in html.split("December 2026")[0]
+
+
+def test_without_a_calendar_the_page_says_how_to_start_one(library):
+    files, _ = _built(library, today=TODAY)
+    page = files["calendar.md"].content
+    assert "No coaching calendar yet. Add <code>content/calendar.yml</code>" in page
+    assert "Subscribe" not in page and "pb-month" not in page
+    assert "This month:" not in files["index.md"].content
+    assert b"BEGIN:VEVENT" not in files["calendar.ics"].content
 
 
 def test_calendar_ics_parses_with_one_all_day_event_a_month(sample_site):
