@@ -213,7 +213,8 @@ def load_library(content_dir: Path, today: date | None = None,
         sessions = [s for s in sessions
                     if s.id in measured or not any(call.clips for call in s.calls)]
     calendar, calendar_source, found = read_calendar(
-        content_dir, root, taxonomy, criterion_ids, scenario_ids(content_dir))
+        content_dir, root, taxonomy, criterion_ids, scenario_ids(content_dir),
+        {criterion.id: criterion.skill for criterion in criteria})
     problems += found
     newest = max((story.interviewed for story in stories), default=None)
     problems += check_gaps(calendar, calendar_source, today, newest)

@@ -117,6 +117,15 @@ def test_hostile_and_mistyped_values_are_located_errors_not_tracebacks(library):
     assert [(line, code) for line, _, code, _ in found] == [(1, "text.control-character")]
 
 
+def test_a_focus_criterion_of_another_skill_is_a_warning_at_its_line(library):
+    found = _problems(library, "2026-06: discovery\n2026-07:\n  skill: multi-threading\n"
+                               "  criteria:\n    - security-early\n")
+    assert found == [(5, "2026-07.criteria[0]", "calendar.criterion-skill",
+                      "focus criterion 'security-early' is scored under the skill 'discovery', "
+                      "not this month's 'stakeholder-engagement', so the month's 1:1 coaching "
+                      "pack does not show it")]
+
+
 def test_a_gap_in_the_next_three_months_is_a_warning(library):
     # A team adding stories: this week's story, and a calendar with June only.
     library.story(STORY.replace("interviewed: 2026-03-14", "interviewed: 2026-05-28"),

@@ -29,6 +29,8 @@ CODES = (
          "a coaching calendar month names a focus criterion that has no file"),
     Code("calendar.unknown-scenario", "error",
          "a coaching calendar month names a practice scenario that has no file"),
+    Code("calendar.criterion-skill", "warning",
+         "a coaching calendar month's focus criterion is scored under another skill"),
     Code("calendar.gap", "warning",
          "one of the next three months has no skill in the coaching calendar"),
 )
@@ -59,10 +61,11 @@ def scenario_ids(content_dir: Path) -> frozenset[str]:
 
 
 def read_calendar(content_dir: Path, root: Path, taxonomy: Taxonomy, criterion_ids: set[str],
-                  scenarios: frozenset[str]
+                  scenarios: frozenset[str], criterion_skills: dict[str, str] | None = None,
                   ) -> tuple[tuple[CalendarMonth, ...], SourceFile | None, list[Problem]]:
     """The calendar's valid months, oldest first, its source (for `check_gaps`) and
-    its problems; no calendar.yml is no calendar, not a fault."""
+    its problems; no calendar.yml is no calendar, not a fault. `criterion_skills`
+    maps each valid criterion to its skill, to warn of a focus on another skill's."""
     path = content_dir / "calendar.yml"
     if not path.exists() and not path.is_symlink():
         return (), None, []
@@ -80,6 +83,7 @@ def read_calendar(content_dir: Path, root: Path, taxonomy: Taxonomy, criterion_i
         month = _month(check, key, value, taxonomy, criterion_ids, scenarios)
         if month is not None:
             months.append(month)
+            _check_focus(check, month, criterion_skills or {}, taxonomy)
     return tuple(sorted(months, key=lambda m: m.month)), source, problems
 
 
@@ -113,6 +117,21 @@ def _month(check: Checker, key: Any, value: Any, taxonomy: Taxonomy, criterion_i
     if found is None or skill is None:
         return None
     return CalendarMonth(date(int(found[1]), int(found[2]), 1), skill, criteria, scenario)
+
+
+def _check_focus(check: Checker, month: CalendarMonth, criterion_skills: dict[str, str],
+                 taxonomy: Taxonomy) -> None:
+    """A focus criterion of another skill is missing from the month's coaching pack."""
+    for index, criterion_id in enumerate(month.criteria):
+        skill = criterion_skills.get(criterion_id)
+        if skill is None or skill == month.skill:
+            continue
+        check.warn((month.key, "criteria", index),
+                   f"focus criterion '{criterion_id}' is scored under the skill "
+                   f"'{skill}', not this month's '{month.skill}', so the month's 1:1 "
+                   "coaching pack does not show it",
+                   f"choose a criterion of '{month.skill}', or make '{skill}' the month's skill",
+                   code="calendar.criterion-skill")
 
 
 def _criteria(check: Checker, at: FieldPath, value: Any,
