@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
-from .model import CalibrationSession, Criterion, Ramp, Story, Taxonomy
+from .model import CalendarMonth, CalibrationSession, Criterion, Ramp, Story, Taxonomy
 from .vocabularies import vocabularies, vocabulary
 
 
@@ -22,6 +23,7 @@ class Library:
     _evidence: dict[tuple[str, str], tuple[Story, ...]] = field(repr=False, compare=False)
     calibrations: tuple[CalibrationSession, ...] = ()  # oldest first, then by id
     ramps: tuple[Ramp, ...] = ()  # sorted by id
+    calendar: tuple[CalendarMonth, ...] = ()  # the coaching calendar, oldest month first
 
     def story(self, story_id: str) -> Story:
         return self._stories[story_id]
@@ -47,6 +49,13 @@ class Library:
         """Stories whose buyer describes the criterion's behaviour as `kind`."""
         return self._evidence.get((criterion_id, kind), ())
 
+    def coaching_month(self, day: date) -> CalendarMonth | None:
+        """The coaching calendar's month holding `day`, if one is planned."""
+        for month in self.calendar:
+            if (month.month.year, month.month.month) == (day.year, day.month):
+                return month
+        return None
+
 
 def newest_first(stories: list[Story] | tuple[Story, ...]) -> tuple[Story, ...]:
     return tuple(sorted(stories, key=lambda s: (-s.interviewed.toordinal(), s.id)))
@@ -54,7 +63,8 @@ def newest_first(stories: list[Story] | tuple[Story, ...]) -> tuple[Story, ...]:
 
 def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
          calibrations: list[CalibrationSession] | None = None,
-         ramps: list[Ramp] | tuple[Ramp, ...] = ()) -> Library:
+         ramps: list[Ramp] | tuple[Ramp, ...] = (),
+         calendar: tuple[CalendarMonth, ...] = ()) -> Library:
     ordered = tuple(sorted(stories, key=lambda s: s.id))
     names = [v.id for v in vocabularies()]
     by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in names}
@@ -80,4 +90,5 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
         _evidence={k: tuple(s) for k, s in evidence.items()},
         calibrations=tuple(sorted(calibrations or (), key=lambda c: (c.date, c.id))),
         ramps=tuple(sorted(ramps, key=lambda r: r.id)),
+        calendar=tuple(sorted(calendar, key=lambda m: m.month)),
     )

@@ -92,3 +92,13 @@ SCORECARD_CSV = "scorecard.csv"
 def what_wins_url(criterion_id: str | None = None) -> str:
     """What wins, or a criterion's row on it."""
     return "insights/what-wins/" + (f"#{criterion_id}" if criterion_id else "")
+
+
+CALENDAR_URL = "calendar/"
+CALENDAR_ICS = "calendar.ics"
+
+
+def scenario_url(scenario_id: str) -> str:
+    """A practice scenario's page (content/scenarios/<id>.md), as the coaching
+    calendar links it."""
+    return f"scenarios/{scenario_id}/"

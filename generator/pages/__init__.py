@@ -20,6 +20,7 @@ from pathlib import Path
 from ..library import Library
 from ..options import InsightOptions
 from . import (
+    calendar,
     calibration,
     coaching,
     criteria,
@@ -38,7 +39,7 @@ from .files import GeneratedFile, expand_nav, write_pages
 from .render import PageMemo, Renderer
 
 FAMILIES = (home, finder, stories, criteria, facets, ramp, coaching, scorecard, calibration,
-            insights, what_wins, redirects, feed)
+            insights, what_wins, redirects, feed, calendar)
 
 __all__ = ["FAMILIES", "GeneratedFile", "PageMemo", "Site", "expand_nav", "render_pages",
            "render_site", "write_pages"]

@@ -141,6 +141,7 @@ class Renderer:
         self.related = RelatedIndex(library.stories)
         self._cards: dict[tuple, Markup] = {}
         shared = (library.taxonomy, library.criteria, library.ramps, library.calibrations,
+                  library.calendar,
                   self.options, site_url, site_name, today, tuple(vocabularies()))
         self.memo = PageMemo(shared)
         # Reuse only what was rendered from the same shared inputs.
