@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from .audio import AudioError
-from .build import Build, Settings, run
+from .build import Build, Settings, measure_site, publish_hosted, run
 from .numbers import Span
 from .problems import format_github, format_json, format_text, summary, visible
 
@@ -175,6 +175,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     return _run_mkdocs(args)
 
 
+class OverBudget(Exception):
+    """The built site is over site_budget_mb; the message says what to do."""
+
+
 def _build_with_zensical(args: argparse.Namespace) -> int:
     """The pipeline here, then Zensical over the pages (see zensical_edge)."""
     from . import zensical_edge
@@ -191,8 +195,21 @@ def _build_with_zensical(args: argparse.Namespace) -> int:
     docs = project / config.docs_dir
     site = Path(args.site_dir) if args.site_dir else project / config.site_dir
     pages_dir = project / zensical_edge.PAGES_DIR
+    settings = _settings(args, docs_dir=docs)
+
+    def check_size(built: Path) -> None:
+        # As the plugin does: the size line, a warning near the budget, a failure above it.
+        size = measure_site(built, settings, result)
+        print(size.line())
+        if size.error():
+            raise OverBudget(size.error())
+        if size.warning():
+            print(size.warning(), file=sys.stderr)
+        if settings.clips_base_url:
+            publish_hosted(result, settings.hosted_clips_dir)
+
     try:
-        result = run(_settings(args, docs_dir=docs), strict=args.strict, index=True)
+        result = run(settings, strict=args.strict, index=True)
         code = _report(result, "text", args.strict, out=sys.stderr)
         if code:
             return code
@@ -201,9 +218,12 @@ def _build_with_zensical(args: argparse.Namespace) -> int:
             print(f"playbook build: {failed}", file=sys.stderr)
             return 1
         zensical_edge.build_site(config_file, config.nav, result.files, pages_dir, site,
-                                 strict=args.strict)
+                                 strict=args.strict, before_swap=check_size)
     except zensical_edge.ZensicalError as error:
         print(f"playbook build: {error}", file=sys.stderr)
+        return 1
+    except OverBudget as error:
+        print(visible(str(error)), file=sys.stderr)
         return 1
     except Exception as error:  # a message that says what to do, never a traceback
         return _failed(error)
