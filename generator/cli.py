@@ -171,7 +171,17 @@ def _build_failure_text(error: Exception) -> str:
 def cmd_build(args: argparse.Namespace) -> int:
     if args.builder == "zensical":
         return _build_with_zensical(args)
-    # The plugin validates (once) and refuses to build on errors.
+    # The plugin validates (once) and refuses to build on errors. Its options are
+    # checked here first, so a bad one is one line, not MkDocs' abort.
+    from .options import read_config
+
+    try:
+        config = read_config(args.config_file)
+    except ValueError as error:
+        raise SystemExit(f"playbook: {error}") from None
+    project = Path(args.config_file).resolve().parent
+    args.content = str(project / str(config.plugin.get("content_dir") or "content"))
+    _settings(args)
     return _run_mkdocs(args)
 
 
@@ -441,8 +451,8 @@ PUBLIC_HELP = ("a public build: leave out stories marked 'confidential: true', w
 
 
 CONFIG_HELP = ("mkdocs.yml, whose playbook options (problems, calibration, insights, public, "
-               "cache_dir) apply as in the build (default: mkdocs.yml next to the content "
-               "folder)")
+               "cache_dir, site_budget_mb, clips_base_url) apply as in the build (default: "
+               "mkdocs.yml next to the content folder)")
 
 
 def parser() -> argparse.ArgumentParser:

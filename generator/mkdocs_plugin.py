@@ -80,7 +80,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 docs_dir=Path(config.docs_dir), site_url=config.site_url or "",
                 site_name=config.site_name)
         except ValueError as error:
-            raise PluginError(f"playbook: {error}; nothing was built") from None
+            where = Path(config.config_file_path or "mkdocs.yml").name
+            raise PluginError(f"playbook: {where}: {error}; nothing was built") from None
         if self.settings.public:
             log.info("playbook: a public build: confidential stories are left out (%s)",
                      "the plugin's 'public' option" if self.config.public else PUBLIC_ENV)

@@ -80,8 +80,9 @@ def site_budget_mb(value: Any) -> float:
         return DEFAULT_SITE_BUDGET_MB
     if isinstance(value, bool) or not isinstance(value, (int, float)) or \
             not math.isfinite(value) or value <= 0:
-        raise ValueError(f"'site_budget_mb' in mkdocs.yml must be a number of megabytes above 0, "
-                         f"e.g. {DEFAULT_SITE_BUDGET_MB} (GitHub Pages' 1 GB); found {value!r}")
+        raise ValueError(f"the playbook option 'site_budget_mb' must be a number of megabytes "
+                         f"above 0, e.g. {DEFAULT_SITE_BUDGET_MB} (GitHub Pages' 1 GB); "
+                         f"found {value!r}")
     return float(value)
 
 
@@ -110,9 +111,9 @@ def clips_base_url(value: Any) -> str:
         elif parts.username is not None or parts.password is not None:
             problem = "it holds a user name or password"
     if problem:
-        raise ValueError(f"'clips_base_url' in mkdocs.yml must be the https:// address the clips "
-                         f"are uploaded to, e.g. https://clips.example.com/playbook; found "
-                         f"{value!r} ({problem})")
+        raise ValueError(f"the playbook option 'clips_base_url' must be the https:// address "
+                         f"the clips are uploaded to, e.g. https://clips.example.com/playbook; "
+                         f"found {value!r} ({problem})")
     return value.rstrip("/")
 
 
