@@ -241,7 +241,8 @@ class SiteSize:
                 f"To fix: {self._advice()}")
 
     def _budget(self) -> str:
-        return f"{self.budget_mb:g} MB"
+        whole = self.budget_mb == int(self.budget_mb)
+        return f"{int(self.budget_mb):,} MB" if whole else f"{self.budget_mb:g} MB"
 
     def _advice(self) -> str:
         prune = "prune stories no one coaches with any more"

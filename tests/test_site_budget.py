@@ -79,11 +79,11 @@ def test_a_site_one_byte_over_its_budget_fails_and_says_what_to_do():
 
 def test_the_size_line_gives_the_clips_share():
     size = SiteSize(total=400 * MB, clips=300 * MB, hosted=0, budget_mb=1000)
-    assert size.line() == ("playbook: the site is 400.0 MB (40% of the 1000 MB budget); "
+    assert size.line() == ("playbook: the site is 400.0 MB (40% of the 1,000 MB budget); "
                            "clips are 300.0 MB of it (75%)")
     hosted = SiteSize(total=100 * MB, clips=0, hosted=300 * MB, budget_mb=1000,
                       clips_base_url="https://clips.example.com/pb")
-    assert hosted.line() == ("playbook: the site is 100.0 MB (10% of the 1000 MB budget) and "
+    assert hosted.line() == ("playbook: the site is 100.0 MB (10% of the 1,000 MB budget) and "
                              "holds no clips; 300.0 MB of clips in build/clips/ to upload to "
                              "https://clips.example.com/pb/")
 
