@@ -249,7 +249,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_pages(args: argparse.Namespace) -> int:
 
     docs = Path(args.docs).resolve() if args.docs else None
-    result = run(_settings(args, docs_dir=docs), strict=args.strict, index=True)
+    settings = _settings(args, docs_dir=docs)
+    result = run(settings, strict=args.strict, index=True)
     code = _report(result, "text", args.strict, out=sys.stderr)
     if code:
         return code
@@ -258,6 +259,10 @@ def cmd_pages(args: argparse.Namespace) -> int:
         print(f"playbook pages: {error}", file=sys.stderr)
         return 1
     print(f"wrote {len(result.files)} files and the story finder's index to {args.out}")
+    if settings.clips_base_url:  # the pages play them from there
+        publish_hosted(result, settings.hosted_clips_dir)
+        print(f"wrote {len(result.hosted_clips)} clips to {settings.hosted_clips_dir}, for "
+              f"upload to {settings.clips_base_url}/")
     return 0
 
 

@@ -280,3 +280,13 @@ def test_a_clip_hosted_on_another_origin_plays_in_chromium(hosted):
     assert played[0] == url + "/cfo-met-in-week-two/clip-1.mp3"
     assert played[1] > 0.5
     assert "/clips/cfo-met-in-week-two/clip-1.mp3" in RangeHandler.ranges_served
+
+
+def test_playbook_pages_writes_the_hosted_clips_beside_its_pages(hosted, tmp_path):
+    root, url, _ = hosted
+    (root / "build" / "clips" / "cfo-met-in-week-two" / "clip-1.mp3").unlink()
+    result = playbook(root, "pages", "--out", str(tmp_path / "pages"))
+    assert result.returncode == 0, result.stderr
+    assert not list((tmp_path / "pages").rglob("*.mp3"))
+    assert (root / "build" / "clips" / "cfo-met-in-week-two" / "clip-1.mp3").stat().st_size
+    assert f"for upload to {url}/" in result.stdout
