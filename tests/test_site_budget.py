@@ -168,6 +168,15 @@ def test_a_zensical_build_warns_and_fails_alike(sample):
     assert failed.returncode == 1
     assert "over its 4 MB budget" in failed.stderr and "Traceback" not in failed.stderr
     assert (site / "marker").read_text("utf-8") == "the previous site"
+    # Clips hosted elsewhere: Zensical's site holds none either, and plays them from there.
+    with_options(sample, site_budget_mb=6, clips_base_url="https://clips.example.com/pb")
+    hosted = playbook(sample, "build", "--builder", "zensical", "--site-dir", str(site))
+    assert hosted.returncode == 0, hosted.stderr
+    assert "holds no clips" in hosted.stdout
+    assert not list(site.rglob("*.mp3"))
+    assert (sample / "build" / "clips" / "cfo-met-in-week-two" / "clip-1.mp3").is_file()
+    assert ('src="https://clips.example.com/pb/cfo-met-in-week-two/clip-1.mp3"'
+            in (site / "stories" / "cfo-met-in-week-two" / "index.html").read_text("utf-8"))
 
 
 # -- clips hosted elsewhere ---------------------------------------------------------------
