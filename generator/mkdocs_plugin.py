@@ -287,7 +287,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def _check_size(self, site: Path) -> None:
         """Log the site's size and the clips' share; warn near the budget, fail above it
-        (before the new site is swapped in). Hosted clips go to build/clips/ first."""
+        (before the new site is swapped in); then write the hosted clips to build/clips/."""
         size = measure_site(site, self.settings, self.build)
         log.info("%s", size.line())
         if size.error():
