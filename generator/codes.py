@@ -20,6 +20,7 @@ from .checks import docs, reach, recordings
 from .checks import insights as insight_checks
 from .problems import SEVERITY_CHOICES, Code
 from .validate import (
+    calendar,
     calibration,
     clips,
     criteria,
@@ -34,7 +35,7 @@ from .validate import (
 
 _MODULES = (source, fields, taxonomy, stories, clips, criteria, recordings, docs,
             markdown_render, privacy, reach, redirects, calibration, insight_checks, ramps,
-            placeholders, scenarios)
+            placeholders, scenarios, calendar)
 
 
 def all_codes() -> dict[str, Code]:

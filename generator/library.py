@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
-from .model import CalibrationSession, Criterion, Ramp, Scenario, Story, Taxonomy
+from .model import CalendarMonth, CalibrationSession, Criterion, Ramp, Scenario, Story, Taxonomy
 from .vocabularies import vocabularies, vocabulary
 
 
@@ -23,6 +24,7 @@ class Library:
     calibrations: tuple[CalibrationSession, ...] = ()  # oldest first, then by id
     ramps: tuple[Ramp, ...] = ()  # sorted by id
     scenarios: tuple[Scenario, ...] = ()  # sorted by id
+    calendar: tuple[CalendarMonth, ...] = ()  # the coaching calendar, oldest month first
 
     def story(self, story_id: str) -> Story:
         return self._stories[story_id]
@@ -55,6 +57,13 @@ class Library:
         """Stories whose buyer describes the criterion's behaviour as `kind`."""
         return self._evidence.get((criterion_id, kind), ())
 
+    def coaching_month(self, day: date) -> CalendarMonth | None:
+        """The coaching calendar's month holding `day`, if one is planned."""
+        for month in self.calendar:
+            if (month.month.year, month.month.month) == (day.year, day.month):
+                return month
+        return None
+
 
 def newest_first(stories: list[Story] | tuple[Story, ...]) -> tuple[Story, ...]:
     return tuple(sorted(stories, key=lambda s: (-s.interviewed.toordinal(), s.id)))
@@ -63,7 +72,8 @@ def newest_first(stories: list[Story] | tuple[Story, ...]) -> tuple[Story, ...]:
 def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
          calibrations: list[CalibrationSession] | None = None,
          ramps: list[Ramp] | tuple[Ramp, ...] = (),
-         scenarios: list[Scenario] | tuple[Scenario, ...] = ()) -> Library:
+         scenarios: list[Scenario] | tuple[Scenario, ...] = (),
+         calendar: tuple[CalendarMonth, ...] = ()) -> Library:
     ordered = tuple(sorted(stories, key=lambda s: s.id))
     names = [v.id for v in vocabularies()]
     by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in names}
@@ -90,4 +100,5 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
         calibrations=tuple(sorted(calibrations or (), key=lambda c: (c.date, c.id))),
         ramps=tuple(sorted(ramps, key=lambda r: r.id)),
         scenarios=tuple(sorted(scenarios, key=lambda s: s.id)),
+        calendar=tuple(sorted(calendar, key=lambda m: m.month)),
     )

@@ -27,6 +27,7 @@ from .source import (
     read_yaml,
 )
 from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
+from .validate.calendar import check_gaps, read_calendar, scenario_ids
 from .validate.calibration import load_sessions
 from .validate.ramps import read_ramps
 from .validate.redirects import RedirectClaim, check_claims
@@ -221,7 +222,13 @@ def load_library(content_dir: Path, today: date | None = None,
         scenarios = [replace(s, lines=tuple(line for line in s.lines
                                             if line.story is None or line.story in shown))
                      for s in scenarios]
-    library = link(taxonomy, stories, criteria, sessions, ramps, scenarios)
+    calendar, calendar_source, found = read_calendar(
+        content_dir, root, taxonomy, criterion_ids, scenario_ids(content_dir),
+        {criterion.id: criterion.skill for criterion in criteria})
+    problems += found
+    newest = max((story.interviewed for story in stories), default=None)
+    problems += check_gaps(calendar, calendar_source, today, newest)
+    library = link(taxonomy, stories, criteria, sessions, ramps, scenarios, calendar)
     problems += check_insights(library, content_dir, today, options or InsightOptions())
     return LoadResult(library, sort_problems(problems), memo, withheld_ids(confidential))
 

@@ -258,3 +258,18 @@ class Scenario:
     @property
     def skills(self) -> tuple[str, ...]:
         return self.facet("skills")
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    """One month of the coaching calendar (content/calendar.yml): the skill coached."""
+
+    month: date  # its first day
+    skill: str
+    criteria: tuple[str, ...] = ()  # focus criteria ids
+    scenario: str | None = None  # a practice scenario id (content/scenarios/<id>.md)
+
+    @property
+    def key(self) -> str:
+        """"2026-12": how calendar.yml writes it, and the stable part of its ids."""
+        return f"{self.month.year:04d}-{self.month.month:02d}"

@@ -30,6 +30,7 @@ PAGES = {
     "criteria index": "criteria/",
     "criterion": "criteria/security-early/",
     "scorecard": "scorecard/",
+    "coaching calendar": "calendar/",
     "ramp index": "ramp/",
     "ramp": "ramp/new-account-executive/",
     "scenarios index": "scenarios/",

@@ -38,7 +38,7 @@ CODES = (
 
 # Generated files that are not pages (see pages/feed.py, pages/scorecard.py and
 # search_index.py): a hand-written file there would replace them or be replaced.
-GENERATED_FILES = ("feed.xml", "scorecard.csv")
+GENERATED_FILES = ("feed.xml", "scorecard.csv", "calendar.ics")
 GENERATED_FOLDERS = ("pagefind/",)
 
 _FRONT_MATTER = YAMLHandler()  # the boundary rule source.read_markdown uses
@@ -58,7 +58,8 @@ def generated_pages(library: Library) -> set[str]:
         directory = vocabulary.folder
         found.add(f"{directory}/index.md")
         found |= {f"{directory}/{term.id}.md" for term in library.taxonomy.terms[vocabulary.id]}
-    found |= {"insights.md", "calibration/index.md"}
+    found |= {"insights.md", "calibration/index.md", "calendar.md"}
+    found.add("insights/what-wins.md")  # what wins, below insights
     found |= {f"calibration/{session.id}.md" for session in library.calibrations}
     # Ramp playbooks, each skill's 1:1 coaching pack, the scorecard
     found |= {"ramp/index.md", "scorecard.md"} | {f"ramp/{r.id}.md" for r in library.ramps}

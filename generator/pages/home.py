@@ -7,6 +7,8 @@ from datetime import date
 
 from ..library import newest_first
 from ..links import story_of_the_week
+from ..urls import CALENDAR_URL, scenario_url
+from .calendar import ScenarioTitles
 from .files import GeneratedFile
 from .render import Renderer, outcome_counts
 
@@ -18,4 +20,6 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
         counts=outcome_counts(library.stories), newest=newest_first(library.stories)[:5],
         week=story_of_the_week(library.stories, today), week_of=today.isocalendar(),
         competitors_covered=sum(1 for t in library.taxonomy.terms["competitors"]
-                                if library.stories_by("competitors", t.id)))
+                                if library.stories_by("competitors", t.id)),
+        this_month=library.coaching_month(today), calendar_path=CALENDAR_URL,
+        scenario_url=scenario_url, scenario_title=ScenarioTitles.of(library))

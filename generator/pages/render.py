@@ -33,12 +33,14 @@ from ..urls import (
     coach_url,
     criterion_url,
     finder_url,
+    hosted_clip_path,
     page_url,
     ramp_url,
     relative,
     scenario_url,
     story_url,
     term_url,
+    what_wins_url,
 )
 from ..vocabularies import vocabularies
 from .files import GeneratedFile, strip_tags
@@ -132,8 +134,10 @@ class Renderer:
 
     def __init__(self, library: Library, options: InsightOptions | None = None,
                  site_url: str = "", site_name: str = "Playbook", *,
-                 today: date | None = None, previous: PageMemo | None = None):
+                 today: date | None = None, previous: PageMemo | None = None,
+                 clips_base_url: str = ""):
         self.library = library
+        self.clips_base_url = clips_base_url  # clips hosted there, not in the site
         self.options = options or InsightOptions()
         self.site_url = site_url  # absolute links where a page needs them (the feed)
         self.site_name = site_name
@@ -141,8 +145,9 @@ class Renderer:
         self.related = RelatedIndex(library.stories)
         self._cards: dict[tuple, Markup] = {}
         shared = (library.taxonomy, library.criteria, library.ramps, library.calibrations,
-                  library.scenarios, self.options, site_url, site_name, today,
-                  tuple(vocabularies()))
+                  library.scenarios, library.calendar,
+                  self.options, site_url, site_name, today, tuple(vocabularies()),
+                  clips_base_url)
         self.memo = PageMemo(shared)
         # Reuse only what was rendered from the same shared inputs.
         self._previous = previous.pages if previous is not None and \
@@ -165,9 +170,11 @@ class Renderer:
             term_url=term_url,
             finder_url=finder_url,
             clip_url=clip_url,
+            clip_link=lambda site_path: self.clip_link(site_path, url),
             ramp_url=ramp_url,
             coach_url=coach_url,
             scenario_url=scenario_url,
+            what_wins_url=what_wins_url,
             term=self.term_title,
             vocabularies={v.id: v for v in vocabularies()},
             outcome_counts=outcome_counts,
@@ -179,6 +186,13 @@ class Renderer:
                 self.library, criterion_id, self.options.calibration_threshold),
             heading_id=HeadingIds(),  # fresh per page
         )
+
+    def clip_link(self, site_path: str, from_url: str) -> str:
+        """A clip's address on the page at `from_url`: under clips_base_url when clips
+        are hosted elsewhere, else relative to the page."""
+        if self.clips_base_url:
+            return f"{self.clips_base_url}/{hosted_clip_path(site_path)}"
+        return relative(site_path, from_url)
 
     def card(self, story: Story, url: str, full: bool, filterable: bool) -> Markup:
         # A story's card appears on many pages; every link in it points under
