@@ -160,7 +160,10 @@ def test_the_home_page_names_this_months_skill_for_a_fixed_build_date(sample_sit
 
 
 def test_the_home_page_follows_the_build_month(library):
-    library.write("scenarios/cfo-discovery.md", "---\ntitle: CFO discovery\n---\n")
+    library.write("scenarios/cfo-discovery.md", (
+        "---\ntitle: CFO discovery\nskills: [discovery]\nbuyer_role: cfo\n"
+        "situation: A first call.\nbuyer: You are the CFO.\nlines: [How long is your close?]\n"
+        "criteria: {security-early: 3}\n---\n"))
     library.write("calendar.yml", CALENDAR.replace(
         "2026-07: multi-threading",
         "2026-07: {skill: multi-threading, scenario: cfo-discovery}"))
@@ -168,7 +171,8 @@ def test_the_home_page_follows_the_build_month(library):
     home = files["index.md"].content
     assert "This month: <a href=\"skills/stakeholder-engagement/\">Stakeholder engagement</a>" \
         in home
-    assert 'Practice scenario: <a href="scenarios/cfo-discovery/">Cfo discovery</a>' in home
+    # The scenario's own title (content/scenarios/cfo-discovery.md)
+    assert 'Practice scenario: <a href="scenarios/cfo-discovery/">CFO discovery</a>' in home
     files, _ = _built(library, today=date(2026, 9, 1))
     assert "This month:" not in files["index.md"].content
     assert "No skill is planned for this month" in files["index.md"].content

@@ -19,7 +19,7 @@ import icalendar
 from ..library import Library
 from ..model import CalendarMonth
 from ..source import HOSTILE_TEXT
-from ..urls import CALENDAR_ICS, coach_url, scenario_url
+from ..urls import CALENDAR_ICS, coach_url
 from ..validate.calendar import month_start
 from .files import GeneratedFile
 from .render import Renderer
@@ -115,7 +115,6 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
         source="content/calendar.yml" if library.calendar else None,
         months=[(month_name(month), month, planned, month == this_month)
                 for month, planned in the_year(library, today)],
-        ics_path=CALENDAR_ICS, scenario_url=scenario_url,
-        scenario_title=ScenarioTitles.of(library))
+        ics_path=CALENDAR_ICS, scenario_title=ScenarioTitles.of(library))
     yield GeneratedFile(CALENDAR_ICS, calendar_ics(renderer, today))
 

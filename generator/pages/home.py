@@ -7,7 +7,7 @@ from datetime import date
 
 from ..library import newest_first
 from ..links import story_of_the_week
-from ..urls import CALENDAR_URL, scenario_url
+from ..urls import CALENDAR_URL
 from .calendar import ScenarioTitles
 from .files import GeneratedFile
 from .render import Renderer, outcome_counts
@@ -22,4 +22,4 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
         competitors_covered=sum(1 for t in library.taxonomy.terms["competitors"]
                                 if library.stories_by("competitors", t.id)),
         this_month=library.coaching_month(today), calendar_path=CALENDAR_URL,
-        scenario_url=scenario_url, scenario_title=ScenarioTitles.of(library))
+        scenario_title=ScenarioTitles.of(library))
