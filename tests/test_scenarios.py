@@ -121,7 +121,9 @@ def test_a_ramp_naming_an_unknown_scenario_is_an_error_at_its_line(library):
     assert [(p.path, p.line, p.field, p.code) for p in problems] == [
         ("content/ramp/first-thirty.md", 11, "phases[0].practice[0].scenario",
          "ramp.unknown-id")]
-    assert "did you mean 'globex-review'?" in problems[0].message
+    assert problems[0].message == (
+        "phase 'Learn' names the scenario 'globex-reveiw' in 'practice', which the library "
+        "does not have; did you mean 'globex-review'?")
 
 
 def test_search_counts_a_scenario_page_as_a_scenario():

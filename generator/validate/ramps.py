@@ -390,8 +390,9 @@ def _practice(check: Checker, value: Any, at: FieldPath, label: str,
             name = entry["scenario"]
             if not isinstance(name, str) or name not in ids.scenario_ids:
                 names = sorted(ids.scenario_ids)
+                shown = f"'{name}'" if isinstance(name, str) else describe(name)
                 check.error((*where, "scenario"),
-                            f"{label} names the scenario {describe(name)} in 'practice', which "
+                            f"{label} names the scenario {shown} in 'practice', which "
                             f"the library does not have{suggestion(str(name), names)}",
                             f"use one of: {listing(names) or 'none yet'}; the scenario ids are "
                             "the file names in content/scenarios/", code="ramp.unknown-id")
