@@ -6,6 +6,7 @@
     playbook pages --out DIR [--public]
     playbook codes [--format text|markdown]
     playbook calibrate [SESSION] [--strict] [--format text|json]
+    playbook insights [--format text|json]
     playbook serve
     playbook new story|criterion [--title ...]
     playbook audio RECORDING [--at mm:ss --for SECONDS]
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 from .audio import AudioError
-from .build import Build, Settings, run
+from .build import Build, Settings, measure_site, publish_hosted, run
 from .numbers import Span
 from .problems import format_github, format_json, format_text, summary, visible
 
@@ -94,6 +95,20 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                          settings.insights.calibration_threshold,
                          args.format, args.strict, sys.stdout)
     return code or (1 if broken else 0)
+
+
+def cmd_insights(args: argparse.Namespace) -> int:
+    from .analysis.what_wins import report_json, report_text
+
+    result = run(_settings(args, check_audio=False), generate=False)
+    if result.errors:  # figures without the files that failed would mislead: none at all
+        for problem in result.errors:
+            print(format_text(problem), file=sys.stderr)
+        print(f"playbook insights: {summary(result.errors)}; fix them first "
+              "(`playbook validate` lists every problem)", file=sys.stderr)
+        return 1
+    print(report_json(result.library) if args.format == "json" else report_text(result.library))
+    return 0
 
 
 def _run_mkdocs(args: argparse.Namespace, serve: bool = False) -> int:
@@ -171,8 +186,22 @@ def _build_failure_text(error: Exception) -> str:
 def cmd_build(args: argparse.Namespace) -> int:
     if args.builder == "zensical":
         return _build_with_zensical(args)
-    # The plugin validates (once) and refuses to build on errors.
+    # The plugin validates (once) and refuses to build on errors. Its options are
+    # checked here first, so a bad one is one line, not MkDocs' abort.
+    from .options import read_config
+
+    try:
+        config = read_config(args.config_file)
+    except ValueError as error:
+        raise SystemExit(f"playbook: {error}") from None
+    project = Path(args.config_file).resolve().parent
+    args.content = str(project / str(config.plugin.get("content_dir") or "content"))
+    _settings(args)
     return _run_mkdocs(args)
+
+
+class OverBudget(Exception):
+    """The built site is over site_budget_mb; the message says what to do."""
 
 
 def _build_with_zensical(args: argparse.Namespace) -> int:
@@ -191,8 +220,21 @@ def _build_with_zensical(args: argparse.Namespace) -> int:
     docs = project / config.docs_dir
     site = Path(args.site_dir) if args.site_dir else project / config.site_dir
     pages_dir = project / zensical_edge.PAGES_DIR
+    settings = _settings(args, docs_dir=docs)
+
+    def check_size(built: Path) -> None:
+        # As the plugin does: the size line, a warning near the budget, a failure above it.
+        size = measure_site(built, settings, result)
+        print(size.line())
+        if size.error():
+            raise OverBudget(size.error())
+        if size.warning():
+            print(size.warning(), file=sys.stderr)
+        if settings.clips_base_url:
+            publish_hosted(result, settings.hosted_clips_dir)
+
     try:
-        result = run(_settings(args, docs_dir=docs), strict=args.strict, index=True)
+        result = run(settings, strict=args.strict, index=True)
         code = _report(result, "text", args.strict, out=sys.stderr)
         if code:
             return code
@@ -201,9 +243,12 @@ def _build_with_zensical(args: argparse.Namespace) -> int:
             print(f"playbook build: {failed}", file=sys.stderr)
             return 1
         zensical_edge.build_site(config_file, config.nav, result.files, pages_dir, site,
-                                 strict=args.strict)
+                                 strict=args.strict, before_swap=check_size)
     except zensical_edge.ZensicalError as error:
         print(f"playbook build: {error}", file=sys.stderr)
+        return 1
+    except OverBudget as error:
+        print(visible(str(error)), file=sys.stderr)
         return 1
     except Exception as error:  # a message that says what to do, never a traceback
         return _failed(error)
@@ -219,7 +264,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_pages(args: argparse.Namespace) -> int:
 
     docs = Path(args.docs).resolve() if args.docs else None
-    result = run(_settings(args, docs_dir=docs), strict=args.strict, index=True)
+    settings = _settings(args, docs_dir=docs)
+    result = run(settings, strict=args.strict, index=True)
     code = _report(result, "text", args.strict, out=sys.stderr)
     if code:
         return code
@@ -228,6 +274,10 @@ def cmd_pages(args: argparse.Namespace) -> int:
         print(f"playbook pages: {error}", file=sys.stderr)
         return 1
     print(f"wrote {len(result.files)} files and the story finder's index to {args.out}")
+    if settings.clips_base_url:  # the pages play them from there
+        publish_hosted(result, settings.hosted_clips_dir)
+        print(f"wrote {len(result.hosted_clips)} clips to {settings.hosted_clips_dir}, for "
+              f"upload to {settings.clips_base_url}/")
     return 0
 
 
@@ -443,8 +493,8 @@ PUBLIC_HELP = ("a public build: leave out stories marked 'confidential: true', w
 
 
 CONFIG_HELP = ("mkdocs.yml, whose playbook options (problems, calibration, insights, public, "
-               "cache_dir) apply as in the build (default: mkdocs.yml next to the content "
-               "folder)")
+               "cache_dir, site_budget_mb, clips_base_url) apply as in the build (default: "
+               "mkdocs.yml next to the content folder)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -545,6 +595,12 @@ def parser() -> argparse.ArgumentParser:
                            help="exit 1 when a criterion is below the threshold")
     calibrate.add_argument("--format", choices=("text", "json"), default="text")
     calibrate.add_argument("-f", "--config-file", help=CONFIG_HELP)
+
+    insights = command("insights", "what wins: each criterion's win rate present and absent, "
+                                   "with 95% intervals, overall and by every term", cmd_insights)
+    insights.add_argument("--format", choices=("text", "json"), default="text",
+                          help="text for people, json for other tools")
+    insights.add_argument("-f", "--config-file", help=CONFIG_HELP)
     return top
 
 

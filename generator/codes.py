@@ -20,6 +20,7 @@ from .checks import docs, reach, recordings
 from .checks import insights as insight_checks
 from .problems import SEVERITY_CHOICES, Code
 from .validate import (
+    calendar,
     calibration,
     clips,
     criteria,
@@ -27,13 +28,14 @@ from .validate import (
     placeholders,
     ramps,
     redirects,
+    scenarios,
     stories,
     taxonomy,
 )
 
 _MODULES = (source, fields, taxonomy, stories, clips, criteria, recordings, docs,
             markdown_render, privacy, reach, redirects, calibration, insight_checks, ramps,
-            placeholders)
+            placeholders, scenarios, calendar)
 
 
 def all_codes() -> dict[str, Code]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
-from .model import CalibrationSession, Criterion, Ramp, Story, Taxonomy
+from .model import CalendarMonth, CalibrationSession, Criterion, Ramp, Scenario, Story, Taxonomy
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class Library:
     _evidence: dict[tuple[str, str], tuple[Story, ...]] = field(repr=False, compare=False)
     calibrations: tuple[CalibrationSession, ...] = ()  # oldest first, then by id
     ramps: tuple[Ramp, ...] = ()  # sorted by id
+    scenarios: tuple[Scenario, ...] = ()  # sorted by id
+    calendar: tuple[CalendarMonth, ...] = ()  # the coaching calendar, oldest month first
 
     def story(self, story_id: str) -> Story:
         return self._stories[story_id]
@@ -39,9 +42,23 @@ class Library:
     def criteria_for(self, skill: str) -> tuple[Criterion, ...]:
         return tuple(c for c in self.criteria if c.skill == skill)
 
+    def scenario(self, scenario_id: str) -> Scenario:
+        return next(s for s in self.scenarios if s.id == scenario_id)
+
+    def scenarios_by(self, vocabulary_id: str, term_id: str) -> tuple[Scenario, ...]:
+        """Scenarios tagged with a term, by the vocabulary's id, as `stories_by`."""
+        return tuple(s for s in self.scenarios if term_id in s.facet(vocabulary_id))
+
     def evidence(self, criterion_id: str, kind: str) -> tuple[Story, ...]:
         """Stories whose buyer describes the criterion's behaviour as `kind`."""
         return self._evidence.get((criterion_id, kind), ())
+
+    def coaching_month(self, day: date) -> CalendarMonth | None:
+        """The coaching calendar's month holding `day`, if one is planned."""
+        for month in self.calendar:
+            if (month.month.year, month.month.month) == (day.year, day.month):
+                return month
+        return None
 
 
 def newest_first(stories: list[Story] | tuple[Story, ...]) -> tuple[Story, ...]:
@@ -50,7 +67,9 @@ def newest_first(stories: list[Story] | tuple[Story, ...]) -> tuple[Story, ...]:
 
 def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
          calibrations: list[CalibrationSession] | None = None,
-         ramps: list[Ramp] | tuple[Ramp, ...] = ()) -> Library:
+         ramps: list[Ramp] | tuple[Ramp, ...] = (),
+         scenarios: list[Scenario] | tuple[Scenario, ...] = (),
+         calendar: tuple[CalendarMonth, ...] = ()) -> Library:
     ordered = tuple(sorted(stories, key=lambda s: s.id))
     names = [v.id for v in taxonomy.vocabularies]
     by_term: dict[str, dict[str, list[Story]]] = {v: defaultdict(list) for v in names}
@@ -74,4 +93,6 @@ def link(taxonomy: Taxonomy, stories: list[Story], criteria: list[Criterion],
         _evidence={k: tuple(s) for k, s in evidence.items()},
         calibrations=tuple(sorted(calibrations or (), key=lambda c: (c.date, c.id))),
         ramps=tuple(sorted(ramps, key=lambda r: r.id)),
+        scenarios=tuple(sorted(scenarios, key=lambda s: s.id)),
+        calendar=tuple(sorted(calendar, key=lambda m: m.month)),
     )

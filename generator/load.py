@@ -27,9 +27,11 @@ from .source import (
     read_yaml,
 )
 from .validate import ClipSpec, case_collisions, check_criterion, check_story, check_taxonomy
+from .validate.calendar import check_gaps, read_calendar, scenario_ids
 from .validate.calibration import load_sessions
 from .validate.ramps import read_ramps
 from .validate.redirects import RedirectClaim, check_claims
+from .validate.scenarios import read_scenarios
 from .validate.taxonomy import check_featured
 from .vocabularies import vocabularies
 
@@ -191,9 +193,13 @@ def load_library(content_dir: Path, today: date | None = None,
         stories = [replace(story, committed=committed.get(Path(story.path).name))
                    for story in stories]
 
-    # Ramp playbooks and featured stories name stories and criteria: checked after both.
+    # Scenarios quote stories and score criteria; ramps name all three: checked after them.
+    scenario_paths, _ = list_documents(content_dir / "scenarios", root, "scenario")
+    scenarios, found = read_scenarios(content_dir / "scenarios", root, taxonomy, stories,
+                                      story_ids, criteria, criterion_ids)
+    problems += found
     ramps, found = read_ramps(content_dir / "ramp", root, taxonomy, stories, story_paths,
-                              criteria, criterion_ids)
+                              criteria, criterion_ids, {p.stem for p in scenario_paths})
     problems += found
     if taxonomy_source is not None:
         problems += check_featured(taxonomy_source, taxonomy, story_ids, stories)
@@ -205,13 +211,24 @@ def load_library(content_dir: Path, today: date | None = None,
                                                    today)
     problems += found
     problems += check_public_reach(confidential, stories, criteria, ramps, sessions,
-                                   clip_specs, session_clips, audio_dir, root)
+                                   clip_specs, session_clips, audio_dir, root, scenarios)
     if audio is not None and session_clips:
         found, measured = check_clips(session_clips, audio_dir, audio)
         problems += found
         sessions = [s for s in sessions
                     if s.id in measured or not any(call.clips for call in s.calls)]
-    library = link(taxonomy, stories, criteria, sessions, ramps)
+    if public:  # a confidential story's quote is not published as a scenario's line either
+        shown = {story.id for story in stories}
+        scenarios = [replace(s, lines=tuple(line for line in s.lines
+                                            if line.story is None or line.story in shown))
+                     for s in scenarios]
+    calendar, calendar_source, found = read_calendar(
+        content_dir, root, taxonomy, criterion_ids, scenario_ids(content_dir),
+        {criterion.id: criterion.skill for criterion in criteria})
+    problems += found
+    newest = max((story.interviewed for story in stories), default=None)
+    problems += check_gaps(calendar, calendar_source, today, newest)
+    library = link(taxonomy, stories, criteria, sessions, ramps, scenarios, calendar)
     problems += check_insights(library, content_dir, today, options or InsightOptions())
     return LoadResult(library, sort_problems(problems), memo, withheld_ids(confidential))
 

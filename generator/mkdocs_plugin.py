@@ -8,6 +8,8 @@ its settings come from mkdocs.yml and its files become MkDocs files.
           content_dir: content   # the library (default: content)
           cache_dir: .cache/playbook
           public: false          # true, or PLAYBOOK_PUBLIC=1: leave confidential stories out
+          site_budget_mb: 1000   # warn at 80% of this site size, fail above it
+          clips_base_url: https://clips.example.com/playbook  # clips in build/clips/, not site/
 
 MkDocs' own strict mode (`mkdocs build --strict`, `playbook build --strict`)
 makes content warnings fail the build too.
@@ -29,7 +31,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
 from . import atomic_dir, search_index, serve_problems
-from .build import DEFAULT_CACHE, Build, Settings, run
+from .build import DEFAULT_CACHE, Build, Settings, measure_site, publish_hosted, run
 from .mkdocs_pages import (
     CachedFile,
     CompiledTemplates,
@@ -58,6 +60,9 @@ class PlaybookConfig(base.Config):
     # calibration: {threshold: 85}; insights: {stale_after_months: 18, ...} (see options.py)
     calibration = c.Type(dict, default={})
     insights = c.Type(dict, default={})
+    # Any value here: Settings.from_options says what is wrong with a bad one.
+    site_budget_mb = c.Optional(c.Type(object))
+    clips_base_url = c.Optional(c.Type(object))
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
@@ -74,7 +79,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 docs_dir=Path(config.docs_dir), site_url=config.site_url or "",
                 site_name=config.site_name)
         except ValueError as error:
-            raise PluginError(f"playbook: {error}; nothing was built") from None
+            where = Path(config.config_file_path or "mkdocs.yml").name
+            raise PluginError(f"playbook: {where}: {error}; nothing was built") from None
         if self.settings.public:
             log.info("playbook: a public build: confidential stories are left out (%s)",
                      "the plugin's 'public' option" if self.config.public else PUBLIC_ENV)
@@ -266,6 +272,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 job.publish(Path(config.site_dir))
             except search_index.SearchIndexError as error:
                 raise PluginError(str(error)) from error
+        if self.config.enabled and not self.serving:
+            self._check_size(Path(config.site_dir))
         if self.building is None:
             return
         building, self.building = self.building, None
@@ -275,6 +283,18 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             atomic_dir.discard(building)  # MkDocs aborts a strict build right after this
             return
         atomic_dir.swap_in(building, self.site)
+
+    def _check_size(self, site: Path) -> None:
+        """Log the site's size and the clips' share; warn near the budget, fail above it
+        (before the new site is swapped in); then write the hosted clips to build/clips/."""
+        size = measure_site(site, self.settings, self.build)
+        log.info("%s", size.line())
+        if size.error():
+            raise PluginError(size.error())
+        if size.warning():
+            log.warning("%s", size.warning())
+        if self.settings.clips_base_url:
+            publish_hosted(self.build, self.settings.hosted_clips_dir)
 
     def on_build_error(self, *, error):
         if self.serving:

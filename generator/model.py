@@ -216,7 +216,8 @@ class Phase:
     goal: str
     study: tuple[tuple[str, str], ...]  # (kind, id) in reading order; kind in RAMP_KINDS
     listen: tuple[str, ...]  # story ids whose clips to play, in order
-    practice: str
+    # (kind, value) in order: ("text", what to practise) or ("scenario", scenario id)
+    practice: tuple[tuple[str, str], ...]
     gate: str  # the question the manager asks
     gate_criteria: tuple[tuple[str, str], ...]  # (criterion id, level required)
 
@@ -230,3 +231,47 @@ class Ramp:
     summary: str
     phases: tuple[Phase, ...]
     body: str = ""  # the manager's notes
+
+
+@dataclass(frozen=True)
+class ScenarioLine:
+    """One thing the buyer says in a role-play: typed, or a story's quote."""
+
+    text: str
+    story: str | None = None  # the story whose quote it is
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """content/scenarios/<id>.md: a role-play a manager hands to a rep and a buyer."""
+
+    id: str
+    path: str
+    title: str
+    # vocabulary id -> term ids, as on a story; every vocabulary has an entry
+    terms: Mapping[str, tuple[str, ...]]
+    situation: str  # the rep's brief
+    buyer: str  # the buyer's brief
+    lines: tuple[ScenarioLine, ...]
+    criteria: tuple[tuple[str, str], ...]  # (criterion id, the level good reaches)
+    debrief: tuple[str, ...]  # questions for after the role-play
+    body: str = ""  # notes for the manager
+
+    def facet(self, vocabulary_id: str) -> tuple[str, ...]:
+        """The scenario's term ids in one vocabulary, by its id, as on a story."""
+        return self.terms.get(vocabulary_id, ())
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    """One month of the coaching calendar (content/calendar.yml): the skill coached."""
+
+    month: date  # its first day
+    skill: str
+    criteria: tuple[str, ...] = ()  # focus criteria ids
+    scenario: str | None = None  # a practice scenario id (content/scenarios/<id>.md)
+
+    @property
+    def key(self) -> str:
+        """"2026-12": how calendar.yml writes it, and the stable part of its ids."""
+        return f"{self.month.year:04d}-{self.month.month:02d}"

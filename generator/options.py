@@ -14,16 +14,24 @@ Calibration and insights settings:
             competitor_months: 12    # a competitor without a story this close to the newest
                                      # is a gap (both measured from the newest interview)
             gaps_from_stories: 10    # report coverage gaps once the library has this many
+          site_budget_mb: 1000       # warn at 80% of this site size, fail above it
+          clips_base_url: https://clips.example.com/playbook   # clips hosted there, not in site/
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
+
+# GitHub Pages refuses a published site over 1 GB.
+DEFAULT_SITE_BUDGET_MB = 1000
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,52 @@ def insight_options(calibration: dict | None, insights: dict | None) -> InsightO
                              f"found {value!r}")
         values[key] = value
     return InsightOptions(**values)
+
+
+def site_budget_mb(value: Any) -> float:
+    """The plugin's `site_budget_mb` option: megabytes (10^6 bytes), positive and finite.
+
+    Raises ValueError naming the option when it is anything else.
+    """
+    if value is None:
+        return DEFAULT_SITE_BUDGET_MB
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            not math.isfinite(value) or value <= 0:
+        raise ValueError(f"the playbook option 'site_budget_mb' must be a number of megabytes "
+                         f"above 0, e.g. {DEFAULT_SITE_BUDGET_MB} (GitHub Pages' 1 GB); "
+                         f"found {value!r}")
+    return float(value)
+
+
+# Characters a URL may hold unescaped (RFC 3986), less those a base URL must not
+# carry: '?' and '#' (the clip's path is appended) and quotes or brackets.
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/@!$&()*+,;=%]+")
+
+
+def clips_base_url(value: Any) -> str:
+    """The plugin's `clips_base_url` option without its trailing slash ("" when unset).
+
+    Raises ValueError naming the option unless it is an http(s) URL with a host
+    and no query, fragment or characters a URL must escape.
+    """
+    if value is None or value == "":
+        return ""
+    problem = ""
+    if not isinstance(value, str):
+        problem = "it is not text"
+    elif not _URL_CHARACTERS.fullmatch(value):
+        problem = "it holds a space, quote, bracket, '?', '#' or other character a URL escapes"
+    else:
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            problem = "it does not start with https:// (or http://) and a host name"
+        elif parts.username is not None or parts.password is not None:
+            problem = "it holds a user name or password"
+    if problem:
+        raise ValueError(f"the playbook option 'clips_base_url' must be the https:// address "
+                         f"the clips are uploaded to, e.g. https://clips.example.com/playbook; "
+                         f"found {value!r} ({problem})")
+    return value.rstrip("/")
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def site_documents(files: Iterable[GeneratedFile],
 # The kinds of page the site's search groups its results by (a Pagefind
 # filter, `kind`); the header search (playbook.js) shows them in this order.
 # Stories are the finder's; every other kind is for the header search only.
-KINDS = ("story", "skill", "criterion", "topic", "ramp", "coaching", "guide")
+KINDS = ("story", "skill", "criterion", "topic", "ramp", "scenario", "coaching", "guide")
 STORY = "story"
 
 
@@ -105,6 +105,8 @@ def page_kind(path: str, vocabularies: tuple[Vocabulary, ...] = DEFAULTS) -> str
         return "criterion"
     if folder == "ramp" and "/" not in name and name != "index.md":
         return "ramp"
+    if folder == "scenarios" and "/" not in name and name != "index.md":
+        return "scenario"
     for vocabulary in vocabularies:
         if folder != vocabulary.folder or name == "index.md":
             continue

@@ -745,8 +745,12 @@ def read_markdown(path: Path, root: Path) -> tuple[SourceFile | None, list[Probl
     return source, problems
 
 
-def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]:
-    """Read a plain YAML file (taxonomy.yml) into a SourceFile with no body."""
+def read_yaml(path: Path, root: Path, expected: str = "a mapping of vocabularies",
+              layout: str = "write each vocabulary as 'skills:' with its terms indented "
+                            "below it") -> tuple[SourceFile | None, list[Problem]]:
+    """Read a plain YAML file (taxonomy.yml) into a SourceFile with no body.
+
+    `expected` and `layout` say what the file holds when it is not a mapping."""
     rel = path.relative_to(root).as_posix()
     if not path.exists() and not path.is_symlink():
         return None, [
@@ -772,8 +776,7 @@ def read_yaml(path: Path, root: Path) -> tuple[SourceFile | None, list[Problem]]
         parsed = {}
     if not isinstance(parsed, dict):
         return None, [
-            Problem(rel, 1, "", f"expected a mapping of vocabularies; found {describe(parsed)}",
-                    "write each vocabulary as 'skills:' with its terms indented below it",
+            Problem(rel, 1, "", f"expected {expected}; found {describe(parsed)}", layout,
                     code="frontmatter.not-mapping")
         ]
     return SourceFile(rel, path.stem, parsed, "", 0, text, 1), problems

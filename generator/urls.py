@@ -75,9 +75,20 @@ def clip_url(story_id: str, number: int) -> str:
     return f"stories/{story_id}/clip-{number}.{CLIP_FORMAT}"
 
 
+def hosted_clip_path(site_path: str) -> str:
+    """A clip's path under `clips_base_url` when clips are hosted outside the site:
+    "stories/acme/clip-1.mp3" -> "acme/clip-1.mp3"; calibration clips keep their path."""
+    return site_path.removeprefix("stories/")
+
+
 def ramp_url(ramp_id: str | None = None) -> str:
     """A ramp playbook's page, or the overview of every ramp."""
     return f"ramp/{ramp_id}/" if ramp_id else "ramp/"
+
+
+def scenario_url(scenario_id: str | None = None) -> str:
+    """A practice scenario's role-play cards, or the list of every scenario."""
+    return f"scenarios/{scenario_id}/" if scenario_id else "scenarios/"
 
 
 def coach_url(vocabulary_id: str, term_id: str) -> str:
@@ -87,3 +98,12 @@ def coach_url(vocabulary_id: str, term_id: str) -> str:
 
 SCORECARD_URL = "scorecard/"
 SCORECARD_CSV = "scorecard.csv"
+
+
+def what_wins_url(criterion_id: str | None = None) -> str:
+    """What wins, or a criterion's row on it."""
+    return "insights/what-wins/" + (f"#{criterion_id}" if criterion_id else "")
+
+
+CALENDAR_URL = "calendar/"
+CALENDAR_ICS = "calendar.ics"

@@ -19,7 +19,7 @@ import importlib.util
 import os
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import yaml
@@ -87,11 +87,13 @@ def _without_search(plugins) -> list:
 
 
 def build_site(config_file: Path, nav: list | None, files: Iterable[GeneratedFile],
-               pages_dir: Path, site_dir: Path, strict: bool = False) -> str:
+               pages_dir: Path, site_dir: Path, strict: bool = False,
+               before_swap: Callable[[Path], None] | None = None) -> str:
     """Build `pages_dir` into `site_dir` with Zensical; returns what Zensical printed.
 
     Raises ZensicalError with Zensical's own output when it fails; the
-    previous site is then left as it was.
+    previous site is then left as it was. `before_swap` is given the built
+    folder before it replaces the site; if it raises, the site stays as it was.
     """
     if not installed():
         raise ZensicalError("the Zensical builder is not installed: run "
@@ -129,5 +131,11 @@ def build_site(config_file: Path, nav: list | None, files: Iterable[GeneratedFil
         atomic_dir.discard(building)
         raise ZensicalError(f"Zensical could not build the site (exit {done.returncode}):\n"
                             f"{output}")
+    try:
+        if before_swap is not None:
+            before_swap(building)
+    except BaseException:
+        atomic_dir.discard(building)
+        raise
     atomic_dir.swap_in(building, site_dir.resolve())
     return output

@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/benchmark.py [--sizes 100,1000,10000] [--runs 3] > bench.md
     .venv/bin/python scripts/benchmark.py --quick   # 100 stories, one run: a smoke test
+    .venv/bin/python scripts/benchmark.py --real-audio --sizes 1000   # sizes at real audio
 
 Markdown tables go to stdout, progress to stderr, under a header naming the
 machine (CPU, cores, RAM, Python) and the date. For each N, a temporary folder
@@ -48,6 +49,10 @@ What is measured, and how:
    through a wrapper script; and (not with --quick) the publishing stage alone
    on 100 clips cut from 20 recordings.
 
+With --real-audio, only the figures at real size are measured instead
+(scripts/real_audio_benchmark.py): repository and site size with 75-second
+clips cut from 45-minute recordings, with and without clips_base_url.
+
 Then a summary: each goal of the issue, the figure measured, and whether it is
 met. A goal set at a size that was not run shows the largest size that was,
 with "n/a" as met.
@@ -88,6 +93,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # playbook and mkdocs, beside the Python running this
 sys.path.insert(0, str(REPO))
+
+import real_audio_benchmark  # noqa: E402
 
 import audio_benchmark  # noqa: E402  (scripts/audio_benchmark.py, beside this file)
 from generator.load import load_library  # noqa: E402
@@ -803,12 +810,21 @@ def main() -> None:
                         help="skip the Zensical builds (or when Zensical is not installed)")
     parser.add_argument("--quick", action="store_true",
                         help="100 stories, one run, reload at 100: a smoke test")
+    parser.add_argument("--real-audio", action="store_true",
+                        help="only repository and site size at real size: 75-second clips "
+                             "cut from 45-minute recordings, with and without clips_base_url")
     args = parser.parse_args()
     # A plain `kill` unwinds like Ctrl-C: servers stopped, temporary folders removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     if args.quick:
         args.sizes, args.runs, args.reload_sizes = "100", 1, "100"
     sizes = [int(n) for n in args.sizes.split(",")]
+    if args.real_audio:
+        with tempfile.TemporaryDirectory(prefix="playbook-real-audio-") as tmp:
+            print(f"{datetime.date.today()}; {machine()}\n")
+            print(real_audio_benchmark.main(sizes, Path(tmp), make_repo, build_env, BIN,
+                                            progress))
+        return
     reload_sizes = ([int(n) for n in args.reload_sizes.split(",")] if args.reload_sizes
                     else [n for n in sizes if n <= REPEAT_UP_TO])
     # Validation runs in this process: on the same day as the builds.

@@ -30,8 +30,11 @@ PAGES = {
     "criteria index": "criteria/",
     "criterion": "criteria/security-early/",
     "scorecard": "scorecard/",
+    "coaching calendar": "calendar/",
     "ramp index": "ramp/",
     "ramp": "ramp/new-account-executive/",
+    "scenarios index": "scenarios/",
+    "scenario": "scenarios/northwind-price-objection/",
     "calibration index": "calibration/",
     "calibration session": "calibration/2026-q3-discovery-round-one/",
     "insights": "insights/",
@@ -123,7 +126,8 @@ def test_axe_finds_no_serious_violation(tabs, site_url, kind, scheme):
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("kind", ["home", "story", "finder", "ramp", "insights", "guide"])
+@pytest.mark.parametrize("kind", ["home", "story", "finder", "ramp", "scenario", "insights",
+                                  "guide"])
 def test_axe_finds_no_serious_violation_on_a_phone(phone_tabs, site_url, kind, scheme):
     page = phone_tabs[scheme]
     open_page(page, site_url, PAGES[kind])
@@ -169,7 +173,7 @@ def test_each_ramp_checkbox_is_named_by_its_kind_and_what_it_is(tabs, site_url):
     boxes = page.locator("article").get_by_role("checkbox")
     names = [line.strip().removeprefix("- ").strip("'") for line in
              page.locator("article").aria_snapshot().splitlines() if 'checkbox "' in line]
-    assert len(names) == boxes.count() == 31
+    assert len(names) == boxes.count() == 33  # with the 2 practice scenarios
     assert names[:3] == ['checkbox "Skill Discovery"',
                          'checkbox "Criterion Quantifies the cost of the current AP process"',
                          'checkbox "Criterion Surfaces the security review in the first two calls"']
@@ -300,14 +304,14 @@ def test_the_ramp_checkboxes_work_from_the_keyboard(keyboard_page, site_url):
     page = keyboard_page
     open_page(page, site_url, "ramp/new-account-executive/")
     overall = page.locator("[data-ramp-overall] [data-ramp-count]")
-    assert re.search(r"\b0 of 31\b", overall.inner_text())
+    assert re.search(r"\b0 of 33\b", overall.inner_text())
     tab_to(page, ".pb-tick")
     assert_focus_visible(page, "a ramp checkbox")
     page.keyboard.press("Space")
     assert page.evaluate("document.activeElement.checked") is True
-    assert re.search(r"\b1 of 31\b", overall.inner_text())
+    assert re.search(r"\b1 of 33\b", overall.inner_text())
     page.keyboard.press("Space")
-    assert re.search(r"\b0 of 31\b", overall.inner_text())
+    assert re.search(r"\b0 of 33\b", overall.inner_text())
 
 
 def test_shift_tab_never_leaves_the_focus_under_the_sticky_header(keyboard_page, site_url):

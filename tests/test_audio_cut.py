@@ -81,6 +81,10 @@ def test_a_45_minute_recording_becomes_a_small_excerpt_that_validates_builds_and
     assert elapsed < 10, f"the cut took {elapsed:.1f} s"
     excerpt = library.content / "audio" / "globex-soc2-2.mp3"  # the story's second clip
     assert 0 < excerpt.stat().st_size < 5 * 1024 * 1024
+    # The same mode as any file the user writes there (mkstemp's 0600 made it private).
+    probe = tmp_path / "probe"
+    probe.write_bytes(b"")
+    assert excerpt.stat().st_mode & 0o777 == probe.stat().st_mode & 0o777
     assert abs(len(decode_as_is(excerpt)) / 1000 - 79.0) < 0.2  # 75 s and 2 s either side
     digest = sha256(long_recording)
     # The new clip goes after the first; not one other byte of the file changes.

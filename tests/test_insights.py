@@ -190,6 +190,8 @@ def _playbook(*args: str, cwd, epoch: str):
 def test_a_newcomers_first_build_prints_no_warning_a_year_from_now(tmp_path):
     # The issue: the sample's stories aged past 18 months and `make site` printed five
     # "stale story" warnings. --strict fails on any warning, the validator's or MkDocs'.
+    # The sample's coaching calendar ends in 2027-11: a year on, its months ahead are
+    # unplanned, and measured from the newest story they are no gap (calendar.gap).
     from helpers import REPO
 
     result = _playbook("build", "--strict", "--site-dir", str(tmp_path / "site"), cwd=REPO,
@@ -197,6 +199,7 @@ def test_a_newcomers_first_build_prints_no_warning_a_year_from_now(tmp_path):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "warning" not in output.lower()
+    assert b"BEGIN:VEVENT" in (tmp_path / "site" / "calendar.ics").read_bytes()
     validated = _playbook("validate", cwd=REPO, epoch=_year_from_now())
     assert validated.stdout.rstrip().endswith("0 errors, 0 warnings"), validated.stdout
 

@@ -48,9 +48,10 @@ def test_one_run_writes_the_bundle_the_finder_loads(bundle, documents):
     entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
     assert list(entry["languages"]) == ["en"]  # --force-language en
     # 28 stories, 10 criteria, 5 skills and their 5 coaching packs, 38 facet pages (10
-    # of them industries), 1 ramp, and 14 guides and overviews (docs/contributing.md
-    # among them)
-    assert entry["languages"]["en"]["page_count"] == len(documents) == 101
+    # of them industries), 1 ramp, 3 practice scenarios, and 17 guides and overviews
+    # (docs/contributing.md, industries, the coaching calendar, what wins and the list of
+    # scenarios among them)
+    assert entry["languages"]["en"]["page_count"] == len(documents) == 107
     assert len(list((bundle / "fragment").iterdir())) == len(documents)
     assert not (bundle / "playground").exists()
 
@@ -165,7 +166,7 @@ def test_the_index_is_a_stage_of_the_build_that_every_edge_publishes(tmp_path):
     job.publish(tmp_path / "site")
     entry = json.loads((tmp_path / "site" / "pagefind" / "pagefind-entry.json").read_text())
     # Settings.at names no docs folder: the generated pages less home and the finder.
-    assert entry["languages"]["en"]["page_count"] == 101 - 1
+    assert entry["languages"]["en"]["page_count"] == 107 - 1
     assert not job.work_dir.exists()
 
     dropped = run(settings, index=True).finder_index
@@ -185,6 +186,7 @@ def test_the_index_is_a_stage_of_the_build_that_every_edge_publishes(tmp_path):
     ("ramp/new-account-executive.md", "ramp"),
     ("competitors/index.md", "guide"),
     ("scorecard.md", "guide"),
+    ("calendar.md", "guide"),
     ("calibration/2026-q3.md", "guide"),
     ("index.md", None),  # home and the finder list stories: search leads to the stories
     ("stories/index.md", None),

@@ -214,8 +214,9 @@ def test_ticks_and_phase_progress_survive_a_reload(served_sample):
 
 
 RAMP_URL = "ramp/new-account-executive/"
-# The sample ramp's first phase: 6 items to study, 3 clips to hear, 1 practice; then its gate.
-LEARN_ITEMS = 10
+# The sample ramp's first phase: 6 items to study, 3 clips to hear, 3 to practise (a text
+# and two scenarios); then its gate.
+LEARN_ITEMS = 12
 
 
 def _ramp_page(browser, base, url=RAMP_URL, **options):
@@ -241,25 +242,25 @@ def test_a_gate_stays_closed_until_every_item_of_its_phase_is_ticked(served_samp
     reason = learn.locator("[data-ramp-gate-reason]")
     assert items.count() == LEARN_ITEMS
     assert gate.is_disabled()
-    assert reason.inner_text() == "Opens when every item of this phase is ticked: 10 of 10 to go."
+    assert reason.inner_text() == "Opens when every item of this phase is ticked: 12 of 12 to go."
     for index in range(LEARN_ITEMS - 1):
         items.nth(index).check()
     assert gate.is_disabled()
-    assert reason.inner_text() == "Opens when every item of this phase is ticked: 1 of 10 to go."
+    assert reason.inner_text() == "Opens when every item of this phase is ticked: 1 of 12 to go."
 
     items.nth(LEARN_ITEMS - 1).check()
     assert gate.is_enabled() and not reason.is_visible()
     gate.check()
-    assert learn.locator("[data-ramp-progress]").inner_text() == "11 of 11 done in this phase"
+    assert learn.locator("[data-ramp-progress]").inner_text() == "13 of 13 done in this phase"
     # The next phase's gate is still closed.
     assert page.locator('[data-ramp-item="execute-with-support/gate"]').is_disabled()
 
     # Unticking an item closes the gate again, and forgets its tick.
     items.nth(3).uncheck()
     assert gate.is_disabled() and not gate.is_checked()
-    assert reason.inner_text() == "Opens when every item of this phase is ticked: 1 of 10 to go."
+    assert reason.inner_text() == "Opens when every item of this phase is ticked: 1 of 12 to go."
     assert "playbook:ramp:new-account-executive:learn/gate" not in _stored(page)
-    assert learn.locator("[data-ramp-progress]").inner_text() == "9 of 11 done in this phase"
+    assert learn.locator("[data-ramp-progress]").inner_text() == "11 of 13 done in this phase"
     page.reload()
     assert page.locator('[data-ramp-item="learn/gate"]').is_disabled()
     context.close()
@@ -316,7 +317,7 @@ def test_progress_sent_by_link_opens_read_only_without_touching_the_viewers_tick
                                        "els => els.map(e => e.dataset.rampItem)")
     assert ticked == sent
     assert page.locator("[data-ramp-item]:enabled").count() == 0  # read-only
-    assert page.locator("[data-ramp-overall]").inner_text() == "3 of 31 done in all"
+    assert page.locator("[data-ramp-overall]").inner_text() == "3 of 33 done in all"
     assert not page.locator("[data-ramp-share]").is_visible()
     assert _stored(page) == own
     # Their own progress is one link away, unchanged.

@@ -71,13 +71,17 @@ def test_the_contract_pages_hold_the_library(zensical_site, sample):
         assert (zensical_site / "skills" / skill.id / "coach" / "index.html").is_file()
     for criterion in sample.criteria:
         assert (zensical_site / "criteria" / criterion.id / "index.html").is_file()
-    for name in ("ramp", "scorecard", "calibration", "insights", "competitors/globex"):
+    for name in ("ramp", "scorecard", "calibration", "insights", "competitors/globex",
+                 "calendar"):
         assert "<h1" in (zensical_site / name / "index.html").read_text("utf-8"), name
     rows = (zensical_site / "scorecard.csv").read_text("utf-8").splitlines()
     assert len(rows) == len(sample.criteria) + 1
     entries = ElementTree.parse(zensical_site / "feed.xml").getroot().findall(
         "{http://www.w3.org/2005/Atom}entry")
-    assert len(entries) == len(sample.stories)
+    stories = [e for e in entries
+               if e.findtext("{http://www.w3.org/2005/Atom}id").startswith("urn:playbook:story:")]
+    assert len(stories) == len(sample.stories)
+    assert b"UID:urn:playbook:calendar:2026-12" in (zensical_site / "calendar.ics").read_bytes()
     # A renamed story's old URL leads to the new page; a missing page gets the 404.
     old = (zensical_site / "stories" / "matched-reference-beat-globex" / "index.html")
     assert "reference-call-that-sounded-like-us" in old.read_text("utf-8")

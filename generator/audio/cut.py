@@ -150,6 +150,10 @@ def _write(ffmpeg: Ffmpeg, recording: Path, offset: float, seconds: float, dest:
             length = len(decode(ffmpeg, Path(temp))) / 1000
         except AudioError:
             return None
+        # mkstemp makes the file private (0600); an excerpt is shared like any content file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, dest)
         return length
     finally:

@@ -37,7 +37,7 @@ CODES = (
 
 # Generated files that are not pages (see pages/feed.py, pages/scorecard.py and
 # search_index.py): a hand-written file there would replace them or be replaced.
-GENERATED_FILES = ("feed.xml", "scorecard.csv")
+GENERATED_FILES = ("feed.xml", "scorecard.csv", "calendar.ics")
 GENERATED_FOLDERS = ("pagefind/",)
 
 _FRONT_MATTER = YAMLHandler()  # the boundary rule source.read_markdown uses
@@ -57,12 +57,14 @@ def generated_pages(library: Library) -> set[str]:
         directory = vocabulary.folder
         found.add(f"{directory}/index.md")
         found |= {f"{directory}/{term.id}.md" for term in library.taxonomy.terms[vocabulary.id]}
-    found |= {"insights.md", "calibration/index.md"}
+    found |= {"insights.md", "calibration/index.md", "calendar.md"}
+    found.add("insights/what-wins.md")  # what wins, below insights
     found |= {f"calibration/{session.id}.md" for session in library.calibrations}
     # Ramp playbooks, each skill's 1:1 coaching pack, the scorecard
     found |= {"ramp/index.md", "scorecard.md"} | {f"ramp/{r.id}.md" for r in library.ramps}
     found |= {f"{coach_url(v.id, t.id)[:-1]}.md" for v in library.taxonomy.having("coaching")
               for t in library.taxonomy.terms[v.id]}
+    found |= {"scenarios/index.md"} | {f"scenarios/{s.id}.md" for s in library.scenarios}
     return found
 
 

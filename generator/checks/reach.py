@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..model import CalibrationSession, Criterion, Ramp, Story
+from ..model import CalibrationSession, Criterion, Ramp, Scenario, Story
 from ..privacy import line_linking, link_to_confidential, linked_story_ids, withheld_ids
 from ..problems import Code, Problem
 from ..validate.clips import ClipSpec
@@ -30,7 +30,7 @@ CODES = (
 )
 
 
-def _texts(item: Story | Criterion | Ramp | CalibrationSession) -> Iterable[str]:
+def _texts(item: Story | Criterion | Ramp | CalibrationSession | Scenario) -> Iterable[str]:
     """Every text of a published item that reaches a page, escaped or rendered."""
     if isinstance(item, Story):
         return [item.title, item.quote, item.takeaway,
@@ -41,7 +41,11 @@ def _texts(item: Story | Criterion | Ramp | CalibrationSession) -> Iterable[str]
     if isinstance(item, Ramp):
         return [item.title, item.audience, item.summary, item.body,
                 *(text for phase in item.phases
-                  for text in (phase.name, phase.goal, phase.practice, phase.gate))]
+                  for text in (phase.name, phase.goal, phase.gate,
+                               *(text for kind, text in phase.practice if kind == "text")))]
+    if isinstance(item, Scenario):  # lines quoted from stories are left out (load.py)
+        return [item.title, item.situation, item.buyer, *item.debrief, item.body,
+                *(line.text for line in item.lines if line.story is None)]
     return [item.title, *(call.title for call in item.calls),
             *(clip.transcript for call in item.calls for clip in call.clips),
             *(text for moment in item.moments for text in (moment.quote, moment.split))]
@@ -53,6 +57,8 @@ _HINTS = {
     Ramp: "remove the link from the ramp; a confidential story in 'study' or 'listen' "
           "is left out of a public build on its own",
     CalibrationSession: "remove the link from the calibration session",
+    Scenario: "remove the link from the scenario; a line quoted from a confidential story "
+              "is left out of a public build on its own",
 }
 
 
@@ -63,7 +69,7 @@ def _read_lines(path: Path) -> list[str]:
         return []
 
 
-def check_links(items: Iterable[Story | Criterion | Ramp | CalibrationSession],
+def check_links(items: Iterable[Story | Criterion | Ramp | CalibrationSession | Scenario],
                 withheld: frozenset[str], root: Path) -> list[Problem]:
     """An error for each published item whose text links to a withheld story id."""
     problems = []
@@ -157,12 +163,13 @@ def check_public_reach(confidential: list[Story], kept: list[Story],
                        criteria: list[Criterion], ramps: list[Ramp],
                        sessions: list[CalibrationSession], story_clips: list[ClipSpec],
                        session_clips: list[ClipSpec], audio_dir: Path,
-                       root: Path) -> list[Problem]:
+                       root: Path, scenarios: list[Scenario] | None = None) -> list[Problem]:
     """Every way a public build's published content would reach a confidential story."""
     if not confidential:
         return []
     withheld = withheld_ids(confidential)
-    problems = check_links([*kept, *criteria, *ramps, *sessions], withheld, root)
+    problems = check_links([*kept, *criteria, *ramps, *sessions, *(scenarios or ())], withheld,
+                           root)
     kept_ids = {story.id for story in kept}
     published = [spec for spec in story_clips if spec.source.stem in kept_ids] + session_clips
     allowed = {story.id for story in kept if story.recording_public}

@@ -85,5 +85,6 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
                             source=TAXONOMY_PATH,
                             search=("coaching", ""), term_=skill, win=win, loss=loss,
                             criteria=library.criteria_for(skill.id),
+                            scenarios=library.scenarios_by(skill.vocabulary, skill.id),
                             addresses={s.id: clip_address(s, renderer.site_url) for s in shown},
                             repeats={s.id for s in shown if repeats_quote(s)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from ..analysis.what_wins import criterion_wins, difference_text, rate_text
 from .files import GeneratedFile
 from .finder import SHOWN
 from .render import Renderer
@@ -20,4 +21,6 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
                             present=library.evidence(criterion.id, "present")[:SHOWN],
                             absent=library.evidence(criterion.id, "absent")[:SHOWN],
                             present_total=len(library.evidence(criterion.id, "present")),
-                            absent_total=len(library.evidence(criterion.id, "absent")))
+                            absent_total=len(library.evidence(criterion.id, "absent")),
+                            wins=criterion_wins(library, criterion),
+                            rate_text=rate_text, difference_text=difference_text)

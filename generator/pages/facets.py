@@ -33,7 +33,8 @@ def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
             # leaves it alone in `serve` (see render.PageMemo).
             context: dict[str, Any] = dict(vocabulary=vocabulary, term_=term,
                                            story_count=len(stories),
-                                           counts=outcome_counts(stories))
+                                           counts=outcome_counts(stories),
+                                           scenarios=library.scenarios_by(vocabulary, term.id))
             # What the page tallies in its stories: (vocabulary, its terms by count).
             # What was raised in the deals first, then who was involved.
             tallied = [(other, tally(stories, other.id))

@@ -14,6 +14,11 @@ Entries are dated, and ordered newest first, by when the story was added
 interview), so a story added today about an older interview is the first entry.
 Ids are URNs of the story id, never its URL: setting or moving `site_url` must
 not make every entry new again for subscribers.
+
+Each month of the coaching calendar that has begun is an entry too, dated its
+first day and linking its skill's 1:1 coaching pack, with the id
+`urn:playbook:calendar:<YYYY-MM>` (months ahead are left out: a feed says what
+is new).
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
-from ..model import Story
+from ..model import CalendarMonth, Story
 from ..source import HOSTILE_TEXT
-from ..urls import story_url, term_url
+from ..urls import coach_url, story_url, term_url
+from .calendar import calendar_uid, month_name
 from .files import GeneratedFile
 from .render import Renderer
 
@@ -55,16 +61,36 @@ def _entry(renderer: Renderer, story: Story, base: str) -> dict:
         for registered in renderer.library.taxonomy.vocabularies
         for term_id in story.facet(registered.id)
     ]
-    return dict(story=story, url=base + story_url(story.id), id=f"urn:playbook:story:{story.id}",
-                updated=_timestamp(story.added), categories=categories)
+    return dict(story=story, title=story.title, summary=story.quote,
+                url=base + story_url(story.id), id=f"urn:playbook:story:{story.id}",
+                updated=_timestamp(story.added), categories=categories, at=story.added)
+
+
+def _month_entry(renderer: Renderer, month: CalendarMonth, base: str) -> dict:
+    skills = renderer.library.taxonomy.named_by("skill")  # the vocabulary coached
+    skill = renderer.term_title(skills, month.skill)
+    criteria = ", ".join(renderer.library.criterion(c).title for c in month.criteria)
+    summary = f"{month_name(month.month)}: the skill coached in the weekly 1:1s is {skill}."
+    if criteria:
+        summary += f" Focus criteria: {criteria}."
+    start = datetime.combine(month.month, datetime.min.time(), UTC)
+    categories = [dict(term=month.skill, label=skill, scheme=base + term_url(skills))]
+    return dict(story=None, title=f"Coaching focus for {month_name(month.month)}: {skill}",
+                summary=summary, url=base + coach_url(skills, month.skill), id=calendar_uid(month),
+                updated=_timestamp(start), categories=categories, at=start)
 
 
 def generate(renderer: Renderer, today: date) -> Iterator[GeneratedFile]:
     base = renderer.site_url.rstrip("/") + "/" if renderer.site_url else ""
     stories = newest_added_first(renderer.library.stories)[:LIMIT]
+    entries = [_entry(renderer, story, base) for story in stories]
+    entries += [_month_entry(renderer, month, base) for month in renderer.library.calendar
+                if month.month <= today]
+    # Newest first; a story and a month of the same moment: the story first.
+    entries = sorted(entries, key=lambda e: (-e["at"].timestamp(), e["story"] is None))[:LIMIT]
     # The newest entry's date, never the clock: the same library gives the same feed.
-    updated = stories[0].added if stories else datetime.combine(today, datetime.min.time(), UTC)
+    updated = entries[0]["at"] if entries else datetime.combine(today, datetime.min.time(), UTC)
     text = renderer.env.get_template("pages/feed.xml.j2").render(
         base=base, site_name=renderer.site_name, updated=_timestamp(updated),
-        feed_id="urn:playbook:feed", entries=[_entry(renderer, story, base) for story in stories])
+        feed_id="urn:playbook:feed", entries=entries)
     yield GeneratedFile(FEED_PATH, xml_text(text))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..library import Library
-from ..model import Criterion, Phase, Ramp, Story, Term
+from ..model import Criterion, Phase, Ramp, Scenario, Story, Term
 from .files import GeneratedFile
 from .render import Renderer
 
@@ -37,6 +37,7 @@ class Item:
     skill: Term | None = None
     story: Story | None = None
     criterion: Criterion | None = None
+    scenario: Scenario | None = None
     text: str = ""
 
 
@@ -72,9 +73,16 @@ def phase_views(library: Library, ramp: Ramp) -> tuple[PhaseView, ...]:
             if library.has_story(story_id):
                 key = f"{phase.key}/listen/{story_id}"
                 items.append(Item(key, "listen", share_code(key), story=library.story(story_id)))
-        if phase.practice:
-            key = f"{phase.key}/practice"
-            items.append(Item(key, "practice", share_code(key), text=phase.practice))
+        for number, (kind, value) in enumerate(phase.practice):
+            # The first text keeps the key it had when practice was one line of text,
+            # so ticks kept in browsers and shared links still find it.
+            if kind == "scenario":
+                key = f"{phase.key}/practice/scenario/{value}"
+                items.append(Item(key, "practice", share_code(key),
+                                  scenario=library.scenario(value)))
+            else:
+                key = f"{phase.key}/practice" + (f"/{number}" if number else "")
+                items.append(Item(key, "practice", share_code(key), text=value))
         gate = []
         for criterion_id, level in phase.gate_criteria:
             criterion = library.criterion(criterion_id)

@@ -33,11 +33,14 @@ from ..urls import (
     coach_url,
     criterion_url,
     finder_url,
+    hosted_clip_path,
     page_url,
     ramp_url,
     relative,
+    scenario_url,
     story_url,
     term_url,
+    what_wins_url,
 )
 from ..vocabularies import Vocabulary
 from .files import GeneratedFile, strip_tags
@@ -131,8 +134,10 @@ class Renderer:
 
     def __init__(self, library: Library, options: InsightOptions | None = None,
                  site_url: str = "", site_name: str = "Playbook", *,
-                 today: date | None = None, previous: PageMemo | None = None):
+                 today: date | None = None, previous: PageMemo | None = None,
+                 clips_base_url: str = ""):
         self.library = library
+        self.clips_base_url = clips_base_url  # clips hosted there, not in the site
         self.options = options or InsightOptions()
         self.site_url = site_url  # absolute links where a page needs them (the feed)
         self.site_name = site_name
@@ -140,7 +145,8 @@ class Renderer:
         self.related = RelatedIndex(library.stories, library.taxonomy.vocabularies)
         self._cards: dict[tuple, Markup] = {}
         shared = (library.taxonomy, library.criteria, library.ramps, library.calibrations,
-                  self.options, site_url, site_name, today)
+                  library.scenarios, library.calendar,
+                  self.options, site_url, site_name, today, clips_base_url)
         self.memo = PageMemo(shared)
         # Reuse only what was rendered from the same shared inputs.
         self._previous = previous.pages if previous is not None and \
@@ -173,12 +179,17 @@ class Renderer:
             term_url=term_url,
             finder_url=finder_url,
             clip_url=clip_url,
+            clip_link=lambda site_path: self.clip_link(site_path, url),
             ramp_url=ramp_url,
             coach_url=coach_url,
+            scenario_url=scenario_url,
+            what_wins_url=what_wins_url,
             term=self.term_title,
             terms_of=self.terms_of,
             card_facts=self.card_facts,
             vocabularies={v.id: v for v in self.library.taxonomy.vocabularies},
+            # The vocabulary a criterion's `skill` names: what the calendar coaches.
+            skill_vocabulary=self.library.taxonomy.named_by("skill"),
             outcome_counts=outcome_counts,
             markdown=render_markdown,  # bodies: raw HTML shown as text, unsafe URLs dropped
             calibration_url=calibration_url,
@@ -188,6 +199,13 @@ class Renderer:
                 self.library, criterion_id, self.options.calibration_threshold),
             heading_id=HeadingIds(),  # fresh per page
         )
+
+    def clip_link(self, site_path: str, from_url: str) -> str:
+        """A clip's address on the page at `from_url`: under clips_base_url when clips
+        are hosted elsewhere, else relative to the page."""
+        if self.clips_base_url:
+            return f"{self.clips_base_url}/{hosted_clip_path(site_path)}"
+        return relative(site_path, from_url)
 
     def card(self, story: Story, url: str, full: bool, filterable: bool) -> Markup:
         # A story's card appears on many pages; every link in it points under

@@ -15,6 +15,8 @@
 
 A `study` item is a bare id (a skill, story or criterion) or, where a bare id
 would name two things, `{skill: id}`, `{story: id}` or `{criterion: id}`.
+`practice` is one line of text, or a list of texts and `{scenario: id}` items
+(content/scenarios/).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from .fields import (
 # The findings this module reports (listed by `playbook codes`).
 CODES = (
     Code("ramp.unknown-id", "error",
-         "a ramp names a skill, story or criterion that the library does not have"),
+         "a ramp names a skill, story, criterion or scenario that the library does not have"),
     Code("ramp.ambiguous-id", "error",
          "a bare id in a ramp's study list names two things (a skill and a story, say)"),
     Code("ramp.days-invalid", "error",
@@ -71,8 +73,10 @@ class _Ids:
     errors are not repeated here), with the valid records for finer checks."""
 
     def __init__(self, taxonomy: Taxonomy, story_ids: set[str], criterion_ids: set[str],
-                 stories: Mapping[str, Story], criteria: Mapping[str, Criterion]):
+                 stories: Mapping[str, Story], criteria: Mapping[str, Criterion],
+                 scenario_ids: set[str] | None = None):
         self.taxonomy = taxonomy
+        self.scenario_ids = scenario_ids or set()
         self.story_ids = story_ids
         self.criterion_ids = criterion_ids
         self.stories = stories
@@ -94,12 +98,15 @@ class _Ids:
 
 def read_ramps(folder: Path, root: Path, taxonomy: Taxonomy, stories: list[Story],
                story_paths: list[Path], criteria: list[Criterion],
-               criterion_ids: set[str]) -> tuple[list[Ramp], list[Problem]]:
-    """Every ramp in content/ramp/ that passes its checks, and the problems found."""
+               criterion_ids: set[str],
+               scenario_ids: set[str] | None = None) -> tuple[list[Ramp], list[Problem]]:
+    """Every ramp in content/ramp/ that passes its checks, and the problems found.
+
+    `scenario_ids`: every scenario file, one with errors too (reported there)."""
     paths, problems = list_documents(folder, root, "ramp")
     problems += case_collisions(paths, root, "ramp")
     ids = _Ids(taxonomy, {p.stem for p in story_paths}, criterion_ids,
-               {s.id: s for s in stories}, {c.id: c for c in criteria})
+               {s.id: s for s in stories}, {c.id: c for c in criteria}, scenario_ids)
     ramps = []
     for path in paths:
         source, found = read_markdown(path, root)
@@ -169,7 +176,7 @@ def _phases(check: Checker, ids: _Ids) -> tuple[Phase, ...] | None:
         if days is not None:
             previous = _check_sequence(check, at, label, days, previous)
         goal = _text(check, spec, at, "goal", label)
-        practice = _text(check, spec, at, "practice", label, required=False)
+        practice = _practice(check, spec.get("practice"), (*at, "practice"), label, ids)
         gate = _text(check, spec, at, "gate", label)
         study = _study(check, spec.get("study"), (*at, "study"), label, ids)
         listen = _listen(check, spec.get("listen"), (*at, "listen"), label, ids)
@@ -181,7 +188,7 @@ def _phases(check: Checker, ids: _Ids) -> tuple[Phase, ...] | None:
                         code="ramp.empty-phase")
         if name and days and goal and gate:
             phases.append(Phase(name, slugify(name), days[0], days[1], goal, study, listen,
-                                practice or "", gate, gate_criteria))
+                                practice, gate, gate_criteria))
     return tuple(phases)
 
 
@@ -366,6 +373,47 @@ def _listen(check: Checker, value: Any, at: FieldPath, label: str,
                        "add a clip to the story, or move it to 'study'", code="ramp.no-clip")
         stories.append(name)
     return tuple(stories)
+
+
+def _practice(check: Checker, value: Any, at: FieldPath, label: str,
+              ids: _Ids) -> tuple[tuple[str, str], ...]:
+    """What to practise: one line of text (as before), or a list of texts and
+    `{scenario: id}` items, in order."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ()
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return (("text", str(value).strip()),)
+    entries = value if isinstance(value, list) else [value]
+    items: list[tuple[str, str]] = []
+    for index, entry in enumerate(entries):
+        where: FieldPath = (*at, index) if isinstance(value, list) else at
+        if isinstance(entry, dict) and list(entry) == ["scenario"]:
+            name = entry["scenario"]
+            if not isinstance(name, str) or name not in ids.scenario_ids:
+                names = sorted(ids.scenario_ids)
+                shown = f"'{name}'" if isinstance(name, str) else describe(name)
+                check.error((*where, "scenario"),
+                            f"{label} names the scenario {shown} in 'practice', which "
+                            f"the library does not have{suggestion(str(name), names)}",
+                            f"use one of: {listing(names) or 'none yet'}; the scenario ids are "
+                            "the file names in content/scenarios/", code="ramp.unknown-id")
+                continue
+            found = ("scenario", name)
+        elif isinstance(entry, (str, int, float)) and not isinstance(entry, bool) \
+                and str(entry).strip():
+            found = ("text", str(entry).strip())
+        else:
+            check.error(where, f"expected a 'practice' item of {label} to be text or "
+                               f"'scenario: <id>'; found {describe(entry)}",
+                        "write '- scenario: <id>' or what to practise as text",
+                        code="field.type")
+            continue
+        if found in items:
+            check.warn(where, f"{label} lists the same 'practice' item twice",
+                       "remove the repeated entry", code="ramp.duplicate-item")
+            continue
+        items.append(found)
+    return tuple(items)
 
 
 def _gate_criteria(check: Checker, value: Any, at: FieldPath, label: str,

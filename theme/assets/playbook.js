@@ -434,6 +434,7 @@
     { kind: "criterion", title: "Coaching criteria", shown: 3 },
     { kind: "topic", title: "Topics", shown: 4 },
     { kind: "ramp", title: "Ramp playbooks", shown: 2 },
+    { kind: "scenario", title: "Practice scenarios", shown: 3 },
     { kind: "coaching", title: "1:1 coaching packs", shown: 2 },
     { kind: "guide", title: "Guides and pages", shown: 3 }
   ];
@@ -950,8 +951,55 @@
   }
   // ---- end of accessibility -------------------------------------------------
 
+  // ==== Practice scenarios (issue 23) ====
+  // The buyer's card prints on page two even where CSS cannot open a closed
+  // <details> (no ::details-content): open it for printing, then fold it again.
+  function setupScenarioPrint() {
+    var folded = document.querySelectorAll(".pb-scenario-buyer");
+    if (!folded.length) return;
+    var opened = [];
+    window.addEventListener("beforeprint", function () {
+      Array.prototype.forEach.call(folded, function (details) {
+        if (!details.open) { details.open = true; opened.push(details); }
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      opened.forEach(function (details) { details.open = false; });
+      opened = [];
+    });
+  }
+  // ==== end of practice scenarios ====
+
+  // ---- What wins (generator/pages/what_wins.py) ----------------------------
+  // Every term's table is in the page, so it reads without JavaScript; the
+  // select only shows the chosen one and hides the rest. The choice is kept in
+  // the URL's fragment (#by-competitors.globex), so a view can be linked.
+  function setupWhatWinsBreakdown(pick) {
+    var select = pick.querySelector("[data-what-wins-select]");
+    var sections = document.querySelectorAll("[data-what-wins-term]");
+    if (!select || !sections.length) return;
+    var wanted = window.location.hash.replace(/^#by-/, "");
+    try { wanted = decodeURIComponent(wanted); } catch (error) { /* a damaged link: the default */ }
+    if (Array.prototype.some.call(select.options, function (o) { return o.value === wanted; })) {
+      select.value = wanted;
+    }
+    function show() {
+      Array.prototype.forEach.call(sections, function (section) {
+        section.hidden = section.getAttribute("data-what-wins-term") !== select.value;
+      });
+    }
+    select.addEventListener("change", function () {
+      show();
+      history.replaceState(null, "", "#by-" + select.value);
+    });
+    pick.hidden = false;
+    show();
+  }
+  // ---- end of what wins -----------------------------------------------------
+
   function ready() {
     nameSectionNavigation();
+    setupScenarioPrint();
     focusableWideCode();
     setupRamp();
     document.addEventListener("play", pauseOtherClips, true); // "play" does not bubble
@@ -966,6 +1014,8 @@
     var siteSearch = document.querySelector("[data-pb-search]");
     if (siteSearch) setupSiteSearch(siteSearch);
     Array.prototype.forEach.call(document.querySelectorAll("[data-copy-permalink]"), setupPermalink);
+    var whatWins = document.querySelector("[data-what-wins-pick]");
+    if (whatWins) setupWhatWinsBreakdown(whatWins);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
