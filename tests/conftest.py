@@ -5,6 +5,7 @@ Constants and helpers live in tests/helpers.py; import them from there.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,35 @@ def served_sample(tmp_path_factory, sample_site):
         yield browser, base
         browser.close()
     server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where a test saves screenshots to look at: $PLAYBOOK_SHOTS if set, else a
+    temporary folder."""
+    folder = os.environ.get("PLAYBOOK_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return Path(folder)
+    return tmp_path_factory.mktemp("shots")
+
+
+@pytest.fixture
+def open_page(served_sample):
+    """open_page(path, **context options) -> page; closes its context and fails on page errors."""
+    browser, base = served_sample
+    opened = []
+
+    def open_(path: str, **options):
+        context = browser.new_context(**options)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + path)
+        opened.append((context, errors))
+        return page
+
+    yield open_
+    for context, errors in opened:
+        context.close()
+        assert errors == []

@@ -6,44 +6,12 @@ temporary folder that pytest names in its output.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    folder = os.environ.get("PLAYBOOK_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        return Path(folder)
-    return tmp_path_factory.mktemp("shots")
-
-
-@pytest.fixture
-def open_page(served_sample):
-    """open_page(path, **context options) -> page; closes its context and fails on page errors."""
-    browser, base = served_sample
-    opened = []
-
-    def open_(path: str, **options):
-        context = browser.new_context(**options)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(base + path)
-        opened.append((context, errors))
-        return page
-
-    yield open_
-    for context, errors in opened:
-        context.close()
-        assert errors == []
 
 
 def test_on_a_phone_the_filters_fold_and_the_first_result_is_in_the_first_screen(

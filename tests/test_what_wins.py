@@ -244,37 +244,6 @@ _SHOWN_TERMS = """() => [...document.querySelectorAll('[data-what-wins-term]')]
   .filter(s => s.getClientRects().length).map(s => s.dataset.whatWinsTerm)"""
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    from pathlib import Path
-
-    folder = os.environ.get("PLAYBOOK_SHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        return Path(folder)
-    return tmp_path_factory.mktemp("shots")
-
-
-@pytest.fixture
-def open_page(served_sample):
-    browser, base = served_sample
-    opened = []
-
-    def open_(path: str, **options):
-        context = browser.new_context(**options)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(base + path)
-        opened.append((context, errors))
-        return page
-
-    yield open_
-    for context, errors in opened:
-        context.close()
-        assert errors == []
-
-
 @pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_what_wins_chart_text_is_12_px_or_more_and_nothing_overflows(open_page, shots, device):
     page = open_page("insights/what-wins/", **device)
