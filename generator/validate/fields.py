@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..model import (
+    SCALE_LEVELS,
     Taxonomy,
 )
 from ..numbers import NumberError, Span
@@ -360,3 +361,12 @@ def check_privacy(check: Checker, keys: tuple[str, ...]) -> None:
                 "body", f"the text below the front matter holds {CONTACT_WORDS[found.kind]} "
                         f"({found.masked()})", CONTACT_HINT, severity="warning",
                 line=check.source.body_line + number, code=f"privacy.{found.kind}"))
+
+
+def scale_level(level: Any, scale: str) -> str | None:
+    """A level as the criterion's scale names it ("yes", "3"), or None if the scale
+    lacks it: the one reading of a level for ramp gates and scenarios alike."""
+    if isinstance(level, (list, dict)) or level is None:
+        return None
+    wanted = ("yes" if level else "no") if isinstance(level, bool) else str(level).lower()
+    return wanted if wanted in SCALE_LEVELS[scale] else None

@@ -38,6 +38,7 @@ from .fields import (
     check_privacy,
     check_text,
     listing,
+    scale_level,
     slugify,
     suggestion,
 )
@@ -441,9 +442,9 @@ def _gate_criteria(check: Checker, value: Any, at: FieldPath, label: str,
         criterion = ids.criteria.get(name)
         if criterion is None:  # the criterion has errors of its own, reported there
             continue
-        levels = SCALE_LEVELS[criterion.scale]
-        wanted = ("yes" if level else "no") if isinstance(level, bool) else str(level).lower()
-        if isinstance(level, (list, dict)) or level is None or wanted not in levels:
+        wanted = scale_level(level, criterion.scale)
+        if wanted is None:
+            levels = SCALE_LEVELS[criterion.scale]
             check.error(where, f"the gate of {label} asks for level {describe(level)} of "
                                f"'{name}', whose {criterion.scale} scale has levels "
                                f"{', '.join(levels)}",

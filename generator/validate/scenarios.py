@@ -35,6 +35,7 @@ from .fields import (
     check_privacy,
     check_text,
     listing,
+    scale_level,
     suggestion,
 )
 
@@ -197,9 +198,9 @@ def _criteria(check: Checker, known: _Known) -> tuple[tuple[str, str], ...]:
         criterion = known.criteria.get(name)
         if criterion is None:  # the criterion has errors of its own, reported there
             continue
-        levels = SCALE_LEVELS[criterion.scale]
-        wanted = ("yes" if level else "no") if isinstance(level, bool) else str(level).lower()
-        if isinstance(level, (list, dict)) or level is None or wanted not in levels:
+        wanted = scale_level(level, criterion.scale)
+        if wanted is None:
+            levels = SCALE_LEVELS[criterion.scale]
             check.error(at, f"the scenario asks for level {describe(level)} of '{name}', "
                             f"whose {criterion.scale} scale has levels {', '.join(levels)}",
                         f"use one of: {', '.join(levels)}", code="scenario.level")
